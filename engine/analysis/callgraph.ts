@@ -1,0 +1,82 @@
+// Who calls whom, across every file given: direct calls, callbacks registered in a local ops struct and handed
+// to a call (`rwc = {.rmap_one = f}; rmap_walk(page, &rwc)` calls f with that page), and calls through a
+// function-pointer field (`ops->fn(…)`) matched to every function assigned to that field in the tree.
+import { CallSite, FileFacts, FnSummary } from './model';
+
+export interface CallerEdge {
+  caller: FnSummary;
+  site: CallSite;
+  /** For each callee parameter index, the call's argument index (undefined: not passed). */
+  argFor(param: number): number | undefined;
+  kind: 'direct' | 'callback' | 'field';
+}
+
+export class CallGraph {
+  readonly defs = new Map<string, FnSummary[]>();
+  private readonly direct = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
+  private readonly viaCallback = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
+  private readonly viaField = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
+  private readonly fieldsOf = new Map<string, Set<string>>();
+  private readonly edgeCache = new Map<FnSummary, CallerEdge[]>();
+
+  constructor(files: readonly FileFacts[]) {
+    for (const f of files) {
+      for (const r of f.fieldRefs) addTo(this.fieldsOf, r.fn, r.field);
+      for (const fn of f.functions) {
+        push(this.defs, fn.name, fn);
+        for (const r of fn.fieldRefs) addTo(this.fieldsOf, r.fn, r.field);
+        for (const site of fn.calls) {
+          if (site.callee.startsWith('.')) push(this.viaField, site.callee.slice(1), { caller: fn, site });
+          else push(this.direct, site.callee, { caller: fn, site });
+          if (site.callbacks) for (const cb of site.callbacks) push(this.viaCallback, cb, { caller: fn, site });
+        }
+      }
+    }
+  }
+
+  /** The definitions a call from `fromFile` to `name` may reach: a static one in the same file wins. */
+  resolve(name: string, fromFile: string): FnSummary[] {
+    const defs = this.defs.get(name);
+    if (!defs) return [];
+    const local = defs.filter((d) => d.file === fromFile);
+    if (local.length) return local;
+    const exported = defs.filter((d) => !d.isStatic);
+    // Headers' static inline functions are visible to every includer.
+    return exported.length ? exported : defs.filter((d) => d.file.endsWith('.h'));
+  }
+
+  callers(fn: FnSummary): CallerEdge[] {
+    const cached = this.edgeCache.get(fn);
+    if (cached) return cached;
+    const edges: CallerEdge[] = [];
+    const reaches = (callerFile: string) => this.resolve(fn.name, callerFile).includes(fn);
+    for (const e of this.direct.get(fn.name) ?? []) {
+      if (!reaches(e.caller.file)) continue;
+      edges.push({ ...e, kind: 'direct', argFor: (i) => i });
+    }
+    const cbs = (this.viaCallback.get(fn.name) ?? []).filter((e) => reaches(e.caller.file) && e.caller !== fn);
+    for (const e of cbs) {
+      // The callback receives the pages the registering call passes: page parameters in order ↔ page-valued args.
+      const pageParams = fn.params.map((p, i) => (p.kind === 'page' || p.kind === 'folio' ? i : -1)).filter((i) => i >= 0);
+      const pageArgs = e.site.args.map((a, i) => (a.length ? i : -1)).filter((i) => i >= 0);
+      edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
+    }
+    if (cbs.length === 0) {
+      for (const field of this.fieldsOf.get(fn.name) ?? []) {
+        for (const e of this.viaField.get(field) ?? []) edges.push({ ...e, kind: 'field', argFor: (i) => i });
+      }
+    }
+    this.edgeCache.set(fn, edges);
+    return edges;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v); else m.set(k, [v]);
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  const s = m.get(k);
+  if (s) s.add(v); else m.set(k, new Set([v]));
+}

@@ -1,0 +1,74 @@
+// The abstract state at one program point of the provenance walk: what each page/pfn variable may hold, which
+// pgmap pins and dax locks are live, which pfns were checked with pfn_valid().
+import { Alt, Loc, Pin } from './model';
+
+/** Largest number of alternatives kept per value: joins beyond it keep the first ones (worst are kept later). */
+const MAX_ALTS = 8;
+
+export class Env {
+  constructor(
+    /** Variable (or field path such as `vmf->page`) → possible values. */
+    readonly vars = new Map<string, Alt[]>(),
+    /** pgmap variable → the live get_dev_pagemap() pin and the pfn expression it pins. */
+    readonly pins = new Map<string, { pfnKey: string; pin: Pin }>(),
+    /** Page variable → live dax_lock_page() pin. */
+    readonly locked = new Map<string, Pin>(),
+    /** pfn expression → where pfn_valid() checked it. */
+    readonly guards = new Map<string, Loc>(),
+    /** Swap entries known to be device-private entries (is_device_private_entry() was true). */
+    readonly devprivKeys = new Set<string>(),
+  ) {}
+
+  clone(): Env {
+    return new Env(new Map(this.vars), new Map(this.pins), new Map(this.locked), new Map(this.guards), new Set(this.devprivKeys));
+  }
+
+  /** The pgmap pin covering `pfnKey`, if one is live. */
+  pinFor(pfnKey: string | undefined): Pin | undefined {
+    if (!pfnKey) return undefined;
+    for (const p of this.pins.values()) if (p.pfnKey === pfnKey) return p.pin;
+    return undefined;
+  }
+}
+
+/** Control-flow merge. `null` is an unreachable point (after return/goto/break). Pins and guards must hold on
+ *  every incoming path; values are the union of what each path may hold. */
+export function join(a: Env | null, b: Env | null): Env | null {
+  if (!a) return b ? b.clone() : null;
+  if (!b) return a.clone();
+  const out = new Env();
+  for (const [k, v] of a.vars) {
+    const w = b.vars.get(k);
+    out.vars.set(k, w ? unionAlts(v, w) : v);
+  }
+  for (const [k, w] of b.vars) if (!a.vars.has(k)) out.vars.set(k, w);
+  for (const [k, p] of a.pins) if (b.pins.has(k)) out.pins.set(k, p);
+  for (const [k, p] of a.locked) if (b.locked.has(k)) out.locked.set(k, p);
+  for (const [k, g] of a.guards) if (b.guards.has(k)) out.guards.set(k, g);
+  for (const k of a.devprivKeys) if (b.devprivKeys.has(k)) out.devprivKeys.add(k);
+  return out;
+}
+
+export function joinAll(envs: Array<Env | null>): Env | null {
+  let acc: Env | null = null;
+  for (const e of envs) acc = join(acc, e);
+  return acc;
+}
+
+function altKey(a: Alt): string {
+  const o = a.origin.loc;
+  return `${a.state}|${a.param ?? ''}|${a.devpriv ? 1 : 0}|${a.viaPfn ? 1 : 0}|${o.file}:${o.line}:${o.col}|${a.guard ? 'g' : ''}|${a.pins?.length ?? 0}`;
+}
+
+export function unionAlts(a: Alt[], b: Alt[]): Alt[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  const seen = new Set(a.map(altKey));
+  const out = a.slice();
+  for (const x of b) {
+    if (out.length >= MAX_ALTS) break;
+    const k = altKey(x);
+    if (!seen.has(k)) { seen.add(k); out.push(x); }
+  }
+  return out;
+}

@@ -1,0 +1,216 @@
+// Turns one parsed file into FileFacts: a summary per function (via the provenance walk), ops tables at file
+// scope, suppression comments, and the functions the parser mangled. After this the tree can be deleted.
+import { createHash } from 'node:crypto';
+import type { Node, Tree } from 'web-tree-sitter';
+import { ContractTable } from './contracts';
+import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind, Suppression } from './model';
+import { BudgetExceeded, ProvenanceWalker, WalkOptions, classifyType } from './provenance';
+import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
+import { findSuppressions } from './suppress';
+
+export interface FactsOptions extends WalkOptions {
+  /** Summaries from a previous run, by function-text hash (relative locations): reused when the text is unchanged. */
+  cache?: Map<string, FnSummary>;
+  /** Total budget for the file, in ms: functions past it are reported "not analyzed: budget exceeded". */
+  fileBudgetMs?: number;
+}
+
+export function hashText(s: string): string {
+  return createHash('sha1').update(s).digest('base64').slice(0, 22);
+}
+
+export function factsFromTree(tree: Tree, file: string, text: string, contracts: ContractTable, opts: FactsOptions = {}): FileFacts {
+  const facts: FileFacts = {
+    file, hash: hashText(text), functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0,
+    lines: countLines(text), suppressions: findSuppressions(file, text),
+  };
+  const fileDeadline = Date.now() + (opts.fileBudgetMs ?? 20000);
+  const root = tree.rootNode;
+  const todo: Node[] = [root];
+  // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
+  while (todo.length) {
+    const n = todo.pop()!;
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (!c) continue;
+      switch (c.type) {
+        case 'function_definition':
+          facts.functions.push(functionFacts(c, file, text, contracts, opts, fileDeadline));
+          break;
+        case 'declaration':
+          collectFieldRefs(c, text, facts.fieldRefs);
+          break;
+        case 'ERROR':
+          facts.parseErrors++;
+          recoverMangled(c, text, facts);
+          todo.push(c);
+          break;
+        case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif': case 'preproc_elifdef':
+        case 'linkage_specification': case 'declaration_list':
+          todo.push(c);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  facts.functions.reverse();
+  facts.parseErrors = countErrors(root);
+  return facts;
+}
+
+function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number): FnSummary {
+  const declarator = def.childForFieldName('declarator');
+  const fdecl = functionDeclarator(declarator);
+  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  const name = nameNode ? textOf(text, nameNode) : '<anonymous>';
+  const loc = nodeLoc(file, def);
+  const fnText = textOf(text, def);
+  const hash = hashText(fnText);
+  const cached = opts.cache?.get(hash);
+  if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
+
+  const { params, nodes } = parameters(fdecl, text);
+  const storage = def.namedChildren.filter((c) => c && c.type === 'storage_class_specifier').map((c) => textOf(text, c!));
+  const summary: FnSummary = {
+    name, file, loc, isStatic: storage.includes('static'), hash, params,
+    sinks: [], calls: [], fieldRefs: [], returns: [],
+  };
+  const body = def.childForFieldName('body');
+  if (!body) { summary.notAnalyzed = 'no body'; return remember(summary, opts); }
+  if (def.hasError) {
+    const hidden = hiddenByError(def, text, contracts);
+    if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
+  }
+  if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return summary; }
+  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts);
+  try {
+    Object.assign(summary, walker.run(body));
+    if (walker.truncated) summary.notAnalyzed = `not analyzed: nesting deeper than ${opts.maxDepth ?? 400} levels`;
+  } catch (e) {
+    summary.sinks = []; summary.calls = []; summary.returns = [];
+    summary.notAnalyzed = e instanceof BudgetExceeded ? 'not analyzed: budget exceeded' : `not analyzed: ${(e as Error).message}`;
+    return summary; // not cached: a budget cut-off may pass on a quieter machine
+  }
+  return remember(summary, opts);
+}
+
+function remember(s: FnSummary, opts: FactsOptions): FnSummary {
+  if (opts.cache) opts.cache.set(s.hash, s);
+  return s;
+}
+
+function parameters(fdecl: Node | null, text: string): { params: ParamInfo[]; nodes: Array<Node | null> } {
+  const params: ParamInfo[] = [];
+  const nodes: Array<Node | null> = [];
+  const list = fdecl?.childForFieldName('parameters');
+  if (!list) return { params, nodes };
+  for (const p of list.namedChildren) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const d = p.childForFieldName('declarator');
+    const nameNode = declaratorName(text, d);
+    const typeNode = p.childForFieldName('type');
+    const typeText = typeNode ? textOf(text, typeNode) : '';
+    if (!nameNode && /^\s*void\s*$/.test(typeText)) continue;
+    const cls = classifyType(typeText, pointerDepth(d));
+    let kind: ParamKind = cls === 'other' ? 'other' : cls;
+    if (cls === 'other' && pointerDepth(d) === 0 && /\b(long|int|u64|u32|phys_addr_t|pfn_t|resource_size_t|size_t)\b/.test(typeText)) kind = 'int';
+    params.push({ name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind });
+    nodes.push(nameNode ?? p);
+  }
+  return { params, nodes };
+}
+
+/** A parse error only disqualifies a function when the mangled text mentions an API the audit cares about. */
+function hiddenByError(def: Node, text: string, contracts: ContractTable): string | undefined {
+  const stack: Node[] = [def];
+  let visited = 0;
+  while (stack.length && visited++ < 200000) {
+    const n = stack.pop()!;
+    if (!n.hasError && !n.isMissing) continue;
+    if (n.type === 'ERROR') {
+      const t = textOf(text, n);
+      for (const m of t.matchAll(/[A-Za-z_]\w*/g)) {
+        if (contracts.matters(m[0])) return `not analyzed: parse error at line ${n.startPosition.row + 1} hides ${m[0]}()`;
+      }
+    }
+    for (const c of n.children) if (c) stack.push(c);
+  }
+  return undefined;
+}
+
+/** `static const struct vm_operations_struct ops = { .fault = f }`: function pointers registered at file scope. */
+function collectFieldRefs(decl: Node, text: string, out: Array<{ field: string; fn: string }>): void {
+  const stack: Node[] = [decl];
+  let guard = 0;
+  while (stack.length && guard++ < 100000) {
+    const n = stack.pop()!;
+    if (n.type === 'initializer_pair') {
+      const designator = n.childForFieldName('designator') ?? n.namedChild(0);
+      const value = n.childForFieldName('value') ?? n.namedChild(n.namedChildCount - 1);
+      if (designator && value && value.type === 'identifier') {
+        out.push({ field: textOf(text, designator).replace(/^\./, ''), fn: textOf(text, value) });
+        continue;
+      }
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
+
+/** A top-level ERROR that swallowed a function body: name it, so it is counted as not analysed. */
+function recoverMangled(err: Node, text: string, facts: FileFacts): void {
+  for (const c of err.namedChildren) {
+    if (!c || c.type !== 'compound_statement') continue;
+    const before = text.slice(Math.max(err.startIndex, c.startIndex - 400), c.startIndex);
+    const m = /([A-Za-z_]\w*)\s*\([^;{}]*\)\s*$/.exec(before);
+    if (m && !/^(if|while|for|switch|return|sizeof)$/.test(m[1])) {
+      facts.notAnalyzed.push({ name: m[1], line: c.startPosition.row, reason: 'not analyzed: the parser could not recover this function' });
+    }
+  }
+}
+
+function countErrors(root: Node): number {
+  if (!root.hasError) return 0;
+  let count = 0;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR' || n.isMissing) { count++; continue; }
+    if (!n.hasError) continue;
+    for (const c of n.children) if (c) stack.push(c);
+  }
+  return count;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** A cached summary moved to where its (identical) text now stands. */
+export function rebase(s: FnSummary, file: string, loc: Loc): FnSummary {
+  const dLine = loc.line - s.loc.line;
+  if (dLine === 0 && file === s.file) return s;
+  const seen = new Map<object, unknown>();
+  const map = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(map);
+    if (v && typeof v === 'object') {
+      if (seen.has(v)) return seen.get(v);
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      seen.set(v, out);
+      for (const k of Object.keys(o)) out[k] = map(o[k]);
+      if (typeof o.line === 'number' && typeof o.endLine === 'number' && o.file === s.file) {
+        out.line = (o.line as number) + dLine;
+        out.endLine = (o.endLine as number) + dLine;
+        out.file = file;
+      }
+      return out;
+    }
+    return v;
+  };
+  const out = map(s) as FnSummary;
+  if (out.uses) out.uses = s.uses!.map(([l, c, e, k, a]) => [l + dLine, c, e, k, map(a) as typeof a]);
+  return out;
+}

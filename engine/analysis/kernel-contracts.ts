@@ -1,0 +1,177 @@
+// The kernel's page-lifetime contracts (v5.4 – v6.x): one entry per API, its effect and a one-line reason.
+// Sources: mm/memremap.c, mm/gup.c, mm/memory.c, mm/swap.c, mm/memory_hotplug.c, include/linux/mm.h and the
+// 6.1 tree (see docs/kernel-apis-6.1.md). Add an entry here, not a special case in the analysis.
+import { ContractEntry } from './contracts';
+
+const E = (name: string, effect: ContractEntry['effect'], reason: string, extra: Partial<ContractEntry> = {}): ContractEntry =>
+  ({ name, effect, reason, source: 'kernel', ...extra });
+const P = (pattern: string, effect: ContractEntry['effect'], reason: string, extra: Partial<ContractEntry> = {}): ContractEntry =>
+  ({ pattern, effect, reason, source: 'kernel', ...extra });
+
+export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
+  // --- ZONE_DEVICE tests (the sinks of PC001/PC002) ---
+  E('is_zone_device_page', 'zone-device-test', 'reads page->flags to find the zone'),
+  E('folio_is_zone_device', 'zone-device-test', 'reads folio->flags to find the zone', { since: '5.16' }),
+  E('is_device_private_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { devprivSafe: true }),
+  E('folio_is_device_private', 'zone-device-test', 'reads the zone and folio->pgmap->type', { devprivSafe: true, since: '5.16' }),
+  E('is_device_coherent_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19' }),
+  E('folio_is_device_coherent', 'zone-device-test', 'reads the zone and folio->pgmap->type', { since: '5.19' }),
+  E('is_device_public_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { until: '5.0' }),
+  E('is_pci_p2pdma_page', 'zone-device-test', 'reads the zone and page->pgmap->type'),
+  E('is_fsdax_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19' }),
+  // A predicate's own definition dereferences its argument on its callers' behalf.
+  E('is_device_private_page', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them'),
+  E('folio_is_device_private', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them'),
+  E('is_pci_p2pdma_page', 'caller-holds-ref', 'page reference is held: p2pdma pages are tested on pages mapped for DMA, owned by the request'),
+
+  // --- memmap reads (PC003/PC004) ---
+  P('Page[A-Z][A-Za-z0-9]*', 'memmap-read', 'PageXxx() reads page->flags'),
+  P('folio_test_[a-z0-9_]+', 'memmap-read', 'folio_test_xxx() reads folio->flags', { since: '5.16' }),
+  E('PageReserved', 'memmap-read', 'PageReserved() reads page->flags; ZONE_DEVICE pages need not be PG_reserved', { reservedTest: true }),
+  E('page_zone', 'memmap-read', 'page_zone() reads page->flags'),
+  E('page_zonenum', 'memmap-read', 'page_zonenum() reads page->flags'),
+  E('page_to_nid', 'memmap-read', 'page_to_nid() reads page->flags'),
+  E('page_pgdat', 'memmap-read', 'page_pgdat() reads page->flags'),
+  E('page_count', 'memmap-read', 'page_count() reads the refcount of the head page'),
+  E('page_ref_count', 'memmap-read', 'page_ref_count() reads page->_refcount'),
+  E('page_mapcount', 'memmap-read', 'page_mapcount() reads page->_mapcount'),
+  E('compound_order', 'memmap-read', 'compound_order() reads the head page'),
+  E('page_is_ram', 'memmap-read', 'reads the page'),
+
+  // --- references: REF ---
+  E('get_page', 'takes-ref', 'get_page() takes a page reference'),
+  E('folio_get', 'takes-ref', 'folio_get() takes a folio reference', { since: '5.16' }),
+  E('page_ref_inc', 'takes-ref', 'page_ref_inc() takes a page reference'),
+  E('try_get_page', 'ref-on-success', 'try_get_page() took a reference when it returned true'),
+  E('get_page_unless_zero', 'ref-on-success', 'get_page_unless_zero() took a reference when it returned true'),
+  E('folio_try_get', 'ref-on-success', 'folio_try_get() took a reference when it returned true', { since: '5.16' }),
+  E('folio_try_get_rcu', 'ref-on-success', 'folio_try_get_rcu() took a reference when it returned true', { since: '5.16' }),
+  E('page_ref_add_unless', 'ref-on-success', 'page_ref_add_unless() took a reference when it returned true'),
+  E('try_grab_page', 'ref-on-success', 'try_grab_page() took a reference or pin when it succeeded'),
+  E('get_hwpoison_page', 'ref-on-success', 'get_hwpoison_page() took a reference when it returned 1'),
+  E('find_get_page', 'returns-ref', 'find_get_page() returns a referenced page-cache page'),
+  E('find_lock_page', 'returns-ref', 'find_lock_page() returns a referenced, locked page'),
+  E('find_get_entry', 'returns-ref', 'find_get_entry() returns a referenced page-cache page'),
+  E('find_or_create_page', 'returns-ref', 'find_or_create_page() returns a referenced page'),
+  E('grab_cache_page', 'returns-ref', 'grab_cache_page() returns a referenced page'),
+  E('pagecache_get_page', 'returns-ref', 'pagecache_get_page() returns a referenced page'),
+  E('filemap_get_folio', 'returns-ref', 'filemap_get_folio() returns a referenced folio', { since: '5.16' }),
+  E('__filemap_get_folio', 'returns-ref', '__filemap_get_folio() returns a referenced folio', { since: '5.16' }),
+  E('read_mapping_page', 'returns-ref', 'read_mapping_page() returns a referenced page'),
+  E('read_cache_page', 'returns-ref', 'read_cache_page() returns a referenced page'),
+  E('alloc_pages', 'returns-ref', 'a freshly allocated page is owned by the allocator\'s caller'),
+  E('alloc_page', 'returns-ref', 'a freshly allocated page is owned by the allocator\'s caller'),
+  E('alloc_page_vma', 'returns-ref', 'a freshly allocated page is owned by the allocator\'s caller'),
+  E('__alloc_pages', 'returns-ref', 'a freshly allocated page is owned by the allocator\'s caller'),
+  E('folio_alloc', 'returns-ref', 'a freshly allocated folio is owned by the allocator\'s caller', { since: '5.16' }),
+  E('vma_alloc_folio', 'returns-ref', 'a freshly allocated folio is owned by the allocator\'s caller', { since: '6.0' }),
+  E('sg_page', 'returns-ref', 'scatterlist pages are owned by the request that mapped them'),
+  E('bvec_page', 'returns-ref', 'bio_vec pages are owned by the bio'),
+  E('virt_to_page', 'returns-online', 'virt_to_page() of a kernel direct-map address: online RAM, never ZONE_DEVICE'),
+  E('virt_to_head_page', 'returns-online', 'virt_to_head_page() of a kernel direct-map address: online RAM'),
+  // gup and friends fill a pages array with referenced pages: the array argument.
+  E('get_user_pages', 'takes-ref', 'get_user_pages() returns referenced pages', { arg: 3 }),
+  E('get_user_pages_fast', 'takes-ref', 'get_user_pages_fast() returns referenced pages', { arg: 3 }),
+  E('get_user_pages_fast_only', 'takes-ref', 'get_user_pages_fast_only() returns referenced pages', { arg: 3 }),
+  E('get_user_pages_remote', 'takes-ref', 'get_user_pages_remote() returns referenced pages', { arg: 4 }),
+  E('get_user_pages_unlocked', 'takes-ref', 'get_user_pages_unlocked() returns referenced pages', { arg: 3 }),
+  E('pin_user_pages', 'takes-ref', 'pin_user_pages() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_fast', 'takes-ref', 'pin_user_pages_fast() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_remote', 'takes-ref', 'pin_user_pages_remote() returns pinned pages', { arg: 4 }),
+  E('pin_user_pages_unlocked', 'takes-ref', 'pin_user_pages_unlocked() returns pinned pages', { arg: 3 }),
+  E('__get_user_pages_fast', 'takes-ref', '__get_user_pages_fast() returns referenced pages', { arg: 3 }),
+  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 5 }),
+
+  // --- put paths: PUT ---
+  E('put_page', 'consumes-ref', 'put_page(): the caller hands over the reference it holds'),
+  E('__put_page', 'consumes-ref', '__put_page(): called with the last reference, still held', { until: '5.15' }),
+  E('folio_put', 'consumes-ref', 'folio_put(): the caller hands over the reference it holds', { since: '5.16' }),
+  E('__folio_put', 'consumes-ref', '__folio_put(): called with the last reference, still held', { since: '5.16' }),
+  E('put_devmap_managed_page', 'consumes-ref', 'put_devmap_managed_page(): called from put_page() with the reference held'),
+  E('__put_devmap_managed_page', 'consumes-ref', 'called from put_page() with the reference held'),
+  E('put_devmap_managed_page_refs', 'consumes-ref', 'called from put_page() paths with the references held', { since: '6.0' }),
+  E('release_pages', 'consumes-ref', 'release_pages(): the caller hands over its references on the array'),
+  E('put_user_page', 'consumes-ref', 'put_user_page(): the caller hands over its gup reference'),
+  E('unpin_user_page', 'consumes-ref', 'unpin_user_page(): the caller hands over its pin'),
+  E('unpin_user_pages', 'consumes-ref', 'unpin_user_pages(): the caller hands over its pins'),
+  E('unpin_user_pages_dirty_lock', 'consumes-ref', 'the caller hands over its pins'),
+  E('put_pages_list', 'consumes-ref', 'the caller hands over its references on the list'),
+  E('free_unref_page', 'consumes-ref', 'free path: called when the last reference was dropped'),
+  E('free_compound_page', 'consumes-ref', 'free path: called when the last reference was dropped'),
+  E('__free_pages', 'consumes-ref', 'the caller hands over its reference'),
+  E('free_zone_device_page', 'consumes-ref', 'free path of a ZONE_DEVICE page: its last reference', { since: '6.0' }),
+  E('free_devmap_managed_page', 'consumes-ref', 'free path of a ZONE_DEVICE page: its last reference'),
+  E('put_page_testzero', 'put-testzero', 'put_page_testzero() returned true: this was the last reference'),
+  E('folio_put_testzero', 'put-testzero', 'folio_put_testzero() returned true: this was the last reference', { since: '5.16' }),
+  E('page_ref_dec_and_test', 'put-testzero', 'page_ref_dec_and_test() returned true: this was the last reference'),
+  E('folio_ref_dec_and_test', 'put-testzero', 'folio_ref_dec_and_test() returned true: this was the last reference', { since: '5.16' }),
+
+  // --- pgmap and dax pins: PGMAP ---
+  E('get_dev_pagemap', 'pgmap-get', 'get_dev_pagemap() pins the pgmap of the pfn until put_dev_pagemap()'),
+  E('put_dev_pagemap', 'pgmap-put', 'put_dev_pagemap() drops the pgmap pin'),
+  E('dax_lock_page', 'dax-lock', 'dax_lock_page() pins the page\'s dax entry until dax_unlock_page()'),
+  E('dax_lock_folio', 'dax-lock', 'dax_lock_folio() pins the folio\'s dax entry until dax_unlock_folio()', { since: '6.5' }),
+  E('dax_unlock_page', 'dax-unlock', 'dax_unlock_page() drops the dax pin'),
+  E('dax_unlock_folio', 'dax-unlock', 'dax_unlock_folio() drops the dax pin', { since: '6.5' }),
+
+  // --- mapped pages: MAPPED ---
+  E('vm_normal_page', 'returns-mapped', 'vm_normal_page() under the pte lock: NULL for devmap entries, otherwise refcounted by its mapping'),
+  E('vm_normal_folio', 'returns-mapped', 'vm_normal_folio() under the pte lock: refcounted by its mapping', { since: '6.0' }),
+  E('vm_normal_page_pmd', 'returns-mapped', 'vm_normal_page_pmd() under the pmd lock: refcounted by its mapping'),
+  E('follow_page', 'returns-mapped', 'follow_page() without FOLL_GET: mapped under the lock, NULL for devmap entries',
+    { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' } }),
+
+  // --- online memmap: ONLINE ---
+  E('pfn_to_online_page', 'returns-online', 'pfn_to_online_page() is NULL unless the section is online, and never ZONE_DEVICE'),
+
+  // --- raw page-table decodes: PTL ---
+  E('pte_page', 'returns-ptl', 'pte_page() decodes the page table: no reference is taken'),
+  E('pmd_page', 'returns-ptl', 'pmd_page() decodes the page table: no reference is taken'),
+  E('pud_page', 'returns-ptl', 'pud_page() decodes the page table: no reference is taken'),
+  E('pmd_pfn_to_page', 'returns-ptl', 'decodes the page table: no reference is taken'),
+  E('follow_trans_huge_pmd', 'returns-ptl', 'follow_trans_huge_pmd() decodes the pmd: no reference unless FOLL_GET',
+    { whenArgMentions: { arg: 3, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_trans_huge_pmd(FOLL_GET) returns a referenced page' } }),
+  E('follow_devmap_pmd', 'returns-ref', 'follow_devmap_pmd() takes a reference and a pgmap pin (FOLL_GET required)'),
+  E('migration_entry_to_page', 'returns-ptl', 'migration_entry_to_page() decodes a swap entry: no reference is taken', { until: '5.13' }),
+  E('pfn_swap_entry_to_page', 'returns-ptl', 'pfn_swap_entry_to_page() decodes a swap entry: no reference is taken', { since: '5.14' }),
+  E('pfn_swap_entry_folio', 'returns-ptl', 'pfn_swap_entry_folio() decodes a swap entry: no reference is taken', { since: '6.6' }),
+
+  // --- raw pfn → page: RAW (the state is the pfn's) ---
+  E('pfn_to_page', 'returns-raw', 'pfn_to_page() takes no reference and does not check the memmap'),
+  E('phys_to_page', 'returns-raw', 'phys_to_page() takes no reference and does not check the memmap'),
+  E('__pfn_to_page', 'returns-raw', '__pfn_to_page() takes no reference and does not check the memmap'),
+  E('pfn_folio', 'returns-raw', 'pfn_folio() takes no reference and does not check the memmap', { since: '5.16' }),
+  E('pfn_valid', 'pfn-valid', 'pfn_valid() only says a memmap exists for the section'),
+  E('early_pfn_valid', 'pfn-valid', 'early_pfn_valid() only says a memmap exists for the section'),
+
+  // --- HMM paths: DEVPRIV ---
+  E('device_private_entry_to_page', 'returns-devpriv', 'device-private swap entry: the page belongs to a device driver (HMM)', { until: '5.13' }),
+  E('migrate_pfn_to_page', 'returns-devpriv', 'migrate_vma src/dst pages may be device-private (HMM)'),
+  E('hmm_pfn_to_page', 'returns-devpriv', 'hmm_range_fault() output: a snapshot, no reference at all (HMM)'),
+  E('hmm_device_entry_to_page', 'returns-devpriv', 'HMM device entry: the page belongs to a device driver', { until: '5.6' }),
+  E('is_device_private_entry', 'devpriv-test', 'the swap entry points at a device-private page'),
+  E('is_device_exclusive_entry', 'devpriv-test', 'the swap entry points at a device-exclusive page', { since: '5.14' }),
+
+  // --- transfers: same page, same state ---
+  E('compound_head', 'transfer', 'the head page of the same allocation'),
+  E('page_folio', 'transfer', 'the folio of the same page', { since: '5.16' }),
+  E('folio_page', 'transfer', 'a page of the same folio', { since: '5.16' }),
+  E('nth_page', 'transfer', 'a page of the same allocation'),
+  E('page_to_pfn', 'transfer', 'the pfn of the same page'),
+  E('folio_pfn', 'transfer', 'the pfn of the same folio', { since: '5.16' }),
+  E('__page_to_pfn', 'transfer', 'the pfn of the same page'),
+  E('page_to_phys', 'transfer', 'the physical address of the same page'),
+  E('PHYS_PFN', 'transfer', 'the pfn of the same address'),
+  E('pfn_to_phys', 'transfer', 'the address of the same pfn'),
+  E('PFN_PHYS', 'transfer', 'the address of the same pfn'),
+  E('READ_ONCE', 'transfer', 'the same value'),
+  E('virt_to_folio', 'returns-online', 'kernel direct-map address: online RAM', { since: '5.17' }),
+
+  // --- contract-pinned parameters (definitions): callers hold a reference by API contract ---
+  E('dma_map_page_attrs', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
+  E('dma_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
+  E('dma_map_sg_attrs', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
+  E('dma_map_sgtable', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
+  E('dma_direct_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
+  E('zone_device_page_init', 'driver-managed', 'the driver owns the device-private page it initializes'),
+];

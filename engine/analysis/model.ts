@@ -1,0 +1,156 @@
+// Plain data shared by every analysis stage. Nothing here holds a tree node, so summaries can be cached on disk,
+// sent between worker threads, and kept after the trees are deleted.
+
+/** A position in a file: 0-based line and column (UTF-16 code units), like LSP. */
+export interface Loc {
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+/**
+ * Provenance states (AUDIT.md). Safe: REF PUT PGMAP MAPPED ONLINE DRIVER PREDICATE. Unsafe: PTL RAW.
+ * PARAM and RET are pending: resolved across functions. UNKNOWN: a page from somewhere the analysis cannot see
+ * (a struct field, a function outside the tree).
+ */
+export type State =
+  | 'REF' | 'PUT' | 'PGMAP' | 'MAPPED' | 'ONLINE' | 'DRIVER' | 'PREDICATE'
+  | 'PTL' | 'RAW'
+  | 'PARAM' | 'RET' | 'UNKNOWN';
+
+export const SAFE_STATES: ReadonlySet<State> = new Set(['REF', 'PUT', 'PGMAP', 'MAPPED', 'ONLINE', 'DRIVER', 'PREDICATE']);
+
+export type Verdict = 'safe' | 'unknown' | 'unsafe? HMM' | 'unsafe';
+export const VERDICT_RANK: Record<Verdict, number> = { safe: 0, unknown: 1, 'unsafe? HMM': 2, unsafe: 3 };
+export function worseVerdict(a: Verdict, b: Verdict): Verdict {
+  return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b;
+}
+
+/** One step of a provenance chain, shown as a related location. */
+export interface Step {
+  loc: Loc;
+  message: string;
+}
+
+/** A pin (or reference) that protects a page: what, where, in which function. */
+export interface Pin {
+  api: string;
+  fn: string;
+  loc: Loc;
+}
+
+/** One possible origin of a page (or pfn) value at a program point. A value is a small set of these. */
+export interface Alt {
+  state: State;
+  /** Maybe a device-private page reached through HMM paths (AUDIT: DEVPRIV). */
+  devpriv?: boolean;
+  /** PARAM: the parameter index. RET: unused. */
+  param?: number;
+  /** PARAM reached through pfn_to_page(param): an unknown caller value is then a raw pfn, not an unknown page. */
+  viaPfn?: boolean;
+  /** RET: the called function and the call's index in the caller's `calls`. */
+  callee?: string;
+  call?: number;
+  /** Protections in force (PGMAP pins, the reference taken, the put path), outermost first. */
+  pins?: Pin[];
+  /** Where the value came from, in words and place. */
+  origin: Step;
+  /** RAW: the pfn_valid() check that guarded the pfn, if any. */
+  guard?: Loc;
+  /** The pfn expression a RAW page was made from (for pins taken later on that pfn). */
+  pfnKey?: string;
+  /** When the function has a pgmap parameter, the page's pfn may be pinned by the caller through it. */
+  pgmapParam?: number;
+  /** takes-ref upgraded this value; put_page() restores what it was before. */
+  prev?: Alt[];
+}
+
+export type SinkKind = 'zd-test' | 'memmap-read';
+
+/** A ZONE_DEVICE test or a memmap read, with every value the page may have there. */
+export interface Sink {
+  kind: SinkKind;
+  /** The predicate or reader: `is_zone_device_page`, `page->pgmap`, `PageReserved` … */
+  api: string;
+  loc: Loc;
+  /** Range of the page argument (for quick fixes). */
+  argLoc?: Loc;
+  argText?: string;
+  alts: Alt[];
+  devprivSafe?: boolean;
+  reservedTest?: boolean;
+  /** The pfn expression in scope for a pfn-based rewrite, when one is at hand. */
+  pfnText?: string;
+}
+
+/** A call to something that is not a contract API: a possible caller of a function in the tree. */
+export interface CallSite {
+  /** Callee name, or `.field` for a call through a function pointer field (`ops->fn(…)`). */
+  callee: string;
+  loc: Loc;
+  /** The abstract value of each argument (empty when nothing is known). */
+  args: Alt[][];
+  /** For each argument, whether it passes a pinned pgmap (a live get_dev_pagemap() result). */
+  pgmapPins?: Array<Pin | 'param' | undefined>;
+  /** Parameter index of the caller passed straight through as a pgmap argument, per argument. */
+  pgmapParamArgs?: Array<number | undefined>;
+  /** Functions passed as arguments or registered in a local ops struct handed to this call (callbacks). */
+  callbacks?: string[];
+}
+
+export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'other';
+
+export interface ParamInfo {
+  name: string;
+  kind: ParamKind;
+}
+
+/** Everything the interprocedural stage needs to know about one function definition. */
+export interface FnSummary {
+  name: string;
+  file: string;
+  /** 0-based line of the definition's start, and its range. */
+  loc: Loc;
+  isStatic: boolean;
+  /** Hash of the function's text: the cache key. */
+  hash: string;
+  params: ParamInfo[];
+  sinks: Sink[];
+  calls: CallSite[];
+  /** Functions assigned to struct fields anywhere in this function: `.rmap_one = f`, `ops->fn = f`. */
+  fieldRefs: Array<{ field: string; fn: string }>;
+  /** Possible returned page values. */
+  returns: Alt[];
+  /** Set when the function could not be analysed: the one-line reason. */
+  notAnalyzed?: string;
+  /** Per-variable origins for hover: [line, col, endCol, var, alts] of page-valued identifiers. */
+  uses?: Array<[number, number, number, string, Alt[]]>;
+}
+
+/** Summaries of file-scope code: function pointers in static initializers (ops tables). */
+export interface FileFacts {
+  file: string;
+  hash: string;
+  functions: FnSummary[];
+  fieldRefs: Array<{ field: string; fn: string }>;
+  /** Functions mangled by the parser: reported, never silently dropped. */
+  notAnalyzed: Array<{ name: string; line: number; reason: string }>;
+  parseErrors: number;
+  lines: number;
+  suppressions: Suppression[];
+  /** Set when the file itself could not be read or parsed. */
+  skipped?: string;
+}
+
+export interface Suppression {
+  line: number;
+  codes: string[];
+  reason: string;
+  loc: Loc;
+}
+
+export function locText(l: Loc): string {
+  return `${l.file}:${l.line + 1}`;
+}

@@ -1,0 +1,226 @@
+// Interprocedural resolution: a PARAM value is the union of what every call site passes (the worst decides the
+// verdict), a RET value is what the callee returns. Recursion and long chains terminate: results are sets over
+// a finite key space (state × devpriv), grown monotonically until a pass changes nothing.
+import { CallGraph } from './callgraph';
+import { Alt, FnSummary, Pin, State, Step } from './model';
+
+/** A concrete origin after resolution: a state, where it came from, and what protects it. */
+export interface Resolved {
+  state: State;
+  devpriv: boolean;
+  /** From the origin to the use: related locations. */
+  chain: Step[];
+  pins: Pin[];
+  /** PARAM with no caller in the indexed tree (PC005). */
+  noCallers?: boolean;
+  /** RAW: the pfn_valid() guard. */
+  guarded?: boolean;
+  /** The origin is in the function that holds the use (not reached through a caller). */
+  local: boolean;
+}
+
+const MAX_CHAIN = 8;
+const MAX_DEPTH = 64;
+
+interface Memo {
+  pass: number;
+  computing: boolean;
+  /** Computed in a pass that changed nothing: the graph is fixed, so the value never changes again. */
+  final: boolean;
+  value: Map<string, Resolved>;
+}
+
+export class Resolver {
+  private readonly memo = new Map<string, Memo>();
+  private readonly ids = new Map<FnSummary, number>();
+  private pass = 0;
+  private changed = false;
+  private touched: Memo[] = [];
+
+  constructor(readonly graph: CallGraph) {}
+
+  /** Resolves the values at a use in `fn`, iterating to a fixpoint (recursion in the call graph). */
+  resolveUse(alts: Alt[], fn: FnSummary): Resolved[] {
+    let result: Map<string, Resolved> = new Map();
+    for (let i = 0; i < 12; i++) {
+      this.pass++;
+      this.changed = false;
+      this.touched = [];
+      result = this.alts(alts, fn, 0);
+      if (!this.changed) { for (const m of this.touched) m.final = true; break; }
+    }
+    this.touched = [];
+    return [...result.values()];
+  }
+
+  /** What each caller passes for parameter `param` of `fn` (for the hover), worst first. */
+  perCaller(fn: FnSummary, param: number, viaPfn: boolean): Array<{ caller: FnSummary; line: number; file: string; resolved: Resolved[] }> {
+    return this.graph.callers(fn).map((e) => {
+      const ai = e.argFor(param);
+      const alts = ai === undefined ? [] : e.site.args[ai] ?? [];
+      const r = alts.length ? [...this.alts(alts, e.caller, 1).values()] : [this.opaque(e.caller, e.site.loc, viaPfn)];
+      return { caller: e.caller, line: e.site.loc.line, file: e.site.loc.file, resolved: r };
+    });
+  }
+
+  private id(fn: FnSummary): number {
+    let id = this.ids.get(fn);
+    if (id === undefined) { id = this.ids.size; this.ids.set(fn, id); }
+    return id;
+  }
+
+  private alts(alts: Alt[], fn: FnSummary, depth: number): Map<string, Resolved> {
+    const out = new Map<string, Resolved>();
+    for (const a of alts) {
+      if (a.state === 'PARAM' && a.param !== undefined) {
+        const viaPfn = !!a.viaPfn;
+        let r = this.param(fn, a.param, viaPfn, depth);
+        if (a.pgmapParam !== undefined) {
+          const pins = this.pgmapPinned(fn, a.pgmapParam, depth);
+          if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
+        }
+        mergeInto(out, r, a.origin);
+      } else if (a.state === 'RET') {
+        mergeInto(out, this.ret(fn, a, depth), a.origin);
+      } else {
+        let state = a.state;
+        let pins = a.pins ?? [];
+        // A RAW page in a function whose pgmap argument is pinned by every caller is pinned too.
+        if (a.state === 'RAW' && a.pgmapParam !== undefined) {
+          const p = this.pgmapPinned(fn, a.pgmapParam, depth);
+          if (p) { state = 'PGMAP'; pins = [...pins, ...p]; }
+        }
+        add(out, { state, devpriv: !!a.devpriv, chain: [a.origin], pins, guarded: !!a.guard, local: true });
+      }
+    }
+    return out;
+  }
+
+  private param(fn: FnSummary, param: number, viaPfn: boolean, depth: number): Map<string, Resolved> {
+    const key = `${this.id(fn)}#${param}#${viaPfn ? 1 : 0}`;
+    let m = this.memo.get(key);
+    if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
+    if (m.final || m.computing || m.pass === this.pass) return m.value;
+    this.touched.push(m);
+    if (depth > MAX_DEPTH) return new Map([['UNKNOWN|0', { state: 'UNKNOWN', devpriv: false, chain: [{ loc: fn.loc, message: `call chain deeper than ${MAX_DEPTH} functions` }], pins: [], local: false }]]);
+    m.computing = true;
+    const next = new Map<string, Resolved>();
+    try {
+      const edges = this.graph.callers(fn);
+      if (edges.length === 0) {
+        add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
+      }
+      for (const e of edges) {
+        const ai = e.argFor(param);
+        const alts = ai === undefined ? [] : e.site.args[ai] ?? [];
+        const step: Step = { loc: e.site.loc, message: `${e.kind === 'direct' ? 'passed to' : 'passed (as a callback) to'} ${fn.name}() by ${e.caller.name}()` };
+        if (alts.length === 0) {
+          const r = this.opaque(e.caller, e.site.loc, viaPfn);
+          add(next, { ...r, chain: [...r.chain, step] });
+          continue;
+        }
+        for (const r of this.alts(alts, e.caller, depth + 1).values()) add(next, { ...r, local: false, chain: clip([...r.chain, step]) });
+      }
+    } finally {
+      m.computing = false;
+    }
+    m.pass = this.pass;
+    for (const [k, v] of next) {
+      const old = m.value.get(k);
+      if (!old) { m.value.set(k, v); this.changed = true; }
+      else if (v.pins.length > old.pins.length) m.value.set(k, { ...old, pins: v.pins });
+    }
+    return m.value;
+  }
+
+  /** What a caller passes when pagecheck cannot follow the argument. */
+  private opaque(caller: FnSummary, loc: Step['loc'], viaPfn: boolean): Resolved {
+    return viaPfn
+      ? { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc, message: `pfn from ${caller.name}(): no pfn_to_online_page(), no pin` }] }
+      : { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc, message: `page from ${caller.name}(): pagecheck cannot see where it comes from` }] };
+  }
+
+  private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
+    const out = new Map<string, Resolved>();
+    const defs = a.callee ? this.graph.resolve(a.callee, fn.file) : [];
+    if (defs.length === 0 || depth > MAX_DEPTH) {
+      add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `page returned by ${a.callee}(), which is not in the indexed tree` }] });
+      return out;
+    }
+    const site = a.call !== undefined ? fn.calls[a.call] : undefined;
+    for (const g of defs) {
+      const key = `${this.id(g)}#ret`;
+      let m = this.memo.get(key);
+      if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
+      if (!m.final && !m.computing && m.pass !== this.pass) {
+        this.touched.push(m);
+        m.computing = true;
+        try {
+          const own = this.alts(g.returns.filter((r) => r.state !== 'PARAM'), g, depth + 1);
+          for (const [k, v] of own) if (!m.value.has(k)) { m.value.set(k, v); this.changed = true; }
+        } finally { m.computing = false; }
+        m.pass = this.pass;
+      }
+      for (const r of m.value.values()) add(out, { ...r, local: false });
+      // Returned parameters are this call's arguments (context-sensitive).
+      for (const r of g.returns) {
+        if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
+        const args = site.args[r.param] ?? [];
+        if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
+        else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
+      }
+      if (g.returns.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() returns no page pagecheck can follow` }] });
+    }
+    return out;
+  }
+
+  /** The pins when every caller passes a pinned pgmap as argument `param` (directly or from its own caller). */
+  private pgmapPinned(fn: FnSummary, param: number, depth: number, seen = new Set<FnSummary>()): Pin[] | undefined {
+    if (seen.has(fn) || depth > MAX_DEPTH) return undefined;
+    seen.add(fn);
+    const edges = this.graph.callers(fn);
+    if (edges.length === 0) return undefined;
+    const pins: Pin[] = [];
+    for (const e of edges) {
+      const ai = e.argFor(param);
+      if (ai === undefined) return undefined;
+      const direct = e.site.pgmapPins?.[ai];
+      if (direct && direct !== 'param') { pins.push(direct); continue; }
+      const up = e.site.pgmapParamArgs?.[ai];
+      if (up === undefined) return undefined;
+      const inherited = this.pgmapPinned(e.caller, up, depth + 1, seen);
+      if (!inherited) return undefined;
+      pins.push(...inherited);
+    }
+    return dedupePins(pins);
+  }
+}
+
+function keyOf(r: Resolved): string {
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}`;
+}
+
+function add(m: Map<string, Resolved>, r: Resolved): void {
+  const k = keyOf(r);
+  const old = m.get(k);
+  if (!old) m.set(k, r);
+  else if (r.pins.length && old.pins.length < 6) m.set(k, { ...old, pins: dedupePins([...old.pins, ...r.pins]) });
+}
+
+function mergeInto(out: Map<string, Resolved>, from: Map<string, Resolved>, _origin: Step): void {
+  for (const r of from.values()) add(out, r);
+}
+
+function dedupePins(pins: Pin[]): Pin[] {
+  const seen = new Set<string>();
+  return pins.filter((p) => {
+    const k = `${p.api}|${p.loc.file}:${p.loc.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).slice(0, 6);
+}
+
+function clip(chain: Step[]): Step[] {
+  return chain.length <= MAX_CHAIN ? chain : [...chain.slice(0, 3), ...chain.slice(chain.length - (MAX_CHAIN - 3))];
+}

@@ -1,0 +1,20 @@
+// PC003 / PC004: a memmap read of a page made from a pfn in this very function, where the pfn was checked only
+// with pfn_valid() (PC003), or PageReserved() deciding "not ordinary RAM" on such a page (PC004). Pages that
+// arrive as parameters are left to the function that made them: that is where the guard can be fixed.
+import { Sink } from '../model';
+import { Resolved } from '../resolve';
+import { RuleHit } from './zone-device';
+
+export function memmapRule(sink: Sink, resolved: Resolved[]): (RuleHit & { witness: Resolved }) | undefined {
+  const raw = resolved.filter((r) => r.state === 'RAW' && r.local && !r.devpriv);
+  if (sink.reservedTest) {
+    const w = raw[0];
+    if (!w) return undefined;
+    return { rule: 'PC004', verdict: 'unsafe', witness: w,
+      reason: `PageReserved() on a page from pfn_to_page() decides "not ordinary RAM", but ZONE_DEVICE pages need not be PG_reserved${w.guarded ? ' and pfn_valid() does not mean the memmap is initialized' : ''}` };
+  }
+  const w = raw.find((r) => r.guarded);
+  if (!w) return undefined;
+  return { rule: 'PC003', verdict: 'unsafe', witness: w,
+    reason: `${sink.api}() reads the memmap of a page whose pfn was checked only by pfn_valid(): pfn_valid() does not mean the memmap is initialized` };
+}

@@ -1,0 +1,73 @@
+// From resolved origins to a verdict word and the words a reviewer reads: one place, so the report, the
+// diagnostics and the hover say the same thing.
+import { Pin, SAFE_STATES, Sink, Verdict, VERDICT_RANK, locText } from '../model';
+import { Resolved } from '../resolve';
+
+export interface Judged {
+  verdict: Verdict;
+  /** The origin that decided the verdict (the worst one). */
+  witness: Resolved;
+  /** Every origin with its own verdict. */
+  all: Array<{ r: Resolved; verdict: Verdict }>;
+}
+
+export function verdictOf(r: Resolved, sink: Pick<Sink, 'devprivSafe'>): Verdict {
+  if (r.state === 'PGMAP') return 'safe';
+  if (r.devpriv) return sink.devprivSafe ? 'safe' : 'unsafe? HMM';
+  if (SAFE_STATES.has(r.state)) return 'safe';
+  if (r.state === 'PTL' || r.state === 'RAW') return 'unsafe';
+  return 'unknown';
+}
+
+export function judge(resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): Judged {
+  const all = resolved.map((r) => ({ r, verdict: verdictOf(r, sink) }));
+  let best = all[0];
+  for (const x of all) if (VERDICT_RANK[x.verdict] > VERDICT_RANK[best.verdict]) best = x;
+  return { verdict: best.verdict, witness: best.r, all };
+}
+
+function pinText(p: Pin): string {
+  return `${p.api}() in ${p.fn}() (${locText(p.loc)})`;
+}
+
+/** The reason in the seed's words: "protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)". */
+export function reasonFor(j: Judged, sink: Pick<Sink, 'devprivSafe'>): string {
+  const w = j.witness;
+  const origin = w.chain[0]?.message ?? '';
+  switch (j.verdict) {
+    case 'unsafe':
+      return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}`;
+    case 'unsafe? HMM':
+      return `device-private page reached without a pgmap pin: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}`;
+    case 'unknown':
+      if (w.noCallers) return `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`;
+      return `${origin}`;
+    case 'safe':
+      return safeReason(j.all.filter((x) => x.verdict === 'safe').map((x) => x.r), sink);
+  }
+}
+
+function safeReason(rs: Resolved[], sink: Pick<Sink, 'devprivSafe'>): string {
+  const parts: string[] = [];
+  const pgmapPins = uniq(rs.filter((r) => r.state === 'PGMAP').flatMap((r) => r.pins).map(pinText));
+  if (pgmapPins.length) parts.push(`protected by ${pgmapPins.join(' and ')}`);
+  const refs = uniq(rs.filter((r) => r.state === 'REF').flatMap((r) => r.pins).map(pinText));
+  if (rs.some((r) => r.state === 'PUT')) parts.push('page reference is held (put path: the caller hands over its reference)');
+  if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
+  if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
+  const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
+  if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);
+  const driver = rs.find((r) => r.state === 'DRIVER' || (r.devpriv && sink.devprivSafe));
+  if (driver) parts.push(driver.state === 'DRIVER' ? driverText(driver) : 'device-private page: gpu driver manages private page lifetime');
+  if (rs.some((r) => r.state === 'PREDICATE')) parts.push('definition of a ZONE_DEVICE predicate: each call is audited at its caller');
+  return parts.join('; ') || 'pinned';
+}
+
+function driverText(r: Resolved): string {
+  const m = /: (.*)$/.exec(r.chain[0]?.message ?? '');
+  return m ? m[1] : 'the driver manages this page\'s lifetime';
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,149 @@
+// The engine's front door: FileFacts in, findings and per-function verdicts out. The CLI, the language server
+// and the tests all call this; it knows nothing about LSP, SARIF or the terminal.
+import { CallGraph } from './analysis/callgraph';
+import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './analysis/model';
+import { Resolver, Resolved } from './analysis/resolve';
+import { judge, Judged } from './analysis/rules/verdict';
+import { zoneDeviceRule } from './analysis/rules/zone-device';
+import { memmapRule } from './analysis/rules/memmap';
+import { RULES, RuleCode, Severity } from './analysis/rules/table';
+import { suppressionFor } from './analysis/suppress';
+
+export interface Finding {
+  rule: RuleCode;
+  severity: Severity;
+  verdict: Verdict;
+  loc: Loc;
+  fn: string;
+  message: string;
+  suppressed: boolean;
+  /** The suppression's reason, when suppressed. */
+  suppression?: string;
+  related: Step[];
+  /** The use that was judged (quick fixes rewrite around it). */
+  sink?: Sink;
+}
+
+export interface TestReport {
+  line: number;
+  predicate: string;
+  verdict: Verdict;
+  rule: RuleCode | null;
+  reason: string;
+  loc: Loc;
+}
+
+export interface FunctionReport {
+  file: string;
+  line: number;
+  fn: string;
+  verdict: Verdict;
+  reason: string;
+  tests: TestReport[];
+}
+
+export interface NotAnalyzed {
+  file: string;
+  line: number;
+  fn: string;
+  reason: string;
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  functions: FunctionReport[];
+  notAnalyzed: NotAnalyzed[];
+}
+
+export interface AuditOptions {
+  /** Per-rule severity override, or 'off'. */
+  severity?: Partial<Record<RuleCode, Severity | 'off'>>;
+  /** Only report on these files (the rest still count as callers). */
+  onlyFiles?: ReadonlySet<string>;
+}
+
+/** The whole indexed tree: its call graph and a resolver whose memo is shared by every question asked of it. */
+export class Program {
+  readonly graph: CallGraph;
+  readonly resolver: Resolver;
+  private readonly facts = new Map<string, FileFacts>();
+
+  constructor(files: readonly FileFacts[]) {
+    for (const f of files) this.facts.set(f.file, f);
+    this.graph = new CallGraph(files);
+    this.resolver = new Resolver(this.graph);
+  }
+
+  file(name: string): FileFacts | undefined {
+    return this.facts.get(name);
+  }
+
+  files(): IterableIterator<FileFacts> {
+    return this.facts.values();
+  }
+
+  /** Judges one ZONE_DEVICE test. */
+  judgeSink(fn: FnSummary, sink: Sink): Judged {
+    return judge(this.resolver.resolveUse(sink.alts, fn), sink);
+  }
+
+  resolve(fn: FnSummary, sink: Sink): Resolved[] {
+    return this.resolver.resolveUse(sink.alts, fn);
+  }
+
+  audit(opts: AuditOptions = {}): AuditResult {
+    const result: AuditResult = { findings: [], functions: [], notAnalyzed: [] };
+    for (const facts of this.facts.values()) {
+      if (opts.onlyFiles && !opts.onlyFiles.has(facts.file)) continue;
+      this.auditFile(facts, opts, result);
+    }
+    return result;
+  }
+
+  private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult): void {
+    for (const m of facts.notAnalyzed) out.notAnalyzed.push({ file: facts.file, line: m.line, fn: m.name, reason: m.reason });
+    const add = (f: Omit<Finding, 'severity' | 'suppressed'>) => {
+      const sev = opts.severity?.[f.rule] ?? RULES[f.rule].severity;
+      if (sev === 'off') return;
+      const s = suppressionFor(facts.suppressions, f.rule, f.loc.line);
+      const valid = !!s && s.reason.length > 0;
+      out.findings.push({ ...f, severity: sev, suppressed: valid, suppression: valid ? s!.reason : undefined });
+    };
+    for (const fn of facts.functions) {
+      if (fn.notAnalyzed) {
+        out.notAnalyzed.push({ file: fn.file, line: fn.loc.line, fn: fn.name, reason: fn.notAnalyzed });
+        continue;
+      }
+      const tests: TestReport[] = [];
+      for (const sink of fn.sinks) {
+        const resolved = this.resolver.resolveUse(sink.alts, fn);
+        if (sink.kind === 'zd-test') {
+          const j = judge(resolved, sink);
+          const hit = zoneDeviceRule(sink, j, fn);
+          tests.push({ line: sink.loc.line, predicate: sink.api, verdict: hit.verdict, rule: hit.rule, reason: hit.reason, loc: sink.loc });
+          if (hit.rule) add({ rule: hit.rule, verdict: hit.verdict, loc: sink.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related: relatedOf(j.witness), sink });
+        } else {
+          const hit = memmapRule(sink, resolved);
+          if (hit?.rule) add({ rule: hit.rule, verdict: hit.verdict, loc: sink.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related: relatedOf(hit.witness), sink });
+        }
+      }
+      if (tests.length) {
+        let worst = tests[0];
+        for (const t of tests) if (VERDICT_RANK[t.verdict] > VERDICT_RANK[worst.verdict]) worst = t;
+        const reasons = [...new Set(tests.filter((t) => t.verdict === worst.verdict).map((t) => t.reason))];
+        out.functions.push({ file: fn.file, line: fn.loc.line, fn: fn.name, verdict: worst.verdict, reason: reasons.join('; '), tests });
+      }
+    }
+    for (const s of facts.suppressions) {
+      if (s.reason) continue;
+      add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [],
+        message: `suppression without a reason: write \`/* pagecheck: ignore ${s.codes[0] === '*' ? 'PC001' : s.codes.join(' ')} -- why this is safe */\`; nothing is suppressed` });
+    }
+  }
+}
+
+function relatedOf(r: Resolved): Step[] {
+  const steps = r.chain.slice();
+  if (r.pins.length) for (const p of r.pins) steps.push({ loc: p.loc, message: `pinned by ${p.api}() in ${p.fn}()` });
+  return steps;
+}

@@ -1,0 +1,110 @@
+// Finding and reading source files. Bad input never throws from here: a file that cannot be used comes back
+// with a one-line reason, so a 55,000-file tree with one binary file in it still gets audited.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export type SourceRead = { text: string } | { skipped: string };
+
+/** Reads a C file as text, or says in one line why it was skipped (missing, unreadable, binary, too large). */
+export function readSource(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): SourceRead {
+  let buf: Buffer;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { skipped: 'not a regular file' };
+    if (st.size > maxBytes) return { skipped: `skipped: ${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit (maxFileSize)` };
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { skipped: code === 'ENOENT' ? 'skipped: the file was deleted' : code === 'EACCES' ? 'skipped: permission denied' : `skipped: ${(e as Error).message}` };
+  }
+  return decodeSource(buf);
+}
+
+/** Binary detection: a NUL byte in the first 8 KiB, or mostly invalid UTF-8. */
+export function decodeSource(buf: Buffer): SourceRead {
+  const head = buf.subarray(0, 8192);
+  if (head.includes(0)) return { skipped: 'skipped: binary file (NUL bytes)' };
+  const text = buf.toString('utf8');
+  if (text.length > 0) {
+    let bad = 0;
+    for (let i = text.indexOf('\uFFFD'); i >= 0 && bad < 1000; i = text.indexOf('\uFFFD', i + 1)) bad++;
+    if (bad > 64 && bad > text.length / 100) return { skipped: 'skipped: binary file (not UTF-8 text)' };
+  }
+  return { text };
+}
+
+export interface WalkOptions {
+  /** Glob patterns relative to the root (`drivers/staging/**`, `**\/*.mod.c`). */
+  ignore?: readonly string[];
+  /** Stop after this many files (the editor's index budget). */
+  maxFiles?: number;
+  /** Checked between directories: return true to stop. */
+  cancelled?: () => boolean;
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
+
+/** Every .c/.h file under `root`, sorted, following no directory twice (symlink loops end here). */
+export function walkCFiles(root: string, opts: WalkOptions = {}): { files: string[]; truncated: boolean; errors: string[] } {
+  const files: string[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const ignore = (opts.ignore ?? []).map(globToRegExp);
+  const stack = [root];
+  let truncated = false;
+  while (stack.length) {
+    if (opts.cancelled?.()) { truncated = true; break; }
+    const dir = stack.pop()!;
+    let real: string;
+    try { real = fs.realpathSync(dir); } catch { errors.push(`${dir}: cannot resolve`); continue; }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { errors.push(`${dir}: ${(e as Error).message}`); continue; }
+    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+    for (const ent of entries) {
+      const full = path.join(dir, ent.name);
+      const rel = toPosix(path.relative(root, full));
+      if (ignore.some((re) => re.test(rel))) continue;
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      if (ent.isSymbolicLink()) {
+        try { const st = fs.statSync(full); isDir = st.isDirectory(); isFile = st.isFile(); } catch { continue; }
+      }
+      if (isDir) { if (!SKIP_DIRS.has(ent.name)) stack.push(full); continue; }
+      if (isFile && /\.[ch]$/.test(ent.name)) {
+        if (opts.maxFiles !== undefined && files.length >= opts.maxFiles) { truncated = true; continue; }
+        files.push(full);
+      }
+    }
+  }
+  files.sort();
+  return { files, truncated, errors };
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** `*` within a segment, `**` across segments, `?` one character; a pattern without `/` matches any basename. */
+export function globToRegExp(glob: string): RegExp {
+  let g = glob.trim().replace(/^\.\//, '');
+  if (!g.includes('/')) g = `**/${g}`;
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*' && g[i + 1] === '*') {
+      re += g[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += g[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}(?:/.*)?$`);
+}
+
+export function matchesAny(rel: string, globs: readonly string[]): boolean {
+  return globs.some((g) => globToRegExp(g).test(rel));
+}

@@ -1,0 +1,46 @@
+// Build: copy the grammar (ABI-checked) into grammars/, bundle the entry points into dist/.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+async function checkGrammar() {
+  const src = require.resolve('tree-sitter-c/tree-sitter-c.wasm');
+  mkdirSync(path.join(root, 'grammars'), { recursive: true });
+  const dst = path.join(root, 'grammars', 'tree-sitter-c.wasm');
+  copyFileSync(src, dst);
+  const TS = require('web-tree-sitter');
+  await TS.Parser.init();
+  const lang = await TS.Language.load(dst);
+  const abi = lang.abiVersion;
+  if (abi < TS.MIN_COMPATIBLE_VERSION || abi > TS.LANGUAGE_VERSION) {
+    console.error(`pagecheck build: tree-sitter-c.wasm has ABI ${abi}, but web-tree-sitter accepts ${TS.MIN_COMPATIBLE_VERSION}..${TS.LANGUAGE_VERSION}; pin matching versions in package.json`);
+    process.exit(1);
+  }
+  return abi;
+}
+
+const abi = await checkGrammar();
+mkdirSync(path.join(root, 'dist'), { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(root, 'dist', 'web-tree-sitter.wasm'));
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const entries = [
+  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'cli/worker.ts', out: 'dist/worker.js' },
+  { in: 'server/main.ts', out: 'dist/server.js' },
+  { in: 'client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+];
+await Promise.all(entries.filter((e) => existsSync(path.join(root, e.in))).map((e) => build({
+  ...common,
+  entryPoints: [path.join(root, e.in)],
+  outfile: path.join(root, e.out),
+  external: e.external ?? [],
+  banner: e.banner ? { js: e.banner } : undefined,
+})));
+if (existsSync(path.join(root, 'dist/cli.js'))) chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+if (!process.env.PAGECHECK_QUIET_BUILD) console.error(`pagecheck build: dist/ ready (grammar ABI ${abi})`);

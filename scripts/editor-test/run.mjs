@@ -1,0 +1,467 @@
+#!/usr/bin/env node
+// npm run test:editor — pagecheck in a real VS Code workbench (code-server 4.100.3, see
+// /work/shared/design/EDITORS.md and docs/editor-testing.md).
+//
+//   1. installs code-server into .editor-test/ (cached: a second run skips it in well under a second),
+//   2. packages pagecheck (`npm run package`) and the test driver extension (test/editor/ext),
+//   3. per suite, starts a fresh code-server on 127.0.0.1 (free port, temp user data, XDG dirs, settings)
+//      on a temp copy of examples/ (and of a slice of .kernel/linux-source-6.1 when it exists),
+//   4. suite "api": the driver extension runs the plan inside the extension host and writes JSON results,
+//      asserted here; suite "ui": Playwright + Debian's Chromium, what a person sees, with screenshots,
+//   5. always stops everything it started (whole process groups), also on failure, timeout and SIGINT.
+//
+// Options (flags or environment):
+//   --suite api|kernel|ui (repeatable)   PAGECHECK_EDITOR_TEST_SUITES=api,ui   default: all
+//   --vsix FILE        PAGECHECK_EDITOR_TEST_VSIX       use this pagecheck .vsix instead of `npm run package`
+//   --examples DIR     PAGECHECK_EDITOR_TEST_EXAMPLES   example tree to copy (default: examples/)
+//   --keep             PAGECHECK_EDITOR_TEST_KEEP=1     keep the temp folder (logs, results, workspaces)
+//   --no-screenshots                                    do not write docs/screenshots/
+//   PAGECHECK_EDITOR_TEST_TIMEOUT=seconds               overall limit (default 900, install included)
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCodeServer } from './install.mjs';
+import { Failure, freePort, killAll, killAllSync, killGroup, log, run, sleep, startGroup, waitFor } from './proc.mjs';
+import { checkApi, checkKernel, findCall } from './assertions.mjs';
+
+// ---------------------------------------------------------------------------------------------------------
+// What the example tree must produce. Paths are relative to examples/; lines are found by searching the
+// function for `at` (never hard-coded). Adjust here when the engine or the examples change.
+export const EXPECT = {
+  // The unsafe ZONE_DEVICE test every suite looks at: the seed audit's smaps_pmd_entry().
+  primary: {
+    file: 'fs/proc/task_mmu.c', fn: 'smaps_pmd_entry', at: 'is_zone_device_page(',
+    rule: 'PC001', severity: 'warning', message: /unsafe/i, hover: /is_zone_device_page|ZONE_DEVICE|lifetime|reference/i,
+  },
+  // Every pagecheck diagnostic: `code` must look like this and carry a codeDescription link.
+  codePattern: /^PC00[1-9]$/, href: /^https?:\/\/\S+/,
+  // A caller edit in one file must change the verdict of a test in another file.
+  crossFile: {
+    caller: { file: 'drivers/base/memory.c', fn: 'soft_offline_page_store', at: 'pfn_to_online_page(', replace: 'pfn_to_page(' },
+    target: { file: 'mm/memory-failure.c', fn: 'soft_offline_page', at: 'is_zone_device_page(' },
+  },
+  commands: ['pagecheck.auditWorkspace', 'pagecheck.showReport', 'pagecheck.restartServer'],
+  // Files that carry pagecheck diagnostics after pagecheck.auditWorkspace (opened or not).
+  auditFiles: ['fs/proc/task_mmu.c'],
+  // The report (text document or webview title) mentions this.
+  report: /smaps_pmd_entry|pagecheck/i,
+  reportTitle: 'pagecheck: Show Report',
+  // A bad .pagecheck.json: an error diagnostic on the file (and a line in the output channel) naming the key.
+  badConfig: { text: '{\n  "severity": { "PC001": "loudest" }\n}\n', mentions: /severity/ },
+  // When .kernel/linux-source-6.1 exists: a slice opened as its own workspace; the server must answer.
+  kernelSlice: { dir: '.kernel/linux-source-6.1', files: ['Makefile', 'mm/memory-failure.c', 'mm/memremap.c'], open: ['mm/memory-failure.c', 'mm/memremap.c'] },
+};
+// ---------------------------------------------------------------------------------------------------------
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CACHE = path.join(ROOT, '.editor-test');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = process.env.PAGECHECK_EDITOR_TEST_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoUpdate': false,
+  'files.hotExit': 'off',
+  'editor.hover.delay': 100,
+  // Also for stable pictures and selectors:
+  'explorer.compactFolders': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'workbench.enableExperiments': false,
+  'window.restoreWindows': 'none',
+  'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+function parseArgs(argv) {
+  const o = {
+    suites: (process.env.PAGECHECK_EDITOR_TEST_SUITES || '').split(',').filter(Boolean),
+    vsix: process.env.PAGECHECK_EDITOR_TEST_VSIX || null,
+    examples: process.env.PAGECHECK_EDITOR_TEST_EXAMPLES || path.join(ROOT, 'examples'),
+    keep: !!process.env.PAGECHECK_EDITOR_TEST_KEEP,
+    screenshots: true,
+    timeoutS: Number(process.env.PAGECHECK_EDITOR_TEST_TIMEOUT || 900),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--suite') o.suites.push(argv[++i]);
+    else if (a === '--vsix') o.vsix = path.resolve(argv[++i]);
+    else if (a === '--examples') o.examples = path.resolve(argv[++i]);
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--no-screenshots') o.screenshots = false;
+    else throw new Failure(`unknown option ${a} (see the top of scripts/editor-test/run.mjs)`);
+  }
+  if (!o.suites.length) o.suites = ['api', 'kernel', 'ui'];
+  return o;
+}
+
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const timings = {};
+async function timed(name, fn) {
+  const t0 = Date.now();
+  try { return await fn(); } finally { timings[name] = Date.now() - t0; }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Packaging
+
+async function packagePagecheck(o, logFile) {
+  if (o.vsix) {
+    if (!existsSync(o.vsix)) throw new Failure(`--vsix ${o.vsix}: no such file`);
+    return o.vsix;
+  }
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const missing = [pkg.main, 'dist/server.js'].map((f) => f.replace(/^\.\//, '')).filter((f) => !existsSync(path.join(ROOT, f)));
+  const args = ['run', 'package'];
+  // Without .vscodeignore or a "files" list, vsce would pack the whole checkout (.kernel/, .editor-test/ …).
+  if (!existsSync(path.join(ROOT, '.vscodeignore')) && !pkg.files) {
+    log('warning: no .vscodeignore and no "files" in package.json: packaging with scripts/editor-test/vscodeignore.fallback');
+    args.push('--', '--ignoreFile', path.join('scripts', 'editor-test', 'vscodeignore.fallback'));
+  }
+  const vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  try {
+    await run('npm', args, { cwd: ROOT, logFile, timeoutMs: 300_000, input: 'y\n' });
+  } catch (e) {
+    throw new Failure(`npm run package failed${missing.length ? ` (missing: ${missing.join(', ')})` : ''} — see ${logFile}\n${e.message.split('\n').slice(-15).join('\n')}`);
+  }
+  // The build runs first, so check the entry points again now.
+  const stillMissing = [pkg.main, 'dist/server.js'].map((f) => f.replace(/^\.\//, '')).filter((f) => !existsSync(path.join(ROOT, f)));
+  if (stillMissing.length) throw new Failure(`npm run package succeeded but ${stillMissing.join(', ')} is missing: the extension cannot start`);
+  if (!existsSync(vsix)) throw new Failure(`npm run package did not write ${vsix}`);
+  return vsix;
+}
+
+async function packageTestExtension(tmp, logFile) {
+  const out = path.join(tmp, 'pagecheck-editor-test.vsix');
+  const vsce = path.join(ROOT, 'node_modules', '.bin', 'vsce');
+  await run(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: path.join(ROOT, 'test', 'editor', 'ext'), logFile, timeoutMs: 120_000, input: 'y\n' });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// code-server
+
+function xdgEnv(tmp, extra = {}) {
+  const home = path.join(tmp, 'home');
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_RUNTIME_DIR: path.join(tmp, 'run'),
+    ...extra,
+  };
+  for (const k of ['HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR']) mkdirSync(env[k], { recursive: true, mode: 0o700 });
+  delete env.VSCODE_IPC_HOOK_CLI; // never talk to an outer editor
+  delete env.ELECTRON_RUN_AS_NODE;
+  return env;
+}
+
+async function installExtensions(cs, tmp, vsixes, logFile) {
+  const extDir = path.join(tmp, 'extensions');
+  const dataDir = path.join(tmp, 'install-user-data');
+  for (const v of vsixes) {
+    await run(process.execPath, [cs.entry, '--install-extension', v, '--force', '--extensions-dir', extDir, '--user-data-dir', dataDir],
+      { env: xdgEnv(tmp), logFile, timeoutMs: 120_000 });
+  }
+  return extDir;
+}
+
+async function startCodeServer(cs, tmp, name, { folder, extDir, env: extraEnv }) {
+  const port = await freePort();
+  const userData = path.join(tmp, `user-data-${name}`);
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  const logFile = path.join(tmp, `code-server-${name}.log`);
+  const args = [cs.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
+    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', userData, '--extensions-dir', extDir, folder];
+  const child = startGroup(`code-server ${name}`, process.execPath, args, { env: xdgEnv(tmp, extraEnv), logFile });
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  await waitFor(`code-server /healthz on ${url} (log: ${logFile})`, async () => {
+    if (child.exitCode != null) throw new Failure(`code-server exited with ${child.exitCode} (log: ${logFile})`);
+    const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return r.ok;
+  }, { timeoutMs: 30_000, intervalMs: 150 });
+  return { child, url, port, userData, logFile, folder, healthzMs: Date.now() - t0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Chromium (Debian's) under our own process group, driven by playwright-core over CDP.
+
+async function startChromium(tmp) {
+  if (!existsSync(CHROMIUM)) throw new Failure(`${CHROMIUM} not found (apt-get install -y chromium)`);
+  const { chromium } = await import('playwright-core');
+  const profile = path.join(tmp, 'chromium-profile');
+  mkdirSync(profile, { recursive: true });
+  const logFile = path.join(tmp, 'chromium.log');
+  const child = startGroup('chromium', CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', 'about:blank'],
+    { env: xdgEnv(tmp), stdio: ['ignore', 'ignore', 'pipe'] });
+  let errText = '';
+  const ws = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Failure(`Chromium did not print its DevTools endpoint within 30 s:\n${errText.slice(-2000)}`)), 30_000);
+    child.stderr.on('data', (d) => {
+      errText += d;
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(errText);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (c) => { clearTimeout(timer); reject(new Failure(`Chromium exited with ${c}:\n${errText.slice(-2000)}`)); });
+  });
+  child.stderr.on('data', () => {}); // keep draining
+  writeFileSync(logFile, errText);
+  const browser = await chromium.connectOverCDP(ws, { timeout: 30_000 });
+  return { child, browser };
+}
+
+async function openWorkbench(browser, cs, { viewport = { width: 1440, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.folder)}`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+  return { context, page, consoleErrors };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Workspaces and plans
+
+function copyExamples(o, dst) {
+  if (!existsSync(o.examples) || !readdirSync(o.examples).length) throw new Failure(`${o.examples} is missing or empty: nothing to open in the editor`);
+  cpSync(o.examples, dst, { recursive: true });
+  return dst;
+}
+
+function kernelSliceAvailable() {
+  return existsSync(path.join(ROOT, EXPECT.kernelSlice.dir, EXPECT.kernelSlice.open[0]));
+}
+
+function copyKernelSlice(dst) {
+  const src = path.join(ROOT, EXPECT.kernelSlice.dir);
+  for (const f of EXPECT.kernelSlice.files) {
+    if (!existsSync(path.join(src, f))) continue;
+    mkdirSync(path.dirname(path.join(dst, f)), { recursive: true });
+    cpSync(path.join(src, f), path.join(dst, f));
+  }
+  return dst;
+}
+
+function apiPlan(ws, results) {
+  const E = EXPECT;
+  const p = findCall(ws, E.primary);
+  const caller = findCall(ws, E.crossFile.caller);
+  const target = findCall(ws, E.crossFile.target);
+  return {
+    folder: ws, results, source: 'pagecheck', extensionId: 'pagecheck.pagecheck',
+    timeouts: { firstDiagnostics: 60_000, step: 20_000, fixGone: 20_000, crossFile: 15_000, command: 60_000, config: 20_000 },
+    steps: [
+      { id: 'diagnostics', type: 'diagnostics', file: E.primary.file, show: true },
+      { id: 'hover', type: 'hover', file: E.primary.file, line: p.line, character: p.character + 2 },
+      { id: 'codeActions', type: 'codeActions', file: E.primary.file, line: p.line, rule: E.primary.rule },
+      { id: 'applyFix', type: 'applyFix', file: E.primary.file, line: p.line, rule: E.primary.rule },
+      {
+        id: 'crossFile', type: 'crossFile',
+        caller: { file: E.crossFile.caller.file, line: caller.line, character: caller.character, find: E.crossFile.caller.at, replace: E.crossFile.caller.replace },
+        target: { file: E.crossFile.target.file, line: target.line, character: target.character + 2 },
+      },
+      {
+        id: 'commands', type: 'commands', commands: E.commands, probeFile: E.primary.file,
+        hoverAfterRestart: { file: E.crossFile.target.file, line: target.line, character: target.character + 2 },
+      },
+      { id: 'badConfig', type: 'badConfig', file: '.pagecheck.json', text: E.badConfig.text, probeFile: E.primary.file, auditCommand: E.commands[0] },
+    ],
+    expect: { primaryLine: p.line, targetLine: target.line },
+  };
+}
+
+function kernelPlan(ws, results) {
+  const steps = [];
+  for (const f of EXPECT.kernelSlice.open) {
+    if (!existsSync(path.join(ws, f))) continue;
+    steps.push({ id: `diagnostics:${f}`, type: 'diagnostics', file: f, show: true, expectSome: false, timeoutMs: 30_000 });
+    const text = readFileSync(path.join(ws, f), 'utf8').split('\n');
+    const i = text.findIndex((l) => l.includes('is_zone_device_page(') && !/^\s*(\*|\/\/|\/\*|#)/.test(l));
+    if (i >= 0) steps.push({ id: `hover:${f}`, type: 'hover', file: f, line: i + 1, character: text[i].indexOf('is_zone_device_page(') + 3 });
+  }
+  return { folder: ws, results, source: 'pagecheck', extensionId: 'pagecheck.pagecheck', timeouts: { firstDiagnostics: 60_000, step: 30_000 }, steps };
+}
+
+async function waitResults(file, cs, timeoutMs) {
+  let last = null;
+  try {
+    return await waitFor(`the driver extension's results (${file})`, () => {
+      if (cs.child.exitCode != null) throw new Failure(`code-server exited (${cs.child.exitCode}); log: ${cs.logFile}`);
+      if (existsSync(file + '.crash')) throw new Failure(`driver extension crashed: ${readFileSync(file + '.crash', 'utf8')}`);
+      if (!existsSync(file)) return null;
+      last = JSON.parse(readFileSync(file, 'utf8'));
+      return last.done ? last : null;
+    }, { timeoutMs, intervalMs: 250 });
+  } catch (e) {
+    if (last) e.message += `\npartial results: ${JSON.stringify(Object.fromEntries(Object.entries(last.steps ?? {}).map(([k, v]) => [k, v.ok ? 'ok' : v.error?.split('\n')[0]])))}`;
+    else e.message += `\nno results at all: did the driver extension activate? (extension host log under ${cs.userData}/logs)`;
+    throw e;
+  }
+}
+
+function extensionLogs(userData) {
+  // Output channels of the extension host are mirrored to files under <user-data>/logs/.
+  const out = [];
+  const walk = (d) => {
+    let ents = [];
+    try { ents = readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of ents) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (/pagecheck/i.test(e.name) && !/editor-test/i.test(e.name) && e.name.endsWith('.log')) out.push({ file: f, text: readFileSync(f, 'utf8') });
+    }
+  };
+  walk(path.join(userData, 'logs'));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Suites
+
+async function suiteApi(ctx) {
+  const ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-api'));
+  const results = path.join(ctx.tmp, 'results-api.json');
+  const plan = apiPlan(ws, results);
+  const planFile = path.join(ctx.tmp, 'plan-api.json');
+  writeFileSync(planFile, JSON.stringify(plan, null, 2));
+  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'api', { folder: ws, extDir: ctx.extDir, env: { PAGECHECK_EDITOR_TEST_PLAN: planFile } });
+  ctx.running.push(cs);
+  try {
+    const { context } = await openWorkbench(ctx.browser, cs);
+    const r = await waitResults(results, cs, 240_000);
+    await context.close().catch(() => {});
+    const logs = extensionLogs(cs.userData);
+    return checkApi(r, plan, EXPECT, { logs });
+  } finally {
+    await killGroup(cs.child);
+  }
+}
+
+async function suiteKernel(ctx) {
+  if (!kernelSliceAvailable()) return { skipped: `${EXPECT.kernelSlice.dir} not extracted (npm script for the kernel download)`, checks: [] };
+  const ws = copyKernelSlice(path.join(ctx.tmp, 'ws-kernel'));
+  const results = path.join(ctx.tmp, 'results-kernel.json');
+  const plan = kernelPlan(ws, results);
+  const planFile = path.join(ctx.tmp, 'plan-kernel.json');
+  writeFileSync(planFile, JSON.stringify(plan, null, 2));
+  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'kernel', { folder: ws, extDir: ctx.extDir, env: { PAGECHECK_EDITOR_TEST_PLAN: planFile } });
+  try {
+    const { context } = await openWorkbench(ctx.browser, cs);
+    const r = await waitResults(results, cs, 180_000);
+    await context.close().catch(() => {});
+    return checkKernel(r, plan);
+  } finally {
+    await killGroup(cs.child);
+  }
+}
+
+async function suiteUi(ctx) {
+  const { runUi } = await import('./ui-suite.mjs');
+  const ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-ui'));
+  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'ui', { folder: ws, extDir: ctx.extDir });
+  try {
+    const wb = await openWorkbench(ctx.browser, cs);
+    const shots = ctx.o.screenshots ? SHOTS : path.join(ctx.tmp, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    const res = await runUi({ ...wb, ws, expect: EXPECT, primary: findCall(ws, EXPECT.primary), shots, tmp: ctx.tmp });
+    await wb.context.close().catch(() => {});
+    return res;
+  } finally {
+    await killGroup(cs.child);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const tStart = Date.now();
+  mkdirSync(path.join(CACHE, 'logs'), { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'pagecheck-editor-test-'));
+  const logFile = path.join(tmp, 'runner.log');
+  let chromium = null;
+  let finished = false;
+  const cleanup = async () => {
+    if (chromium) { await chromium.browser.close().catch(() => {}); await killGroup(chromium.child); chromium = null; }
+    await killAll();
+    if (!o.keep) rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const onSignal = (sig) => {
+    log(`${sig}: stopping everything this run started`);
+    killAllSync();
+    if (!o.keep) { try { rmSync(tmp, { recursive: true, force: true }); } catch {} }
+    process.exit(130);
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, onSignal);
+  process.on('exit', () => killAllSync());
+  const overall = setTimeout(() => {
+    log(`FAILED: overall time limit of ${o.timeoutS} s reached (PAGECHECK_EDITOR_TEST_TIMEOUT)`);
+    killAllSync();
+    process.exit(1);
+  }, o.timeoutS * 1000);
+
+  const failures = [];
+  const report = [];
+  try {
+    const cs = await timed('install', () => ensureCodeServer(CACHE, { logFile: path.join(CACHE, 'logs', 'install.log') }));
+    log(`code-server ${cs.cached ? 'cached' : 'installed'} (${secs(timings.install)})`);
+    const vsix = await timed('package', () => packagePagecheck(o, logFile));
+    const testVsix = await timed('packageTest', () => packageTestExtension(tmp, logFile));
+    const vsixBytes = statSync(vsix).size;
+    log(`packaged ${path.relative(ROOT, vsix) || vsix} (${(vsixBytes / 1024).toFixed(0)} KiB) in ${secs(timings.package)}; test driver in ${secs(timings.packageTest)}`);
+    if (vsixBytes > 30 * 1024 * 1024) throw new Failure(`${vsix} is ${(vsixBytes / 1048576).toFixed(0)} MiB: it packs more than the extension (check .vscodeignore: .kernel/, .editor-test/, node_modules/)`);
+    const extDir = await timed('installExtensions', () => installExtensions(cs, tmp, [vsix, testVsix], logFile));
+    chromium = await timed('chromium', () => startChromium(tmp));
+    const ctx = { o, tmp, cs, extDir, browser: chromium.browser, running: [] };
+    const suites = { api: suiteApi, kernel: suiteKernel, ui: suiteUi };
+    for (const name of ['api', 'kernel', 'ui'].filter((s) => o.suites.includes(s))) {
+      log(`suite ${name}…`);
+      let res;
+      try {
+        res = await timed(`suite ${name}`, () => suites[name](ctx));
+      } catch (e) {
+        res = { checks: [{ name: `${name}: suite ran to the end`, ok: false, detail: e.message }] };
+      }
+      if (res.skipped) { log(`suite ${name}: skipped: ${res.skipped}`); continue; }
+      for (const c of res.checks) {
+        report.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail && (!c.ok || c.info) ? `\n         ${String(c.detail).split('\n').join('\n         ')}` : ''}`);
+        if (!c.ok) failures.push(`${name}: ${c.name}`);
+      }
+      const n = res.checks.length, bad = res.checks.filter((c) => !c.ok).length;
+      log(`suite ${name}: ${n - bad}/${n} checks passed in ${secs(timings[`suite ${name}`])}${res.notes ? `\n${res.notes}` : ''}`);
+      process.stderr.write(report.splice(0).join('\n') + '\n');
+    }
+    timings.total = Date.now() - tStart;
+    log(`timings: ${Object.entries(timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}; .vsix ${(vsixBytes / 1024).toFixed(0)} KiB`);
+    writeFileSync(path.join(CACHE, 'last-run.json'), JSON.stringify({ at: new Date().toISOString(), timings, vsixBytes, failures }, null, 2));
+    finished = true;
+  } catch (e) {
+    failures.push(e instanceof Failure ? e.message : String(e.stack || e));
+  } finally {
+    clearTimeout(overall);
+    await cleanup();
+  }
+  if (o.keep) log(`kept ${tmp}`);
+  if (failures.length || !finished) {
+    log(`FAILED (${failures.length}):\n  - ${failures.join('\n  - ')}`);
+    process.exit(1);
+  }
+  log('all editor checks passed');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { log(`FAILED: ${e.stack || e}`); killAllSync(); process.exit(1); });
+}
