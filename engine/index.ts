@@ -13,6 +13,8 @@ export { ContractTable } from './analysis/contracts';
 export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 export { factsFromTree } from './analysis/facts';
 export { RULES, RULE_CODES, helpUri } from './analysis/rules/table';
+export type { RuleCode, Severity } from './analysis/rules/table';
+export type { ContractEntry, Effect } from './analysis/contracts';
 
 export function contractTable(extra: readonly ContractEntry[] = [], kernelVersion?: string): ContractTable {
   return new ContractTable([...extra, ...KERNEL_CONTRACTS], kernelVersion);

@@ -28,7 +28,10 @@ const abi = await checkGrammar();
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(root, 'dist', 'web-tree-sitter.wasm'));
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// web-tree-sitter's ESM build (picked for `import` statements) reads import.meta.url, which is empty in a CJS
+// bundle: bundle its CommonJS build instead, which locates itself with __dirname.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') } };
 const entries = [
   { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'cli/worker.ts', out: 'dist/worker.js' },

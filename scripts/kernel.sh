@@ -89,6 +89,7 @@ extract_fresh() {
   staging=$(mktemp -d "$base/.${TOP}.partial.XXXXXX")
   # a staging dir left by an interrupted run is garbage; so is this one if we fail
   trap 'rm -rf -- "$staging"' EXIT
+  trap 'exit 130' INT TERM
   log "extracting $TARBALL into $dest (this takes a minute)"
   tar -xJf "$TARBALL" -C "$staging" --no-same-owner
   [ -d "$staging/$TOP" ] || die "tarball has no top-level $TOP/ directory"
@@ -102,7 +103,7 @@ extract_fresh() {
     mv -- "$staging/$TOP" "$dest"
   fi
   rm -rf -- "$staging"
-  trap - EXIT
+  trap - EXIT INT TERM
 }
 
 # 2. the tree (serialised: two concurrent runs must not extract over each other)

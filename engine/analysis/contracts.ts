@@ -23,13 +23,16 @@ export type Effect =
   | 'pfn-valid' // guard: the pfn has a memmap section (not that it is initialized)
   | 'devpriv-test' // when true, `arg` is a device-private page
   | 'caller-holds-ref' // definition: callers of this API hold a reference on `arg` (DMA API, bio/sg pages)
-  | 'driver-managed'; // definition: `arg` is a device-private page whose lifetime its driver manages
+  | 'driver-managed' // definition: `arg` is a device-private page whose lifetime its driver manages
+  | 'devpriv-param' // definition: `arg` may be a device-private page (the device-private free path)
+  | 'devpriv-flag' // an identifier (TTU_MIGRATION): where a walk or test uses it, pages may be device-private
+  | 'ptl-unlock'; // drops the page-table lock: pages found under it (MAPPED) are no longer protected
 
 export const EFFECTS: readonly Effect[] = [
   'returns-ref', 'returns-mapped', 'returns-online', 'returns-ptl', 'returns-raw', 'returns-devpriv', 'transfer',
   'takes-ref', 'ref-on-success', 'consumes-ref', 'put-testzero', 'pgmap-get', 'pgmap-put', 'dax-lock',
   'dax-unlock', 'zone-device-test', 'memmap-read', 'pfn-valid', 'devpriv-test', 'caller-holds-ref',
-  'driver-managed',
+  'driver-managed', 'devpriv-param', 'devpriv-flag', 'ptl-unlock',
 ];
 
 export interface ContractEntry {
@@ -48,6 +51,12 @@ export interface ContractEntry {
   devprivSafe?: boolean;
   /** A different effect when argument `arg` mentions `text` (follow_page(…, FOLL_GET) returns a reference). */
   whenArgMentions?: { arg: number; text: string; effect: Effect; reason: string };
+  /** The entry describes the API's own definition (its parameter's state), not the effect of calling it. */
+  definitionOnly?: boolean;
+  /** returns-mapped: valid only while the caller holds the page-table lock (vm_normal_page()). */
+  underPtl?: boolean;
+  /** Applies only when argument `arg`'s text mentions this (spin_unlock(ptl) vs any other spin_unlock). */
+  ifArgMentions?: string;
   /** memmap-read: PageReserved()-style "is this ordinary RAM" tests (PC004). */
   reservedTest?: boolean;
   /** Where the entry came from: "kernel" (built in) or the config file. */

@@ -10,17 +10,22 @@ export class Env {
     /** Variable (or field path such as `vmf->page`) → possible values. */
     readonly vars = new Map<string, Alt[]>(),
     /** pgmap variable → the live get_dev_pagemap() pin and the pfn expression it pins. */
-    readonly pins = new Map<string, { pfnKey: string; pin: Pin }>(),
+    readonly pins = new Map<string, { pfnKey: string; pageKey?: string; pin: Pin }>(),
     /** Page variable → live dax_lock_page() pin. */
     readonly locked = new Map<string, Pin>(),
     /** pfn expression → where pfn_valid() checked it. */
     readonly guards = new Map<string, Loc>(),
     /** Swap entries known to be device-private entries (is_device_private_entry() was true). */
     readonly devprivKeys = new Set<string>(),
+    /** pfn expression → the pfn_to_online_page() check that found it online. */
+    readonly online = new Map<string, Pin>(),
+    /** pgmap variables (parameters included) whose pin this function dropped with put_dev_pagemap(). */
+    readonly released = new Set<string>(),
   ) {}
 
   clone(): Env {
-    return new Env(new Map(this.vars), new Map(this.pins), new Map(this.locked), new Map(this.guards), new Set(this.devprivKeys));
+    return new Env(new Map(this.vars), new Map(this.pins), new Map(this.locked), new Map(this.guards), new Set(this.devprivKeys),
+      new Map(this.online), new Set(this.released));
   }
 
   /** The pgmap pin covering `pfnKey`, if one is live. */
@@ -46,6 +51,10 @@ export function join(a: Env | null, b: Env | null): Env | null {
   for (const [k, p] of a.locked) if (b.locked.has(k)) out.locked.set(k, p);
   for (const [k, g] of a.guards) if (b.guards.has(k)) out.guards.set(k, g);
   for (const k of a.devprivKeys) if (b.devprivKeys.has(k)) out.devprivKeys.add(k);
+  for (const [k, p] of a.online) if (b.online.has(k)) out.online.set(k, p);
+  // A pin dropped on any path is not held after the merge.
+  for (const k of a.released) out.released.add(k);
+  for (const k of b.released) out.released.add(k);
   return out;
 }
 

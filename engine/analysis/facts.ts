@@ -27,6 +27,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   const fileDeadline = Date.now() + (opts.fileBudgetMs ?? 20000);
   const root = tree.rootNode;
   const todo: Node[] = [root];
+  const defs: Node[] = [];
   // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
   while (todo.length) {
     const n = todo.pop()!;
@@ -35,7 +36,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
       if (!c) continue;
       switch (c.type) {
         case 'function_definition':
-          facts.functions.push(functionFacts(c, file, text, contracts, opts, fileDeadline));
+          defs.push(c);
           break;
         case 'declaration':
           collectFieldRefs(c, text, facts.fieldRefs);
@@ -54,12 +55,15 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
       }
     }
   }
-  facts.functions.reverse();
+  // Ops tables first: a function assigned to `.map_page` gets that field's contract on its parameters.
+  const fieldsOf = new Map<string, string[]>();
+  for (const r of facts.fieldRefs) fieldsOf.set(r.fn, [...(fieldsOf.get(r.fn) ?? []), r.field]);
+  for (const d of defs.reverse()) facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf));
   facts.parseErrors = countErrors(root);
   return facts;
 }
 
-function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number): FnSummary {
+function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>): FnSummary {
   const declarator = def.childForFieldName('declarator');
   const fdecl = functionDeclarator(declarator);
   const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
@@ -83,7 +87,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
     if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
   }
   if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return summary; }
-  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts);
+  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? []);
   try {
     Object.assign(summary, walker.run(body));
     if (walker.truncated) summary.notAnalyzed = `not analyzed: nesting deeper than ${opts.maxDepth ?? 400} levels`;

@@ -20,9 +20,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('is_pci_p2pdma_page', 'zone-device-test', 'reads the zone and page->pgmap->type'),
   E('is_fsdax_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19' }),
   // A predicate's own definition dereferences its argument on its callers' behalf.
-  E('is_device_private_page', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them'),
-  E('folio_is_device_private', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them'),
-  E('is_pci_p2pdma_page', 'caller-holds-ref', 'page reference is held: p2pdma pages are tested on pages mapped for DMA, owned by the request'),
+  E('is_device_private_page', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them', { definitionOnly: true }),
+  E('folio_is_device_private', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them', { definitionOnly: true }),
+  E('is_pci_p2pdma_page', 'caller-holds-ref', 'page reference is held: p2pdma pages are tested on pages mapped for DMA, owned by the request', { definitionOnly: true }),
 
   // --- memmap reads (PC003/PC004) ---
   P('Page[A-Z][A-Za-z0-9]*', 'memmap-read', 'PageXxx() reads page->flags'),
@@ -89,6 +89,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('__folio_put', 'consumes-ref', '__folio_put(): called with the last reference, still held', { since: '5.16' }),
   E('put_devmap_managed_page', 'consumes-ref', 'put_devmap_managed_page(): called from put_page() with the reference held'),
   E('__put_devmap_managed_page', 'consumes-ref', 'called from put_page() with the reference held'),
+  E('__put_devmap_managed_page', 'devpriv-param', 'the device-private free path: the page may be a device-private page being freed (HMM)', { until: '5.19' }),
+  E('free_zone_device_page', 'devpriv-param', 'the device-private free path: the page may be a device-private page being freed (HMM)', { since: '6.0' }),
+  E('free_devmap_managed_page', 'devpriv-param', 'the device-private free path: the page may be a device-private page being freed (HMM)'),
   E('put_devmap_managed_page_refs', 'consumes-ref', 'called from put_page() paths with the references held', { since: '6.0' }),
   E('release_pages', 'consumes-ref', 'release_pages(): the caller hands over its references on the array'),
   E('put_user_page', 'consumes-ref', 'put_user_page(): the caller hands over its gup reference'),
@@ -115,9 +118,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('dax_unlock_folio', 'dax-unlock', 'dax_unlock_folio() drops the dax pin', { since: '6.5' }),
 
   // --- mapped pages: MAPPED ---
-  E('vm_normal_page', 'returns-mapped', 'vm_normal_page() under the pte lock: NULL for devmap entries, otherwise refcounted by its mapping'),
-  E('vm_normal_folio', 'returns-mapped', 'vm_normal_folio() under the pte lock: refcounted by its mapping', { since: '6.0' }),
-  E('vm_normal_page_pmd', 'returns-mapped', 'vm_normal_page_pmd() under the pmd lock: refcounted by its mapping'),
+  E('vm_normal_page', 'returns-mapped', 'vm_normal_page() under the pte lock: NULL for devmap entries, otherwise refcounted by its mapping', { underPtl: true }),
+  E('vm_normal_folio', 'returns-mapped', 'vm_normal_folio() under the pte lock: refcounted by its mapping', { since: '6.0', underPtl: true }),
+  E('vm_normal_page_pmd', 'returns-mapped', 'vm_normal_page_pmd() under the pmd lock: refcounted by its mapping', { underPtl: true }),
   E('follow_page', 'returns-mapped', 'follow_page() without FOLL_GET: mapped under the lock, NULL for devmap entries',
     { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' } }),
 
@@ -165,6 +168,12 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pfn_to_phys', 'transfer', 'the address of the same pfn'),
   E('PFN_PHYS', 'transfer', 'the address of the same pfn'),
   E('READ_ONCE', 'transfer', 'the same value'),
+  E('likely', 'transfer', 'the same condition'),
+  E('unlikely', 'transfer', 'the same condition'),
+  E('WARN_ON', 'transfer', 'the same condition'),
+  E('WARN_ON_ONCE', 'transfer', 'the same condition'),
+  E('VM_WARN_ON', 'transfer', 'the same condition'),
+  E('VM_WARN_ON_ONCE', 'transfer', 'the same condition'),
   E('virt_to_folio', 'returns-online', 'kernel direct-map address: online RAM', { since: '5.17' }),
 
   // --- contract-pinned parameters (definitions): callers hold a reference by API contract ---
@@ -174,4 +183,16 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('dma_map_sgtable', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_direct_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
   E('zone_device_page_init', 'driver-managed', 'the driver owns the device-private page it initializes'),
+  // Ops-table fields (`.name`): a function assigned to the field gets the contract on its parameter.
+  E('.map_page', 'caller-holds-ref', 'dma_map_ops: the DMA API caller holds a reference on the page it maps', { arg: 1 }),
+  E('.map_sg', 'caller-holds-ref', 'dma_map_ops: scatterlist pages are owned by the request', { arg: 1 }),
+  // Data fields (`.name`): reading the field yields a page with this state.
+  E('.bv_page', 'returns-ref', 'bio_vec pages are owned by the bio until it completes'),
+  E('.bi_io_vec', 'returns-ref', 'bio_vec pages are owned by the bio until it completes'),
+  // Migration walks: device-private pages travel through them (AUDIT: TTU_MIGRATION / PVMW_MIGRATION).
+  E('TTU_MIGRATION', 'devpriv-flag', 'a migration rmap walk: the page may be device-private (HMM)', { until: '5.15' }),
+  E('PVMW_MIGRATION', 'devpriv-flag', 'a migration page_vma_mapped_walk(): the page may be device-private (HMM)'),
+  // Page-table lock: MAPPED pages are protected only while it is held.
+  E('pte_unmap_unlock', 'ptl-unlock', 'the page-table lock is dropped', { arg: 1 }),
+  E('spin_unlock', 'ptl-unlock', 'the page-table lock is dropped', { ifArgMentions: 'ptl' }),
 ];

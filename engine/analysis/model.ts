@@ -63,6 +63,10 @@ export interface Alt {
   pfnKey?: string;
   /** When the function has a pgmap parameter, the page's pfn may be pinned by the caller through it. */
   pgmapParam?: number;
+  /** MAPPED under a page-table lock this function holds: an unlock ends the protection. */
+  underPtl?: boolean;
+  /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
+  unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */
   prev?: Alt[];
 }

@@ -45,6 +45,8 @@ export class ProvenanceWalker {
   private readonly continues: Array<Array<Env | null>> = [];
   private readonly uses = new Map<string, [number, number, number, string, Alt[]]>();
   private readonly pgmapParams = new Map<string, number>();
+  /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
+  private readonly cookieOf = new Map<string, string>();
   private readonly paramIndex = new Map<string, number>();
   private depth = 0;
   private steps = 0;
@@ -60,21 +62,27 @@ export class ProvenanceWalker {
     private readonly paramNodes: Array<Node | null>,
     private readonly contracts: ContractTable,
     private readonly opts: WalkOptions = {},
+    /** Ops-table fields this function is assigned to in its file (`.map_page = f`). */
+    opsFields: string[] = [],
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 2000);
     this.maxDepth = opts.maxDepth ?? 400;
     // A function that is itself a contract API gets its parameters' state from the contract (put paths,
     // predicates, DMA API entry points); every other parameter is PARAM, decided by the callers.
-    const own = contracts.lookup(fnName);
+    const own = [...contracts.lookup(fnName), ...opsFields.flatMap((f) => contracts.lookup(`.${f}`))];
     params.forEach((p, i) => {
       this.paramIndex.set(p.name, i);
       if (p.kind === 'pgmap') this.pgmapParams.set(p.name, i);
       this.types.set(p.name, p.kind === 'int' ? 'other' : (p.kind as PageType));
       const loc = this.paramNodes[i] ? nodeLoc(file, this.paramNodes[i]!) : this.fnLoc();
       const contract = pickDefinitionContract(own, i);
+      const devprivPath = own.find((e) => e.effect === 'devpriv-param' && argOf(e) === i);
       if (contract) {
         const state = SAFE_DEFINITION_STATE[contract.effect]!;
-        this.env0.vars.set(p.name, [{ state, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${contract.reason}` } }]);
+        const reason = devprivPath ? `${contract.reason}; ${devprivPath.reason}` : contract.reason;
+        this.env0.vars.set(p.name, [{ state, devpriv: devprivPath ? true : undefined, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${reason}` } }]);
+      } else if (devprivPath) {
+        this.env0.vars.set(p.name, [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${devprivPath.reason}` } }]);
       } else {
         this.env0.vars.set(p.name, [{ state: 'PARAM', param: i, origin: { loc, message: `parameter ${p.name} of ${fnName}()` } }]);
       }
@@ -292,6 +300,15 @@ export class ProvenanceWalker {
 
   /** `{ .rmap_one = f, .arg = x }`: records function pointers as callbacks of the local struct. */
   private initializerList(n: Node, env: Env, owner?: string): void {
+    if (this.mentionsDevprivFlag(n)) {
+      // `{ .page = page, .flags = PVMW_MIGRATION }`: the walked page may be device-private.
+      for (const c of n.namedChildren) {
+        if (!c || c.type !== 'initializer_pair') continue;
+        const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
+        const k = value ? this.key(value) : undefined;
+        if (k && env.vars.has(k)) markDevpriv(env, k);
+      }
+    }
     for (const c of n.namedChildren) {
       if (!c) continue;
       if (c.type === 'initializer_pair') {
@@ -324,7 +341,13 @@ export class ProvenanceWalker {
       const pgmapGet = name ? this.contracts.find(name, 'pgmap-get') : undefined;
       if (pgmapGet) {
         const arg = argNodes(call)[argOf(pgmapGet)];
-        if (arg) env.pins.set(key, { pfnKey: this.key(arg) ?? textOf(this.src, arg), pin: this.pin(name!, call) });
+        if (arg) env.pins.set(key, { pfnKey: this.key(arg) ?? normalize(textOf(this.src, arg)), pageKey: this.pageOfPfn(arg), pin: this.pin(name!, call) });
+      }
+      const daxLock = name ? this.contracts.find(name, 'dax-lock') : undefined;
+      if (daxLock) {
+        const arg = argNodes(call)[argOf(daxLock)];
+        const pageKey = arg ? this.key(stripAddr(arg)) : undefined;
+        if (pageKey) this.cookieOf.set(key, pageKey);
       }
     }
     if (v && v.length) env.vars.set(key, v); else env.vars.delete(key);
@@ -400,13 +423,16 @@ export class ProvenanceWalker {
       case 'call_expression': {
         const name = this.calleeName(n);
         const entries = name ? this.contracts.lookup(name) : [];
+        const args0 = argNodes(n);
+        // unlikely(!get_page_unless_zero(page)): a transparent wrapper refines like its argument.
+        if (entries.length && entries.every((e) => e.effect === 'transfer') && args0.length === 1) return this.cond(args0[0], env);
         this.expr(n, env);
         const t = env.clone();
         const f = env;
         const args = argNodes(n);
         for (const e of entries) {
           const arg = args[argOf(e)];
-          const key = arg ? this.key(stripAddr(arg)) : undefined;
+          const key = arg ? this.key(stripAddr(arg)) ?? normalize(textOf(this.src, arg)) : undefined;
           if (!key) continue;
           switch (e.effect) {
             case 'ref-on-success':
@@ -414,6 +440,7 @@ export class ProvenanceWalker {
               break;
             case 'put-testzero':
               this.upgrade(t, key, 'PUT', this.pin(name!, n), `${name}() returned true: the put path holds the last reference`);
+              this.release(f, key, nodeLoc(this.file, n), name!);
               break;
             case 'dax-lock':
               f.locked.delete(key);
@@ -424,6 +451,9 @@ export class ProvenanceWalker {
             case 'devpriv-test':
               t.devprivKeys.add(key);
               break;
+            case 'returns-online':
+              t.online.set(key, this.pin(name!, n));
+              break;
             case 'zone-device-test':
               if (e.devprivSafe) markDevpriv(t, key);
               break;
@@ -433,17 +463,50 @@ export class ProvenanceWalker {
         }
         return [t, f];
       }
+      case 'identifier':
+      case 'field_expression': {
+        // `if (!pgmap)`, `if (!cookie)`: on the NULL side the pin or the lock was never taken.
+        this.expr(n, env);
+        const key = this.key(n);
+        const t = env.clone();
+        const f = env;
+        if (key && f.pins.has(key)) f.pins.delete(key);
+        // Where the pointer is NULL it holds no page: only the non-NULL side's value flows on.
+        if (key && f.vars.has(key) && this.types.get(key) !== 'other') f.vars.delete(key);
+        const locked = key ? this.cookieOf.get(key) : undefined;
+        if (locked) f.locked.delete(locked);
+        return [t, f];
+      }
       default:
         break;
+    }
+    // `flags & TTU_MIGRATION`: a migration walk, where pages may be device-private.
+    if (n.type === 'binary_expression' && textOf(this.src, n.childForFieldName('operator')!) === '&') {
+      this.expr(n, env);
+      const t = env.clone();
+      if (this.mentionsDevprivFlag(n)) this.markAllPagesDevpriv(t);
+      return [t, env];
     }
     this.expr(n, env);
     return [env.clone(), env];
   }
 
+  private mentionsDevprivFlag(n: Node): boolean {
+    for (const m of textOf(this.src, n).matchAll(/[A-Z_][A-Z0-9_]+/g)) if (this.contracts.find(m[0], 'devpriv-flag')) return true;
+    return false;
+  }
+
+  private markAllPagesDevpriv(env: Env): void {
+    for (const [k, v] of env.vars) {
+      const t = this.types.get(k);
+      if (t === 'page' || t === 'folio') env.vars.set(k, v.map((a) => ({ ...a, devpriv: true })));
+    }
+  }
+
   private upgrade(env: Env, key: string, state: State, pin: Pin, message: string): void {
     const before = env.vars.get(key) ?? [];
     const devpriv = before.some((a) => a.devpriv);
-    env.vars.set(key, [{ state, devpriv: devpriv || undefined, origin: { loc: pin.loc, message }, pins: [pin], prev: before }]);
+    env.vars.set(key, [{ state, devpriv: devpriv || undefined, origin: { loc: pin.loc, message }, pins: [pin], prev: capPrev(before) }]);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -497,6 +560,14 @@ export class ProvenanceWalker {
       case 'binary_expression': {
         const l = n.childForFieldName('left');
         const r = n.childForFieldName('right');
+        const opText = textOf(this.src, n.childForFieldName('operator')!);
+        if ((opText === '&&' || opText === '||') && l && r) {
+          // `pfn_valid(pfn) && PageReserved(pfn_to_page(pfn))`: the right side runs where the left decided.
+          const [t, f] = this.cond(l, env);
+          const side = opText === '&&' ? t : f;
+          if (side) this.expr(r, side);
+          return undefined;
+        }
         const lv = l ? this.expr(l, env) : undefined;
         const rv = r ? this.expr(r, env) : undefined;
         const op = textOf(this.src, n.childForFieldName('operator')!);
@@ -563,7 +634,7 @@ export class ProvenanceWalker {
     if (pgmapPin) v = [{ state: 'PGMAP', origin: { loc: pgmapPin.loc, message: `pfn pinned by ${pgmapPin.api}() in ${pgmapPin.fn}()` }, pins: [pgmapPin] }];
     else if (!v && env.guards.has(key)) v = [{ state: 'RAW', origin: { loc: nodeLoc(this.file, n), message: `pfn ${key} checked only by pfn_valid()` }, guard: env.guards.get(key), pfnKey: key }];
     const lock = env.locked.get(key);
-    if (lock && v) v = v.map((a) => ({ ...a, state: 'PGMAP', pins: [...(a.pins ?? []), lock] }));
+    if (lock && v) v = v.map((a) => withPin(a, lock));
     if (v && this.opts.collectUses && n.startPosition.row === n.endPosition.row) {
       const id = `${n.startIndex}`;
       const prev = this.uses.get(id);
@@ -586,6 +657,8 @@ export class ProvenanceWalker {
     }
     // `&folio->page`: the same page.
     if (field === 'page' && baseType === 'folio') return baseVal;
+    const fieldContract = this.contracts.find(`.${field}`, 'returns-ref');
+    if (fieldContract && !isWrite) return [{ state: 'REF', origin: { loc: nodeLoc(this.file, n), message: `page from ->${field}: ${fieldContract.reason}` } }];
     const key = this.key(n);
     return key ? this.lookupKey(key, n, env) : undefined;
   }
@@ -601,6 +674,7 @@ export class ProvenanceWalker {
     if (entries.length === 0) return this.userCall(n, name, args, argVals, env);
     let result: Alt[] | undefined;
     for (const contract of entries) {
+      if (contract.definitionOnly) continue;
       let e = contract;
       const w = e.whenArgMentions;
       if (w && args[w.arg] && textOf(this.src, args[w.arg]).includes(w.text)) e = { ...e, effect: w.effect, reason: w.reason };
@@ -614,7 +688,7 @@ export class ProvenanceWalker {
           result = [{ state: 'REF', devpriv, origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
           break;
         case 'returns-mapped':
-          result = [{ state: 'MAPPED', devpriv, origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
+          result = [{ state: 'MAPPED', devpriv, underPtl: e.underPtl || undefined, origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
           break;
         case 'returns-online':
           result = [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
@@ -634,21 +708,29 @@ export class ProvenanceWalker {
         case 'takes-ref': {
           if (!argKey) break;
           const before = env.vars.get(argKey) ?? [];
-          env.vars.set(argKey, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc, message: `${name}(): ${e.reason}` }, pins: [this.pin(name, n)], prev: before }]);
+          env.vars.set(argKey, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc, message: `${name}(): ${e.reason}` }, pins: [this.pin(name, n)], prev: capPrev(before) }]);
           break;
         }
-        case 'consumes-ref': {
-          // put_page() ends the protection a local get_page() gave; anything else is unchanged.
-          if (!argKey) break;
-          const cur = env.vars.get(argKey);
-          if (cur && cur.some((a) => a.prev)) env.vars.set(argKey, cur.flatMap((a) => a.prev ?? [a]));
+        case 'consumes-ref':
+          // put_page() ends the reference: a local get_page() gives back what was there before; a reference
+          // from a lookup (find_get_page()) leaves a page nothing protects.
+          if (argKey) this.release(env, argKey, loc, name);
+          break;
+        case 'driver-managed':
+          if (argKey) env.vars.set(argKey, [{ state: 'DRIVER', origin: { loc, message: `${name}(): ${e.reason}` } }]);
+          break;
+        case 'ptl-unlock': {
+          if (e.ifArgMentions && !(arg && textOf(this.src, arg).includes(e.ifArgMentions))) break;
+          for (const [k, v] of env.vars) {
+            if (v.some((a) => a.state === 'MAPPED' && a.underPtl)) env.vars.set(k, v.map((a) => (a.state === 'MAPPED' && a.underPtl ? { ...a, state: 'PTL' as State, origin: { loc, message: `${a.origin.message}; the page-table lock was dropped by ${name}()` } } : a)));
+          }
           break;
         }
         case 'pgmap-get':
           result = [{ state: 'PGMAP', origin: { loc, message: `${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
           break;
         case 'pgmap-put':
-          if (argKey) env.pins.delete(argKey);
+          if (argKey) { env.pins.delete(argKey); env.released.add(argKey); }
           break;
         case 'dax-lock':
           if (argKey) env.locked.set(argKey, this.pin(name, n));
@@ -670,25 +752,49 @@ export class ProvenanceWalker {
     return result;
   }
 
-  /** pfn_to_page(pfn): the page has the pfn's state; an unknown pfn gives a RAW page (guarded or not). */
+  /**
+   * pfn_to_page(pfn): the page has the pfn's state. A pfn checked with pfn_valid() in this function is untrusted
+   * whatever its source (that is what the guard says), and an unknown pfn gives a RAW page. A pgmap pin on the pfn
+   * is applied where the page is used (applyPins), so a use after put_dev_pagemap() is unpinned again.
+   */
   private pfnToPage(name: string, n: Node, arg: Node | undefined, v: Alt[] | undefined, env: Env): Alt[] {
     const loc = nodeLoc(this.file, n);
     const pfnKey = arg ? this.key(arg) ?? normalize(textOf(this.src, arg)) : undefined;
-    const pin = env.pinFor(pfnKey);
-    if (pin) return [{ state: 'PGMAP', origin: { loc, message: `page from ${name}() of a pfn pinned by ${pin.api}()` }, pins: [pin] }];
     const pgmapParam = this.pgmapParams.size ? [...this.pgmapParams.values()][0] : undefined;
-    if (v && v.length) {
-      return v.map((a) => {
-        if (a.state === 'PARAM') return { ...a, viaPfn: true, pgmapParam, pfnKey };
-        if (a.state === 'RAW') return { ...a, origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${a.guard ? 'pfn checked only by pfn_valid()' : 'no reference, memmap not checked'}` }, pgmapParam, pfnKey };
-        return a;
-      });
-    }
     const guard = pfnKey ? env.guards.get(pfnKey) : undefined;
-    return [{
+    const raw = (): Alt => ({
       state: 'RAW', pfnKey, guard, pgmapParam,
       origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? 'pfn checked only by pfn_valid()' : 'no reference, memmap not checked'}` },
-    }];
+    });
+    const online = pfnKey ? env.online.get(pfnKey) : undefined;
+    if (online) return [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(${pfnKey}) of a pfn ${online.api}() found online` }, pins: [online] }];
+    if (guard || !v || v.length === 0) return [raw()];
+    return v.map((a) => {
+      if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
+      if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey };
+      if (a.state === 'RAW') return raw();
+      return a;
+    });
+  }
+
+  /** The pins live at a use: a pgmap pin on the pfn a RAW page was made from, a dax lock on the page. */
+  private applyPins(alts: Alt[], argKey: string | undefined, env: Env): Alt[] {
+    let out = alts.map((a) => {
+      const pin = a.state === 'RAW' || (a.state === 'PARAM' && a.viaPfn) ? env.pinFor(a.pfnKey) : undefined;
+      if (pin) return { ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), pin] };
+      // The caller's pgmap pin, dropped here with put_dev_pagemap(): it protects nothing after that.
+      const released = [...this.pgmapParams.keys()].find((k) => env.released.has(k));
+      if (released && (a.pgmapParam !== undefined || a.viaPfn)) {
+        return { ...a, pgmapParam: undefined, unpinned: { loc: this.fnLoc(), message: `${this.fnName}() dropped the caller's pin with put_dev_pagemap(${released})` } };
+      }
+      return a;
+    });
+    if (argKey) for (const p of env.pins.values()) {
+      if (p.pageKey === argKey) out = out.map((a) => ({ ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), p.pin] }));
+    }
+    const lock = argKey ? env.locked.get(argKey) : undefined;
+    if (lock) out = out.map((a) => withPin(a, lock));
+    return out;
   }
 
   private userCall(n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
@@ -710,7 +816,7 @@ export class ProvenanceWalker {
       if (k && this.localCallbacks.has(k)) callbacks.push(...this.localCallbacks.get(k)!);
       else if (inner.type === 'identifier' && !env.vars.has(k!) && !this.types.has(k!)) callbacks.push(k!);
     }
-    const vals = argVals.map((v) => v ?? []);
+    const vals = argVals.map((v, i) => this.applyPins(v ?? [], this.key(stripAddr(args[i])), env));
     if (site) {
       site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
     } else {
@@ -727,12 +833,7 @@ export class ProvenanceWalker {
   private sink(kind: Sink['kind'], api: string, n: Node, arg: Node, v: Alt[], env: Env, extra: Partial<Sink>): void {
     const loc = nodeLoc(this.file, n);
     const argKey = this.key(stripAddr(arg));
-    // Pins live at the test: a dax lock on the page, a pgmap pin on the pfn it was made from.
-    let alts = v.map((a) => {
-      const pin = env.pinFor(a.pfnKey);
-      return pin && a.state !== 'PGMAP' ? { ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), pin] } : a;
-    });
-    if (argKey && env.locked.has(argKey)) alts = alts.map((a) => ({ ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), env.locked.get(argKey)!] }));
+    let alts = this.applyPins(v, argKey, env);
     if (alts.length === 0) alts = [{ state: 'UNKNOWN', origin: { loc: nodeLoc(this.file, arg), message: `page ${textOf(this.src, arg)}: pagecheck cannot see where it comes from` } }];
     const pfnText = alts.find((a) => a.pfnKey)?.pfnKey;
     const id = `${kind}:${loc.line}:${loc.col}`;
@@ -742,6 +843,26 @@ export class ProvenanceWalker {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** `page_to_pfn(page)` → `page`: a pin on that pfn pins the page too. */
+  private pageOfPfn(arg: Node): string | undefined {
+    const u = unwrap(arg);
+    if (u.type !== 'call_expression') return undefined;
+    const name = this.calleeName(u);
+    if (!name || !this.contracts.find(name, 'transfer')) return undefined;
+    const inner = argNodes(u)[0];
+    return inner ? this.key(inner) : undefined;
+  }
+
+  private release(env: Env, key: string, loc: Loc, name: string): void {
+    const cur = env.vars.get(key);
+    if (!cur) return;
+    env.vars.set(key, cur.flatMap((a): Alt[] => {
+      if (a.state !== 'REF') return [a];
+      if (a.prev && a.prev.length) return a.prev;
+      return [{ state: 'RAW', devpriv: a.devpriv, origin: { loc, message: `page after ${name}() dropped the reference` } }];
+    }));
+  }
 
   private pin(api: string, n: Node): Pin {
     return { api, fn: this.fnName, loc: nodeLoc(this.file, n) };
@@ -767,19 +888,21 @@ export class ProvenanceWalker {
   }
 
   /** A stable name for an lvalue: `page`, `vmf->page`, `pvmw.page`, `*pagep`. */
-  private key(n: Node): string | undefined {
+  private key(n: Node, depth = 0): string | undefined {
+    // Bounded: a 10,000-long `a->b->c…` or `****p` chain is not a name worth tracking (and must not overflow).
+    if (depth > MAX_KEY_DEPTH) return undefined;
     const u = unwrap(n);
     if (u.type === 'identifier') return textOf(this.src, u);
     if (u.type === 'field_expression') {
       const base = u.childForFieldName('argument');
       const field = u.childForFieldName('field');
       const op = u.child(1);
-      const bk = base ? this.key(base) : undefined;
+      const bk = base ? this.key(base, depth + 1) : undefined;
       return bk && field ? `${bk}${op ? textOf(this.src, op) : '->'}${textOf(this.src, field)}` : undefined;
     }
     if (u.type === 'pointer_expression' && u.child(0)?.type === '*') {
       const a = u.childForFieldName('argument');
-      const k = a ? this.key(a) : undefined;
+      const k = a ? this.key(a, depth + 1) : undefined;
       return k ? `*${k}` : undefined;
     }
     return undefined;
@@ -790,6 +913,37 @@ function pickDefinitionContract(entries: ContractEntry[], i: number): ContractEn
   const defs = entries.filter((e) => SAFE_DEFINITION_STATE[e.effect] && argOf(e) === i);
   // An explicit parameter contract beats the generic "predicate definition" one.
   return defs.find((e) => e.effect !== 'zone-device-test') ?? defs[0];
+}
+
+/** Longest lvalue path `key()` names (`a->b->c` counts 3). */
+const MAX_KEY_DEPTH = 32;
+/** Deepest `prev` history kept (nested get_page()s): 20,000 get_page() calls in a row must not build a
+ *  20,000-deep chain that the resolver, the summary cache and structured cloning would recurse through. */
+const MAX_PREV_DEPTH = 8;
+
+const prevDepthMemo = new WeakMap<Alt[], number>();
+
+/** How many `prev` levels hang below `alts` (memoised: histories share their arrays). */
+function prevDepth(alts: Alt[]): number {
+  let d = prevDepthMemo.get(alts);
+  if (d !== undefined) return d;
+  d = 0;
+  for (const a of alts) if (a.prev) d = Math.max(d, 1 + prevDepth(a.prev));
+  prevDepthMemo.set(alts, d);
+  return d;
+}
+
+/** `alts` as a `prev` history, cut to MAX_PREV_DEPTH levels (the oldest levels are forgotten). */
+function capPrev(alts: Alt[], room = MAX_PREV_DEPTH): Alt[] {
+  if (prevDepth(alts) < room) return alts;
+  return alts.map((a) => (!a.prev ? a : room <= 1 ? { ...a, prev: undefined } : { ...a, prev: capPrev(a.prev, room - 1) }));
+}
+
+/** A pin on a value: a pending (PARAM/RET) value keeps its state so the callers' pins are still found. */
+function withPin(a: Alt, pin: Pin): Alt {
+  if (a.pins?.some((p) => p.loc.line === pin.loc.line && p.loc.col === pin.loc.col && p.loc.file === pin.loc.file)) return a;
+  const pending = a.state === 'PARAM' || a.state === 'RET';
+  return { ...a, state: pending ? a.state : 'PGMAP', pins: [...(a.pins ?? []), pin] };
 }
 
 function markDevpriv(env: Env | null, key: string): void {

@@ -50,6 +50,11 @@ export class Resolver {
       if (!this.changed) { for (const m of this.touched) m.final = true; break; }
     }
     this.touched = [];
+    // Only a recursion cycle leads here and nothing outside it calls in: no value reaches the use at all.
+    if (result.size === 0) {
+      const r = { state: 'PARAM' as State, devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() is only called from a recursion cycle that no function in the indexed tree calls into` }] };
+      return [r];
+    }
     return [...result.values()];
   }
 
@@ -69,19 +74,29 @@ export class Resolver {
     return id;
   }
 
-  private alts(alts: Alt[], fn: FnSummary, depth: number): Map<string, Resolved> {
+  /** `asPfn`: the values are pfns the callee turns into pages (an untraceable caller pfn is then raw). */
+  private alts(alts: Alt[], fn: FnSummary, depth: number, asPfn = false): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
     for (const a of alts) {
       if (a.state === 'PARAM' && a.param !== undefined) {
-        const viaPfn = !!a.viaPfn;
+        const viaPfn = !!a.viaPfn || asPfn;
         let r = this.param(fn, a.param, viaPfn, depth);
         if (a.pgmapParam !== undefined) {
           const pins = this.pgmapPinned(fn, a.pgmapParam, depth);
           if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
         }
+        // Marked device-private here (a TTU_MIGRATION walk): whatever the callers pass may be device-private.
+        if (a.devpriv) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, devpriv: true }; return [keyOf(y), y]; }));
+        // The callee dropped the caller's pin: what was pinned is raw again after that.
+        if (a.unpinned) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'PGMAP' ? { ...x, state: 'RAW', pins: [], chain: [...x.chain, a.unpinned!] } : x; return [keyOf(y), y]; }));
+        // Pins taken on the parameter in this function (dax_lock_page()) add to what the callers hold.
+        if (a.pins?.length) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, state: 'PGMAP', pins: dedupePins([...x.pins, ...a.pins!]) }; return [keyOf(y), y]; }));
         mergeInto(out, r, a.origin);
       } else if (a.state === 'RET') {
-        mergeInto(out, this.ret(fn, a, depth), a.origin);
+        let r = this.ret(fn, a, depth);
+        // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
+        if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
+        mergeInto(out, r, a.origin);
       } else {
         let state = a.state;
         let pins = a.pins ?? [];
@@ -90,7 +105,14 @@ export class Resolver {
           const p = this.pgmapPinned(fn, a.pgmapParam, depth);
           if (p) { state = 'PGMAP'; pins = [...pins, ...p]; }
         }
-        add(out, { state, devpriv: !!a.devpriv, chain: [a.origin], pins, guarded: !!a.guard, local: true });
+        // get_page() does not change whether a page is device-private: ask what it was before.
+        let devpriv = !!a.devpriv;
+        let chain = [a.origin];
+        if (!devpriv && a.prev?.length) {
+          const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
+          if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
+        }
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true });
       }
     }
     return out;
@@ -108,7 +130,9 @@ export class Resolver {
     try {
       const edges = this.graph.callers(fn);
       if (edges.length === 0) {
-        add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
+        // A pfn carries no lifetime: unless a visible caller pins it, pfn_to_page() of it is a raw page.
+        if (viaPfn) add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
+        else add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
       }
       for (const e of edges) {
         const ai = e.argFor(param);
@@ -119,7 +143,7 @@ export class Resolver {
           add(next, { ...r, chain: [...r.chain, step] });
           continue;
         }
-        for (const r of this.alts(alts, e.caller, depth + 1).values()) add(next, { ...r, local: false, chain: clip([...r.chain, step]) });
+        for (const r of this.alts(alts, e.caller, depth + 1, viaPfn).values()) add(next, { ...r, local: false, chain: clip([...r.chain, step]) });
       }
     } finally {
       m.computing = false;

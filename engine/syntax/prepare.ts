@@ -44,6 +44,9 @@ const TYPE_ARG_MACROS: Record<string, number> = {
   KUNIT_ARRAY_PARAM_t: 0, rcu_dereference_protected_t: 0, list_prepare_entry: 2, per_cpu_ptr_t: 0, __builtin_types_compatible_p: 0,
 };
 
+/** File-scope registration macros that end without a semicolon: blanked. */
+const INITCALL = /^((early|core|postcore|arch|subsys|fs|rootfs|device|late|pure)_initcall(_sync)?|module_init|module_exit|console_initcall|security_initcall|__initcall|__exitcall|module_param_named|module_param|MODULE_[A-Z_]+)$/;
+
 const BARE = new Set(BARE_ANNOTATIONS);
 const CALLS = new Set(CALL_ANNOTATIONS);
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -55,6 +58,7 @@ export interface PrepareStats {
 
 /** Returns a same-length copy of `text` that tree-sitter-c parses well. Never throws. */
 export function prepareSource(text: string, stats?: PrepareStats): string {
+  scanBudget = 32 * text.length + 1048576;
   const out = text.split('');
   let rewritten = 0;
   const blank = (from: number, to: number) => {
@@ -62,7 +66,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
       if (out[i] !== '\n' && out[i] !== '\r') { out[i] = ' '; rewritten++; }
     }
   };
-  blankDisabledRegions(text, blank);
+  selectConfiguration(text, blank);
 
   const n = text.length;
   let i = 0;
@@ -87,7 +91,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
       continue;
     }
     if (c === 10) {
-      if (!(i > 0 && text.charCodeAt(i - 1) === 92 /* \ */)) inDirective = false;
+      if (!continued(text, i)) inDirective = false;
       lineStart = true;
       i++;
       continue;
@@ -119,7 +123,30 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
         continue;
       }
       if (inDirective) continue;
-      if (wasLineStart && word.length >= 5 && /(^|_)for_each(_|$)|_for_each/.test(word)) {
+      if (word === 'struct' || word === 'union' || word === 'enum') {
+        rewritten += rewriteTypeArgument(text, out, start);
+        continue;
+      }
+      if (/^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(word)) {
+        const open = skipSpace(text, end);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        if (close > 0) { rewritten += rewriteSyscall(text, out, start, open, close); i = close + 1; continue; }
+      }
+      if (/^(DEFINE|DECLARE)_[A-Z0-9_]+$/.test(word) && !TYPE_ARG_MACROS[word]) {
+        const open = skipSpace(text, end);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        if (close > 0) { rewritten += rewriteDefineMacro(text, out, start, open, close); i = close + 1; continue; }
+      }
+      if (wasLineStart && INITCALL.test(word)) {
+        const open = skipSpace(text, end);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        if (close > 0) {
+          let z = close + 1;
+          if (text[skipSpace(text, z)] === ';') z = skipSpace(text, z) + 1;
+          blank(start, z); i = z; continue;
+        }
+      }
+      if (wasLineStart && word.length >= 5 && /(^|_)for_?each(_|$)|_for_?each/.test(word)) {
         // An iterator macro used as a statement: `list_for_each_entry(pos, head, member) body` has the shape of
         // `while (pos, head, member) body` — a loop whose arguments stay visible as expressions.
         const open = skipSpace(text, end);
@@ -173,6 +200,69 @@ function rewriteTypeArgs(text: string, out: string[], open: number, close: numbe
   return count;
 }
 
+/**
+ * `struct foo *` standing alone as a macro argument (`mm_slot_entry(slot, struct ksm_mm_slot, slot)`) cannot be an
+ * expression: it becomes a same-length identifier. Only after `,` or after the `(` of a call — never in casts,
+ * `sizeof(struct foo)`, or declarations.
+ */
+function rewriteTypeArgument(text: string, out: string[], start: number): number {
+  TYPE_ARG.lastIndex = start;
+  const m = TYPE_ARG.exec(text);
+  if (!m) return 0;
+  let p = start - 1;
+  while (p >= 0 && /\s/.test(text[p])) p--;
+  if (text[p] === '(') {
+    let q = p - 1;
+    while (q >= 0 && /\s/.test(text[q])) q--;
+    let w = q;
+    while (w >= 0 && /\w/.test(text[w])) w--;
+    const callee = text.slice(w + 1, q + 1);
+    if (!callee || /^(sizeof|typeof|__typeof__|__typeof|alignof|_Alignof|__alignof__|offsetof|__builtin_offsetof|if|while|for|switch|return|case|va_arg|_Generic)$/.test(callee)) return 0;
+  } else if (text[p] !== ',') {
+    return 0;
+  }
+  const len = m[0].length;
+  out[start] = 'T';
+  for (let k = start + 1; k < start + len; k++) if (out[k] !== '\n') out[k] = ' ';
+  return len;
+}
+const TYPE_ARG = /(struct|union|enum)\s+[A-Za-z_]\w*(?:\s*\*)*\s*(?=[,)])/y;
+
+/** `SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len)` → `long            munmap( unsigned long  addr, size_t  len)`. */
+function rewriteSyscall(text: string, out: string[], start: number, open: number, close: number): number {
+  const args = splitArgs(text, open, close);
+  if (args.length < 1) return 0;
+  const kw = 'long';
+  if (args.length === 1) {
+    // SYSCALL_DEFINE0(sync) → `long T         (sync)`: a function taking one unnamed parameter of type `sync`.
+    for (let k = start; k < open; k++) if (out[k] !== '\n') out[k] = k - start < kw.length ? kw[k - start] : k - start === 5 ? 'T' : ' ';
+    return open - start;
+  }
+  for (let k = start; k <= open; k++) if (out[k] !== '\n') out[k] = k - start < kw.length ? kw[k - start] : ' ';
+  const nameEnd = args[0][1];
+  out[nameEnd] = '(';
+  // Commas between a parameter's type and its name become spaces.
+  for (let i = 1; i + 1 < args.length; i += 2) {
+    const comma = args[i][1];
+    if (text[comma] === ',') out[comma] = ' ';
+  }
+  return close - start;
+}
+
+/** `static DEFINE_SPINLOCK(lock);` → `static T               lock ;`: a declaration of the macro's object. */
+function rewriteDefineMacro(text: string, out: string[], start: number, open: number, close: number): number {
+  const args = splitArgs(text, open, close);
+  const ident = (a: [number, number]) => /^\s*[A-Za-z_]\w*\s*$/.test(text.slice(a[0], a[1]));
+  const keep = ident(args[0]) ? args[0] : [...args].reverse().find(ident);
+  for (let k = start; k <= close; k++) {
+    if (out[k] === '\n' || out[k] === '\r') continue;
+    if (keep && k >= keep[0] && k < keep[1]) continue;
+    out[k] = k === start ? 'T' : ' ';
+  }
+  if (!keep) out[start] = ' ';
+  return close - start;
+}
+
 /** Top-level argument spans [start, end) of the call whose parentheses are at `open` and `close`. */
 function splitArgs(text: string, open: number, close: number): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -192,19 +282,32 @@ function splitArgs(text: string, open: number, close: number): Array<[number, nu
 
 /** Index of the ')' matching the '(' at `open`, or -1. Bounded: gives up past 64 KiB or an unbalanced '}'. */
 export function matchParen(text: string, open: number): number {
+  if (scanBudget <= 0) return -1;
   let depth = 0;
   const limit = Math.min(text.length, open + 65536);
-  for (let i = open; i < limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) { i = skipQuoted(text, i) - 1; continue; }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) { const e = text.indexOf('*/', i + 2); if (e < 0) return -1; i = e + 1; continue; }
-    if (c === 47 && text.charCodeAt(i + 1) === 47) { const e = text.indexOf('\n', i); if (e < 0) return -1; i = e; continue; }
-    if (c === 40) depth++;
-    else if (c === 41) { depth--; if (depth === 0) return i; }
-    else if (c === 125 /* } */ && depth > 0) return -1;
+  let i = open;
+  try {
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34 || c === 39) { i = skipQuoted(text, i) - 1; continue; }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) { const e = text.indexOf('*/', i + 2); if (e < 0) return -1; i = e + 1; continue; }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) { const e = text.indexOf('\n', i); if (e < 0) return -1; i = e; continue; }
+      if (c === 40) depth++;
+      else if (c === 41) { depth--; if (depth === 0) return i; }
+      else if (c === 125 /* } */ && depth > 0) return -1;
+    }
+    return -1;
+  } finally {
+    scanBudget -= i - open + 1;
   }
-  return -1;
 }
+
+/**
+ * Characters matchParen() may still scan in this prepareSource() call. Real code scans a few times its length
+ * (nested macro calls are rescanned); a file of 100,000 unclosed `__aligned(` would scan 64 KiB for each one —
+ * minutes for one file. Past the budget, the remaining macros are left as written (the parser copes).
+ */
+let scanBudget = Infinity;
 
 function skipQuoted(text: string, i: number): number {
   const q = text.charCodeAt(i);
@@ -219,6 +322,12 @@ function skipQuoted(text: string, i: number): number {
   return k;
 }
 
+/** The line ending at the '\n' at `nl` ends with a backslash (`\\\n` or, in a CRLF file, `\\\r\n`). */
+function continued(text: string, nl: number): boolean {
+  const p = text.charCodeAt(nl - 1) === 13 ? nl - 2 : nl - 1;
+  return p >= 0 && text.charCodeAt(p) === 92;
+}
+
 function skipSpace(text: string, i: number): number {
   while (i < text.length && /\s/.test(text[i])) i++;
   return i;
@@ -229,34 +338,48 @@ function isIdentStart(c: number): boolean {
 }
 
 /**
- * `#if 0` … `#else`/`#elif`/`#endif` regions are dead code: blanked, so nothing in them is analysed or flagged.
- * Nested conditionals inside a dead region are skipped with it.
+ * Preprocessor conditionals: one configuration is kept, like a compiler sees it. In each `#if`/`#elif`/`#else`
+ * group the longest branch that is not `#if 0` is kept (the stub branch is usually the short one); the other
+ * branches and the directive lines themselves are blanked. This removes the ERROR nodes that come from `#if`
+ * blocks cutting across statements (`} else\n#endif`), and `#if 0` code is never analysed or flagged.
  */
-function blankDisabledRegions(text: string, blank: (from: number, to: number) => void): void {
-  if (!/^[ \t]*#[ \t]*if[ \t]+0\b/m.test(text)) return;
-  const lines = text.split('\n');
+function selectConfiguration(text: string, blank: (from: number, to: number) => void): void {
+  if (!/^[ \t]*#[ \t]*(if|ifdef|ifndef)\b/m.test(text)) return;
+  interface Branch { start: number; end: number; dead: boolean }
+  interface Group { branches: Branch[]; directives: Array<[number, number]> }
+  const stack: Group[] = [];
   let offset = 0;
-  let deadDepth = 0; // > 0 while inside a dead region: nesting depth within it
-  let deadStart = 0;
-  for (const line of lines) {
-    const m = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/.exec(line);
+  const n = text.length;
+  while (offset < n) {
+    let lineEnd = text.indexOf('\n', offset);
+    if (lineEnd < 0) lineEnd = n;
+    // A directive may continue over several lines with a backslash.
+    let dirEnd = lineEnd;
+    // CRLF files: the '\r' before the '\n' is not part of the directive (`#if 0\r` is still `#if 0`).
+    const m = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*?)\r?$/.exec(text.slice(offset, lineEnd));
     if (m) {
+      while (dirEnd < n && continued(text, dirEnd)) { const e = text.indexOf('\n', dirEnd + 1); dirEnd = e < 0 ? n : e; }
       const kw = m[1];
-      if (deadDepth > 0) {
-        if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') deadDepth++;
-        else if (kw === 'endif') {
-          deadDepth--;
-          if (deadDepth === 0) blank(deadStart, offset);
-        } else if ((kw === 'else' || kw === 'elif') && deadDepth === 1) {
-          blank(deadStart, offset);
-          deadDepth = 0;
+      const dead = /^\s*0\s*(\/[*/].*)?$/.test(m[2]);
+      if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
+        stack.push({ branches: [{ start: dirEnd, end: n, dead: kw === 'if' && dead }], directives: [[offset, dirEnd]] });
+      } else if (stack.length) {
+        const g = stack[stack.length - 1];
+        g.branches[g.branches.length - 1].end = offset;
+        g.directives.push([offset, dirEnd]);
+        if (kw === 'endif') {
+          stack.pop();
+          let keep: Branch | undefined;
+          for (const b of g.branches) if (!b.dead && (!keep || b.end - b.start > keep.end - keep.start)) keep = b;
+          for (const b of g.branches) if (b !== keep) blank(b.start, b.end);
+          for (const [a, z] of g.directives) blank(a, z);
+        } else {
+          g.branches.push({ start: dirEnd, end: n, dead: kw === 'elif' && dead });
         }
-      } else if (kw === 'if' && /^\s*0\s*(\/[*/].*)?$/.test(m[2])) {
-        deadDepth = 1;
-        deadStart = offset + line.length; // keep the `#if 0` line itself so the conditional stays balanced
       }
     }
-    offset += line.length + 1;
+    offset = dirEnd + 1;
   }
-  if (deadDepth > 0) blank(deadStart, text.length);
+  // Unterminated groups (a half-typed #if): keep the first branch, blank dead ones.
+  for (const g of stack) for (const b of g.branches) if (b.dead) blank(b.start, b.end);
 }

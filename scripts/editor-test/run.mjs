@@ -19,6 +19,7 @@
 //   PAGECHECK_EDITOR_TEST_TIMEOUT=seconds               overall limit (default 900, install included)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer } from './install.mjs';
@@ -36,14 +37,16 @@ export const EXPECT = {
   },
   // Every pagecheck diagnostic: `code` must look like this and carry a codeDescription link.
   codePattern: /^PC00[1-9]$/, href: /^https?:\/\/\S+/,
-  // A caller edit in one file must change the verdict of a test in another file.
+  // A caller edit in one file must change the verdict of a test in another file: soft_offline_page() is
+  // unsafe (PC001) because soft_offline_page_store() passes pfn_to_page() after pfn_valid() only; with
+  // pfn_to_online_page() there (the 2019 fix) its worst caller is safe.
   crossFile: {
-    caller: { file: 'drivers/base/memory.c', fn: 'soft_offline_page_store', at: 'pfn_to_online_page(', replace: 'pfn_to_page(' },
+    caller: { file: 'drivers/base/memory.c', fn: 'soft_offline_page_store', at: 'pfn_to_page(', replace: 'pfn_to_online_page(' },
     target: { file: 'mm/memory-failure.c', fn: 'soft_offline_page', at: 'is_zone_device_page(' },
   },
   commands: ['pagecheck.auditWorkspace', 'pagecheck.showReport', 'pagecheck.restartServer'],
-  // Files that carry pagecheck diagnostics after pagecheck.auditWorkspace (opened or not).
-  auditFiles: ['fs/proc/task_mmu.c'],
+  // Files that carry pagecheck diagnostics after pagecheck.auditWorkspace (the last two are never opened).
+  auditFiles: ['fs/proc/task_mmu.c', 'mm/page_idle.c', 'virt/kvm/kvm_main.c'],
   // The report (text document or webview title) mentions this.
   report: /smaps_pmd_entry|pagecheck/i,
   reportTitle: 'pagecheck: Show Report',
@@ -134,6 +137,19 @@ async function packagePagecheck(o, logFile) {
   if (stillMissing.length) throw new Failure(`npm run package succeeded but ${stillMissing.join(', ')} is missing: the extension cannot start`);
   if (!existsSync(vsix)) throw new Failure(`npm run package did not write ${vsix}`);
   return vsix;
+}
+
+// The .vsix must hold the client and the server (and the wasm files the server loads), nothing big besides.
+function checkVsixContents(vsix) {
+  const entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').filter(Boolean);
+  const pkg = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' }));
+  const need = [pkg.main, 'dist/server.js'].map((f) => `extension/${f.replace(/^\.\//, '')}`);
+  const missing = need.filter((f) => !entries.includes(f));
+  if (missing.length) throw new Failure(`${path.basename(vsix)} lacks ${missing.join(', ')} (${entries.length} entries)`);
+  if (!entries.some((e) => e.endsWith('.wasm'))) log(`warning: ${path.basename(vsix)} holds no .wasm file: the server needs tree-sitter's`);
+  const stray = entries.filter((e) => /^extension\/(\.kernel|\.editor-test|node_modules|test|examples)\//.test(e));
+  if (stray.length) log(`warning: ${path.basename(vsix)} packs ${stray.length} files from ${[...new Set(stray.map((e) => e.split('/')[1]))].join(', ')}`);
+  log(`${path.basename(vsix)}: ${entries.length} files`);
 }
 
 async function packageTestExtension(tmp, logFile) {
@@ -235,7 +251,7 @@ async function openWorkbench(browser, cs, { viewport = { width: 1440, height: 90
 // ---------------------------------------------------------------------------------------------------------
 // Workspaces and plans
 
-function copyExamples(o, dst) {
+export function copyExamples(o, dst) {
   if (!existsSync(o.examples) || !readdirSync(o.examples).length) throw new Failure(`${o.examples} is missing or empty: nothing to open in the editor`);
   cpSync(o.examples, dst, { recursive: true });
   return dst;
@@ -255,7 +271,7 @@ function copyKernelSlice(dst) {
   return dst;
 }
 
-function apiPlan(ws, results) {
+export function apiPlan(ws, results) {
   const E = EXPECT;
   const p = findCall(ws, E.primary);
   const caller = findCall(ws, E.crossFile.caller);
@@ -312,7 +328,7 @@ async function waitResults(file, cs, timeoutMs) {
   }
 }
 
-function extensionLogs(userData) {
+export function extensionLogs(userData) {
   // Output channels of the extension host are mirrored to files under <user-data>/logs/.
   const out = [];
   const walk = (d) => {
@@ -335,18 +351,34 @@ async function suiteApi(ctx) {
   const ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-api'));
   const results = path.join(ctx.tmp, 'results-api.json');
   const plan = apiPlan(ws, results);
-  const planFile = path.join(ctx.tmp, 'plan-api.json');
+  return driverSuite(ctx, 'api', ws, plan, (r) => checkApi(r, plan, EXPECT, { logs: extensionLogs(path.join(ctx.tmp, 'user-data-api')) }), 240_000);
+}
+
+// Starts code-server with the plan in the environment, loads the workbench (which starts the extension
+// host and so the driver extension), waits for its results and stops code-server.
+async function driverSuite(ctx, name, ws, plan, check, timeoutMs) {
+  const planFile = path.join(ctx.tmp, `plan-${name}.json`);
   writeFileSync(planFile, JSON.stringify(plan, null, 2));
-  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'api', { folder: ws, extDir: ctx.extDir, env: { PAGECHECK_EDITOR_TEST_PLAN: planFile } });
-  ctx.running.push(cs);
+  const t = {};
+  let t0 = Date.now();
+  const cs = await startCodeServer(ctx.cs, ctx.tmp, name, { folder: ws, extDir: ctx.extDir, env: { PAGECHECK_EDITOR_TEST_PLAN: planFile } });
+  t.start = Date.now() - t0;
   try {
+    t0 = Date.now();
     const { context } = await openWorkbench(ctx.browser, cs);
-    const r = await waitResults(results, cs, 240_000);
+    t.workbench = Date.now() - t0;
+    t0 = Date.now();
+    const r = await waitResults(plan.results, cs, timeoutMs);
+    t.driver = Date.now() - t0;
     await context.close().catch(() => {});
-    const logs = extensionLogs(cs.userData);
-    return checkApi(r, plan, EXPECT, { logs });
+    const res = check(r);
+    const steps = Object.entries(r.steps).map(([k, v]) => `${k} ${v.ms}`).join(', ');
+    res.notes = `  ${name} timings (ms): code-server ${t.start}, workbench ${t.workbench}, driver ${t.driver} (in the extension host ${r.totalMs}: ${steps})`;
+    return res;
   } finally {
+    t0 = Date.now();
     await killGroup(cs.child);
+    ctx.stopMs = Date.now() - t0;
   }
 }
 
@@ -355,17 +387,7 @@ async function suiteKernel(ctx) {
   const ws = copyKernelSlice(path.join(ctx.tmp, 'ws-kernel'));
   const results = path.join(ctx.tmp, 'results-kernel.json');
   const plan = kernelPlan(ws, results);
-  const planFile = path.join(ctx.tmp, 'plan-kernel.json');
-  writeFileSync(planFile, JSON.stringify(plan, null, 2));
-  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'kernel', { folder: ws, extDir: ctx.extDir, env: { PAGECHECK_EDITOR_TEST_PLAN: planFile } });
-  try {
-    const { context } = await openWorkbench(ctx.browser, cs);
-    const r = await waitResults(results, cs, 180_000);
-    await context.close().catch(() => {});
-    return checkKernel(r, plan);
-  } finally {
-    await killGroup(cs.child);
-  }
+  return driverSuite(ctx, 'kernel', ws, plan, (r) => checkKernel(r, plan), 180_000);
 }
 
 async function suiteUi(ctx) {
@@ -378,13 +400,34 @@ async function suiteUi(ctx) {
     mkdirSync(shots, { recursive: true });
     const res = await runUi({ ...wb, ws, expect: EXPECT, primary: findCall(ws, EXPECT.primary), shots, tmp: ctx.tmp });
     await wb.context.close().catch(() => {});
+    res.notes += `; code-server start ${cs.healthzMs} ms`;
     return res;
   } finally {
+    const t0 = Date.now();
     await killGroup(cs.child);
+    ctx.stopMs = Date.now() - t0;
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
+
+// On failure, keep the small evidence (logs, plans, results, screenshots of failed steps) in
+// .editor-test/last-failure/ even without --keep.
+function saveFailureLogs(tmp) {
+  const dst = path.join(CACHE, 'last-failure');
+  rmSync(dst, { recursive: true, force: true });
+  const skip = /^(extensions|chromium-profile|home|run|ws-.*|install-user-data)$/;
+  try {
+    cpSync(tmp, dst, { recursive: true, filter: (src) => {
+      const rel = path.relative(tmp, src);
+      if (!rel) return true;
+      if (skip.test(rel.split(path.sep)[0])) return false;
+      if (/user-data-/.test(rel) && !/(^user-data-[^/]+$|logs)/.test(rel)) return false;
+      return true;
+    } });
+    log(`logs of this run: ${dst}`);
+  } catch (e) { log(`could not save logs: ${e.message}`); }
+}
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -394,9 +437,12 @@ async function main() {
   const logFile = path.join(tmp, 'runner.log');
   let chromium = null;
   let finished = false;
+  const failures = [];
+  const report = [];
   const cleanup = async () => {
     if (chromium) { await chromium.browser.close().catch(() => {}); await killGroup(chromium.child); chromium = null; }
     await killAll();
+    if (failures.length) saveFailureLogs(tmp);
     if (!o.keep) rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   };
   const onSignal = (sig) => {
@@ -413,8 +459,6 @@ async function main() {
     process.exit(1);
   }, o.timeoutS * 1000);
 
-  const failures = [];
-  const report = [];
   try {
     const cs = await timed('install', () => ensureCodeServer(CACHE, { logFile: path.join(CACHE, 'logs', 'install.log') }));
     log(`code-server ${cs.cached ? 'cached' : 'installed'} (${secs(timings.install)})`);
@@ -423,9 +467,10 @@ async function main() {
     const vsixBytes = statSync(vsix).size;
     log(`packaged ${path.relative(ROOT, vsix) || vsix} (${(vsixBytes / 1024).toFixed(0)} KiB) in ${secs(timings.package)}; test driver in ${secs(timings.packageTest)}`);
     if (vsixBytes > 30 * 1024 * 1024) throw new Failure(`${vsix} is ${(vsixBytes / 1048576).toFixed(0)} MiB: it packs more than the extension (check .vscodeignore: .kernel/, .editor-test/, node_modules/)`);
+    checkVsixContents(vsix);
     const extDir = await timed('installExtensions', () => installExtensions(cs, tmp, [vsix, testVsix], logFile));
     chromium = await timed('chromium', () => startChromium(tmp));
-    const ctx = { o, tmp, cs, extDir, browser: chromium.browser, running: [] };
+    const ctx = { o, tmp, cs, extDir, browser: chromium.browser };
     const suites = { api: suiteApi, kernel: suiteKernel, ui: suiteUi };
     for (const name of ['api', 'kernel', 'ui'].filter((s) => o.suites.includes(s))) {
       log(`suite ${name}…`);
@@ -440,6 +485,8 @@ async function main() {
         report.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail && (!c.ok || c.info) ? `\n         ${String(c.detail).split('\n').join('\n         ')}` : ''}`);
         if (!c.ok) failures.push(`${name}: ${c.name}`);
       }
+      if (ctx.stopMs != null) res.notes = `${res.notes ?? ''}; stopping code-server ${ctx.stopMs} ms`;
+      ctx.stopMs = null;
       const n = res.checks.length, bad = res.checks.filter((c) => !c.ok).length;
       log(`suite ${name}: ${n - bad}/${n} checks passed in ${secs(timings[`suite ${name}`])}${res.notes ? `\n${res.notes}` : ''}`);
       process.stderr.write(report.splice(0).join('\n') + '\n');

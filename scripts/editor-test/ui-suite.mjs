@@ -119,7 +119,7 @@ export async function runUi({ page, consoleErrors, expect: E, primary, shots, tm
     const list = page.locator('.markers-panel .monaco-list-row');
     await list.first().waitFor({ timeout: 15_000 });
     await sleep(500);
-    const texts = await list.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent));
+    const texts = await list.evaluateAll((els) => els.map((e) => `${e.innerText.replace(/\s+/g, ' ').trim()} | ${e.getAttribute('aria-label') ?? ''}`));
     await shot('problems.png');
     return texts;
   });

@@ -12,7 +12,7 @@ export interface Judged {
 }
 
 export function verdictOf(r: Resolved, sink: Pick<Sink, 'devprivSafe'>): Verdict {
-  if (r.state === 'PGMAP') return 'safe';
+  if (r.state === 'PGMAP' || r.state === 'DRIVER' || r.state === 'PREDICATE') return 'safe';
   if (r.devpriv) return sink.devprivSafe ? 'safe' : 'unsafe? HMM';
   if (SAFE_STATES.has(r.state)) return 'safe';
   if (r.state === 'PTL' || r.state === 'RAW') return 'unsafe';
@@ -21,6 +21,8 @@ export function verdictOf(r: Resolved, sink: Pick<Sink, 'devprivSafe'>): Verdict
 
 export function judge(resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): Judged {
   const all = resolved.map((r) => ({ r, verdict: verdictOf(r, sink) }));
+  // Nothing resolved (defensive: the resolver always answers): unknown, never a crash.
+  if (all.length === 0) return { verdict: 'unknown', witness: { state: 'UNKNOWN', devpriv: false, chain: [], pins: [], local: false }, all };
   let best = all[0];
   for (const x of all) if (VERDICT_RANK[x.verdict] > VERDICT_RANK[best.verdict]) best = x;
   return { verdict: best.verdict, witness: best.r, all };
@@ -36,9 +38,9 @@ export function reasonFor(j: Judged, sink: Pick<Sink, 'devprivSafe'>): string {
   const origin = w.chain[0]?.message ?? '';
   switch (j.verdict) {
     case 'unsafe':
-      return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}`;
+      return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
     case 'unsafe? HMM':
-      return `device-private page reached without a pgmap pin: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}`;
+      return `device-private page reached without a pgmap pin: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
     case 'unknown':
       if (w.noCallers) return `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`;
       return `${origin}`;
@@ -51,7 +53,12 @@ function safeReason(rs: Resolved[], sink: Pick<Sink, 'devprivSafe'>): string {
   const parts: string[] = [];
   const pgmapPins = uniq(rs.filter((r) => r.state === 'PGMAP').flatMap((r) => r.pins).map(pinText));
   if (pgmapPins.length) parts.push(`protected by ${pgmapPins.join(' and ')}`);
-  const refs = uniq(rs.filter((r) => r.state === 'REF').flatMap((r) => r.pins).map(pinText));
+  const refs = uniq(rs.filter((r) => r.state === 'REF' && r.pins.length).map((r) => {
+    const m = r.chain[0]?.message ?? '';
+    return `${m.startsWith('page from') ? m : `${r.pins[0].api}()`} in ${r.pins[0].fn}() (${locText(r.pins[0].loc)})`;
+  }));
+  const contractRefs = uniq(rs.filter((r) => r.state === 'REF' && r.pins.length === 0).map(driverText));
+  if (contractRefs.length) parts.push(...contractRefs);
   if (rs.some((r) => r.state === 'PUT')) parts.push('page reference is held (put path: the caller hands over its reference)');
   if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
@@ -61,6 +68,14 @@ function safeReason(rs: Resolved[], sink: Pick<Sink, 'devprivSafe'>): string {
   if (driver) parts.push(driver.state === 'DRIVER' ? driverText(driver) : 'device-private page: gpu driver manages private page lifetime');
   if (rs.some((r) => r.state === 'PREDICATE')) parts.push('definition of a ZONE_DEVICE predicate: each call is audited at its caller');
   return parts.join('; ') || 'pinned';
+}
+
+/** "; passed to soft_offline_page() by soft_offline_page_store()": the call that brought the page in. */
+function via(r: Resolved): string {
+  const calls = r.chain.slice(1).filter((s) => s.message.startsWith('passed'));
+  if (!calls.length) return '';
+  const first = calls[0];
+  return `; ${first.message} (${locText(first.loc)})`;
 }
 
 function driverText(r: Resolved): string {

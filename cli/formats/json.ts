@@ -1,0 +1,100 @@
+// The JSON document of INTERFACES.md ("JSON"). It is also the one place where engine results (0-based Loc,
+// Finding/FunctionReport) become output coordinates (1-based, root-relative), so every other format renders
+// from this document and they can never disagree.
+import { AuditResult, Finding, Loc, Verdict } from '../../engine/index';
+import { RuleCode, Severity } from '../../engine/analysis/rules/table';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
+
+export interface JsonRelated { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }
+
+export interface JsonFinding {
+  rule: RuleCode;
+  severity: Severity;
+  verdict: Verdict;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  function: string;
+  message: string;
+  suppressed: boolean;
+  /** The suppression comment's reason (additive). */
+  justification?: string;
+  related: JsonRelated[];
+}
+
+export interface JsonFunction {
+  file: string;
+  line: number;
+  function: string;
+  verdict: Verdict;
+  reason: string;
+  tests: Array<{ line: number; predicate: string; verdict: Verdict; rule: RuleCode | null }>;
+}
+
+export interface JsonStats { files: number; filesWithParseErrors: number; functions: number; functionsNotAnalyzed: number; ms: number }
+
+export interface JsonDocument {
+  tool: { name: string; version: string };
+  root: string;
+  kernelVersion: string | null;
+  stats: JsonStats;
+  findings: JsonFinding[];
+  functions: JsonFunction[];
+  notAnalyzed: Array<{ file: string; line: number; function: string; reason: string }>;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export interface DocumentInput {
+  root: string;
+  kernelVersion?: string;
+  stats: JsonStats;
+  result: AuditResult;
+  skipped: Array<{ rel: string; reason: string }>;
+}
+
+/** SARIF-style extents: 1-based line and column, end column one past the last character. */
+function span(l: Loc) {
+  return { file: l.file, line: l.line + 1, column: l.col + 1, endLine: l.endLine + 1, endColumn: l.endCol + 1 };
+}
+
+const byPlace = <T extends { file: string; line: number }>(a: T & { column?: number }, b: T & { column?: number }) =>
+  a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.column ?? 0) - (b.column ?? 0);
+
+function finding(f: Finding): JsonFinding {
+  const out: JsonFinding = {
+    rule: f.rule, severity: f.severity, verdict: f.verdict, ...span(f.loc), function: f.fn, message: f.message,
+    suppressed: f.suppressed, related: f.related.map((s) => ({ ...span(s.loc), message: s.message })),
+  };
+  if (f.suppressed && f.suppression) out.justification = f.suppression;
+  return out;
+}
+
+export function buildDocument(input: DocumentInput): JsonDocument {
+  const { result } = input;
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    root: input.root,
+    kernelVersion: input.kernelVersion ?? null,
+    stats: input.stats,
+    findings: result.findings.map(finding).sort((a, b) => byPlace(a, b) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)),
+    functions: result.functions
+      .map((fn) => ({
+        file: fn.file, line: fn.line + 1, function: fn.fn, verdict: fn.verdict, reason: fn.reason,
+        tests: fn.tests.map((t) => ({ line: t.line + 1, predicate: t.predicate, verdict: t.verdict, rule: t.rule })),
+      }))
+      .sort(byPlace),
+    notAnalyzed: result.notAnalyzed.map((n) => ({ file: n.file, line: n.line + 1, function: n.fn, reason: n.reason })).sort(byPlace),
+    skipped: input.skipped.map((s) => ({ file: s.rel, reason: s.reason })),
+  };
+}
+
+export function renderJson(doc: JsonDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Exit status 1 means: some unsuppressed finding at warning level or above. */
+export function failsBuild(doc: JsonDocument): boolean {
+  return doc.findings.some((f) => !f.suppressed && (f.severity === 'warning' || f.severity === 'error'));
+}

@@ -1,0 +1,128 @@
+// `pagecheck [options] [paths...]` (INTERFACES.md "CLI"). Reads every file, parses in worker threads, audits
+// the whole set as one program (every function is a possible caller of every other), renders one format.
+// Exit: 0 clean, 1 a warning-level finding, 2 usage / configuration / I/O error (one line on stderr).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Program } from '../engine/index';
+import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine/config';
+import { packageRoot } from '../engine/syntax/parser';
+import { CliOptions, USAGE, UsageError, parseArgs } from './args';
+import { InputError, collectFiles, display, findRoot } from './inputs';
+import { findKernelVersion } from './kernel-version';
+import { parseAll } from './pool';
+import { Progress } from './progress';
+import { TOOL_NAME, TOOL_VERSION } from './version';
+import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/json';
+import { renderText, summaryLine } from './formats/text';
+import { renderSarif } from './formats/sarif';
+import { renderReport } from './formats/report';
+
+/** A failure that ends the run with status 2 and this one-line message. */
+class Fatal extends Error {}
+
+export async function run(argv: readonly string[], cwd = process.cwd()): Promise<number> {
+  const started = Date.now();
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(e.message);
+    throw e;
+  }
+  if (opts.help) { process.stdout.write(USAGE); return 0; }
+  if (opts.version) { process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`); return 0; }
+  try {
+    return await audit(opts, cwd, started);
+  } catch (e) {
+    if (e instanceof Fatal || e instanceof InputError) return fail(e.message);
+    throw e;
+  }
+}
+
+async function audit(opts: CliOptions, cwd: string, started: number): Promise<number> {
+  const paths = opts.paths.length ? opts.paths : [path.join(packageRoot(), 'examples')];
+  const { root } = findRoot(paths, cwd); // fails first on a missing path, before anything else is read
+  const config = readConfig(opts, root, cwd);
+  const inputs = collectFiles(paths, cwd, config.ignore);
+  for (const w of inputs.warnings) process.stderr.write(`pagecheck: ${w}\n`);
+  if (!inputs.files.length) {
+    // Zero files audited must not look like a clean tree in CI.
+    throw new Fatal(`no C files to audit in ${paths.join(', ')}${inputs.ignored ? ` (${inputs.ignored} ignored by the configuration)` : ''}`);
+  }
+  const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
+
+  const progress = new Progress(process.stderr);
+  const parsed = await parseAll(inputs.files, {
+    jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+    onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
+  });
+  progress.update('auditing');
+  const program = new Program(parsed.facts);
+  const result = program.audit({ severity: config.severity });
+  progress.clear();
+  for (const s of parsed.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
+
+  const doc = buildDocument({
+    root: opts.paths.length ? inputs.rootDisplay : display(root, cwd),
+    kernelVersion,
+    result,
+    skipped: parsed.skipped,
+    stats: {
+      files: parsed.facts.length,
+      filesWithParseErrors: parsed.facts.filter((f) => f.parseErrors > 0).length,
+      functions: parsed.facts.reduce((n, f) => n + f.functions.length, 0),
+      functionsNotAnalyzed: result.notAnalyzed.length,
+      ms: Date.now() - started,
+    },
+  });
+  write(opts.output, render(opts, doc, root), cwd);
+  if (opts.format === 'text') process.stderr.write(`${summaryLine(doc)}\n`);
+  return failsBuild(doc) ? 1 : 0;
+}
+
+/** --config FILE must exist; the default .pagecheck.json at the root is optional. Any error is fatal. */
+function readConfig(opts: CliOptions, root: string, cwd: string): PagecheckConfig {
+  const file = opts.config ? path.resolve(cwd, opts.config) : path.join(root, '.pagecheck.json');
+  if (!opts.config && !fs.existsSync(file)) return { ...DEFAULT_CONFIG, contracts: [], ignore: [], severity: {} };
+  const shown = opts.config ?? display(file, cwd);
+  const loaded: ConfigResult = loadConfig(file);
+  if (loaded.errors.length) {
+    // A half-applied configuration would audit something other than what the user asked for: refuse it.
+    for (const e of loaded.errors.slice(0, -1)) process.stderr.write(`pagecheck: ${formatConfigError(shown, e)}\n`);
+    throw new Fatal(formatConfigError(shown, loaded.errors[loaded.errors.length - 1]));
+  }
+  // Contract provenance names the file as the user knows it, not an absolute path.
+  for (const c of loaded.config.contracts) c.source = shown;
+  return loaded.config;
+}
+
+function render(opts: CliOptions, doc: JsonDocument, root: string): string {
+  switch (opts.format) {
+    case 'json': return renderJson(doc);
+    case 'sarif': return renderSarif(doc, root);
+    case 'report': return renderReport(doc);
+    default: return renderText(doc);
+  }
+}
+
+function write(output: string | undefined, text: string, cwd: string): void {
+  if (!output) { process.stdout.write(text); return; }
+  try {
+    fs.writeFileSync(path.resolve(cwd, output), text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Fatal(`--output ${output}: cannot write: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+}
+
+function fail(message: string): number {
+  process.stderr.write(`pagecheck: ${message}\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => { process.stderr.write(`pagecheck: internal error: ${(e as Error).stack ?? e}\n`); process.exitCode = 2; },
+  );
+}

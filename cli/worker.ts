@@ -1,0 +1,23 @@
+// Worker thread: owns one parser and one contract table, turns batches of files into FileFacts (plain data,
+// structured-cloned back to the main thread). Bundled to dist/worker.js.
+import { parentPort, workerData } from 'node:worker_threads';
+import { CParser, contractTable } from '../engine/index';
+import { parseFile } from './parse-file';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('cli/worker.ts must run in a worker thread');
+  const init = workerData as WorkerInit;
+  const parser = await CParser.create();
+  const table = contractTable(init.extra, init.kernelVersion);
+  port.on('message', (req: WorkerRequest) => {
+    const reply: WorkerReply = { type: 'results', results: req.batch.map((job) => parseFile(parser, table, job, init.maxBytes)) };
+    port.postMessage(reply);
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}
+
+main().catch((e) => {
+  parentPort?.postMessage({ type: 'fatal', message: (e as Error).message } satisfies WorkerReply);
+});

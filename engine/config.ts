@@ -1,0 +1,250 @@
+// `.pagecheck.json`: extra API contracts, ignore globs, per-rule severity, the file-size limit.
+// Parsing never throws. Every problem comes back as a ConfigError naming its key, the valid parts are kept and
+// defaults fill the rest, so a typo in one entry can never quietly turn the audit off.
+import * as fs from 'node:fs';
+import { ContractEntry, Effect, EFFECTS } from './analysis/contracts';
+import { RULES, RuleCode, Severity } from './analysis/rules/table';
+import { DEFAULT_MAX_FILE_BYTES, globToRegExp } from './workspace';
+
+export interface PagecheckConfig {
+  contracts: ContractEntry[];
+  ignore: string[];
+  severity: Partial<Record<RuleCode, Severity | 'off'>>;
+  /** Files larger than this many bytes are skipped (with a reason). */
+  maxFileSize?: number;
+}
+
+export interface ConfigError {
+  /** JSON path of the offending value: `contracts[2].effect`; `` for the file as a whole. */
+  key: string;
+  message: string;
+  /** 1-based position, for JSON syntax errors. */
+  line?: number;
+  column?: number;
+}
+
+export interface ConfigResult {
+  config: PagecheckConfig;
+  errors: ConfigError[];
+}
+
+export const DEFAULT_CONFIG: Readonly<PagecheckConfig> = Object.freeze({
+  contracts: [],
+  ignore: [],
+  severity: {},
+  maxFileSize: DEFAULT_MAX_FILE_BYTES,
+});
+
+const TOP_KEYS = ['contracts', 'ignore', 'severity', 'maxFileSize', '$schema'];
+const SEVERITIES: ReadonlyArray<Severity | 'off'> = ['error', 'warning', 'information', 'hint', 'off'];
+const VERSION_RE = /^\d+\.\d+$/;
+const quote = (v: unknown) => JSON.stringify(v) ?? String(v);
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function defaults(): PagecheckConfig {
+  return { contracts: [], ignore: [], severity: {}, maxFileSize: DEFAULT_CONFIG.maxFileSize };
+}
+
+/** Validates the text of a `.pagecheck.json`; `file` is used for contract provenance (`source`). */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const config = defaults();
+  const errors: ConfigError[] = [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { config, errors: [jsonError(text, (e as Error).message)] };
+  }
+  if (!isObject(raw)) {
+    errors.push({ key: '', message: `expected a JSON object at the top level, got ${typeName(raw)}` });
+    return { config, errors };
+  }
+  for (const k of Object.keys(raw)) {
+    if (!TOP_KEYS.includes(k)) errors.push({ key: k, message: `unknown key (expected one of ${TOP_KEYS.filter((t) => t !== '$schema').join(', ')})` });
+  }
+  if ('contracts' in raw) config.contracts = contracts(raw.contracts, file, errors);
+  if ('ignore' in raw) config.ignore = ignoreGlobs(raw.ignore, errors);
+  if ('severity' in raw) config.severity = severities(raw.severity, errors);
+  if ('maxFileSize' in raw) {
+    const v = raw.maxFileSize;
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) config.maxFileSize = v;
+    else errors.push({ key: 'maxFileSize', message: `expected a positive whole number of bytes, got ${quote(v)}` });
+  }
+  return { config, errors };
+}
+
+/** Reads and validates a config file; an unreadable file is one error with an empty key. */
+export function loadConfig(file: string): ConfigResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    return { config: defaults(), errors: [{ key: '', message: `cannot read the configuration: ${why}` }] };
+  }
+  return parseConfig(text, file);
+}
+
+/** One line per error: `.pagecheck.json: contracts[2].effect: unknown effect "x" (…)`. */
+export function formatConfigError(file: string, e: ConfigError): string {
+  const where = e.line !== undefined ? `${file}:${e.line}:${e.column ?? 1}` : file;
+  return e.key ? `${where}: ${e.key}: ${e.message}` : `${where}: ${e.message}`;
+}
+
+// JSON.parse reports a character offset ("at position 42"), or nothing; readers want a line and a column.
+function jsonError(text: string, message: string): ConfigError {
+  const m = /position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  const why = message
+    .replace(/\s*in JSON at position \d+.*$/, '')
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/^JSON\.parse: /, '');
+  const err: ConfigError = { key: '', message: `invalid JSON: ${why}` };
+  if (pos !== undefined) {
+    const before = text.slice(0, pos);
+    err.line = before.split('\n').length;
+    err.column = pos - (before.lastIndexOf('\n') + 1) + 1;
+  }
+  return err;
+}
+
+const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'devprivSafe', 'reservedTest', 'whenArgMentions'];
+
+function contracts(v: unknown, file: string, errors: ConfigError[]): ContractEntry[] {
+  if (!Array.isArray(v)) {
+    errors.push({ key: 'contracts', message: `expected an array of contract entries, got ${typeName(v)}` });
+    return [];
+  }
+  const out: ContractEntry[] = [];
+  v.forEach((item, i) => {
+    const e = contract(item, `contracts[${i}]`, file, errors);
+    if (e) out.push(e);
+  });
+  return out;
+}
+
+/** One entry, or undefined when it cannot be used (its errors are pushed). */
+function contract(item: unknown, key: string, file: string, errors: ConfigError[]): ContractEntry | undefined {
+  if (!isObject(item)) {
+    errors.push({ key, message: `expected an object { name, effect, argument, reason }, got ${typeName(item)}` });
+    return undefined;
+  }
+  const before = errors.length;
+  const err = (k: string, message: string) => errors.push({ key: `${key}.${k}`, message });
+  for (const k of Object.keys(item)) if (!CONTRACT_KEYS.includes(k)) err(k, `unknown key (expected one of ${CONTRACT_KEYS.join(', ')})`);
+
+  const name = item.name;
+  const pattern = item.pattern;
+  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) err('name', `expected a C identifier, got ${quote(name)}`);
+  if (pattern !== undefined) {
+    if (typeof pattern !== 'string' || pattern === '') err('pattern', `expected a regular expression string, got ${quote(pattern)}`);
+    else {
+      try { new RegExp(`^(?:${pattern})$`); } catch (e) { err('pattern', `invalid regular expression: ${(e as Error).message}`); }
+    }
+  }
+  if (name === undefined && pattern === undefined) errors.push({ key: `${key}.name`, message: 'missing: every contract needs a "name" (or a "pattern")' });
+  if (name !== undefined && pattern !== undefined) err('pattern', 'give either "name" or "pattern", not both');
+
+  const effect = item.effect;
+  if (effect === undefined) err('effect', `missing (expected one of ${EFFECTS.join(', ')})`);
+  else if (typeof effect !== 'string' || !(EFFECTS as readonly string[]).includes(effect)) err('effect', `unknown effect ${quote(effect)} (expected one of ${EFFECTS.join(', ')})`);
+
+  // The README spells it `argument`; the engine's field is `arg`. Accept both, refuse a contradiction.
+  let arg: number | undefined;
+  for (const k of ['arg', 'argument'] as const) {
+    const a = item[k];
+    if (a === undefined) continue;
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a > 31) err(k, `expected a 0-based argument index (0..31), got ${quote(a)}`);
+    else if (arg !== undefined && arg !== a) err(k, `contradicts the other argument index (${arg})`);
+    else arg = a;
+  }
+  const reason = item.reason;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.trim() === '' || reason.includes('\n'))) err('reason', `expected a one-line, non-empty string, got ${quote(reason)}`);
+  for (const k of ['since', 'until'] as const) {
+    const s = item[k];
+    if (s !== undefined && (typeof s !== 'string' || !VERSION_RE.test(s))) err(k, `expected a kernel version "X.Y", got ${quote(s)}`);
+  }
+  for (const k of ['devprivSafe', 'reservedTest'] as const) {
+    if (item[k] !== undefined && typeof item[k] !== 'boolean') err(k, `expected true or false, got ${quote(item[k])}`);
+  }
+  const when = whenArgMentions(item.whenArgMentions, `${key}.whenArgMentions`, errors);
+  if (errors.length > before) return undefined;
+
+  const label = String(name ?? pattern);
+  const entry: ContractEntry = {
+    effect: effect as Effect,
+    reason: typeof reason === 'string' ? reason.trim() : `${label}(): ${effect} (declared in ${file})`,
+    source: file,
+  };
+  if (name !== undefined) entry.name = name as string;
+  if (pattern !== undefined) entry.pattern = pattern as string;
+  if (arg !== undefined) entry.arg = arg;
+  if (item.since !== undefined) entry.since = item.since as string;
+  if (item.until !== undefined) entry.until = item.until as string;
+  if (item.devprivSafe !== undefined) entry.devprivSafe = item.devprivSafe as boolean;
+  if (item.reservedTest !== undefined) entry.reservedTest = item.reservedTest as boolean;
+  if (when) entry.whenArgMentions = when;
+  return entry;
+}
+
+function whenArgMentions(v: unknown, key: string, errors: ConfigError[]): ContractEntry['whenArgMentions'] {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    errors.push({ key, message: `expected an object { arg, text, effect, reason }, got ${typeName(v)}` });
+    return undefined;
+  }
+  const before = errors.length;
+  for (const k of Object.keys(v)) if (!['arg', 'text', 'effect', 'reason'].includes(k)) errors.push({ key: `${key}.${k}`, message: 'unknown key (expected one of arg, text, effect, reason)' });
+  if (typeof v.arg !== 'number' || !Number.isInteger(v.arg) || v.arg < 0) errors.push({ key: `${key}.arg`, message: `expected a 0-based argument index, got ${quote(v.arg)}` });
+  if (typeof v.text !== 'string' || v.text === '') errors.push({ key: `${key}.text`, message: `expected a non-empty string, got ${quote(v.text)}` });
+  if (typeof v.effect !== 'string' || !(EFFECTS as readonly string[]).includes(v.effect)) errors.push({ key: `${key}.effect`, message: `unknown effect ${quote(v.effect)} (expected one of ${EFFECTS.join(', ')})` });
+  if (typeof v.reason !== 'string' || v.reason.trim() === '') errors.push({ key: `${key}.reason`, message: `expected a non-empty string, got ${quote(v.reason)}` });
+  if (errors.length > before) return undefined;
+  return { arg: v.arg as number, text: v.text as string, effect: v.effect as Effect, reason: (v.reason as string).trim() };
+}
+
+function ignoreGlobs(v: unknown, errors: ConfigError[]): string[] {
+  if (!Array.isArray(v)) {
+    errors.push({ key: 'ignore', message: `expected an array of glob strings, got ${typeName(v)}` });
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((g, i) => {
+    const why = globProblem(g);
+    if (why) errors.push({ key: `ignore[${i}]`, message: why });
+    else out.push((g as string).trim());
+  });
+  return out;
+}
+
+/** Globs are matched against root-relative `/` paths, so absolute, `..` or backslash globs can never match. */
+function globProblem(g: unknown): string | undefined {
+  if (typeof g !== 'string') return `expected a glob string, got ${quote(g)}`;
+  const t = g.trim();
+  if (t === '') return 'empty glob';
+  if (t.startsWith('/') || /^[A-Za-z]:/.test(t)) return `${quote(g)} is absolute; globs are relative to the root (e.g. "drivers/staging/**")`;
+  if (t.includes('\\')) return `${quote(g)} contains "\\"; use "/" separators`;
+  if (t.split('/').includes('..')) return `${quote(g)} leaves the root ("..")`;
+  try { globToRegExp(t); } catch (e) { return `invalid glob ${quote(g)}: ${(e as Error).message}`; }
+  return undefined;
+}
+
+function severities(v: unknown, errors: ConfigError[]): PagecheckConfig['severity'] {
+  const out: PagecheckConfig['severity'] = {};
+  if (!isObject(v)) {
+    errors.push({ key: 'severity', message: `expected an object such as { "PC005": "off" }, got ${typeName(v)}` });
+    return out;
+  }
+  for (const [code, sev] of Object.entries(v)) {
+    if (!(code in RULES)) {
+      errors.push({ key: `severity.${code}`, message: `unknown rule (expected one of ${Object.keys(RULES).join(', ')})` });
+    } else if (typeof sev !== 'string' || !(SEVERITIES as readonly string[]).includes(sev)) {
+      errors.push({ key: `severity.${code}`, message: `unknown severity ${quote(sev)} (expected one of ${SEVERITIES.join(', ')})` });
+    } else {
+      out[code as RuleCode] = sev as Severity | 'off';
+    }
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+// Parse ERROR rate over a tree, with and without macro handling (used by the bench).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CParser } from '../engine/syntax/parser';
+import { walkCFiles, readSource } from '../engine/workspace';
+import { Parser, Language } from 'web-tree-sitter';
+import { loadLanguage } from '../engine/syntax/parser';
+
+async function main() {
+  const root = process.argv[2];
+  const limit = Number(process.argv[3] ?? 1e9);
+  const { files } = walkCFiles(root);
+  const lang = await loadLanguage();
+  const raw = new Parser(); raw.setLanguage(lang);
+  const prep = await CParser.create();
+  let lines = 0, errRaw = 0, errPrep = 0, filesRaw = 0, filesPrep = 0, n = 0, tRaw = 0, tPrep = 0;
+  const count = (root: any) => { if (!root.hasError) return 0; let c = 0; const st = [root]; while (st.length) { const x = st.pop(); if (x.type === 'ERROR' || x.isMissing) { c++; continue; } if (!x.hasError) continue; for (const ch of x.children) st.push(ch); } return c; };
+  for (const f of files.slice(0, limit)) {
+    const r = readSource(f); if (!('text' in r)) continue;
+    n++; lines += r.text.split('\n').length;
+    let t = performance.now(); const a = raw.parse(r.text)!; tRaw += performance.now() - t;
+    const ea = count(a.rootNode); a.delete(); errRaw += ea; if (ea) filesRaw++;
+    t = performance.now(); const b = prep.parse(r.text)!; tPrep += performance.now() - t;
+    const eb = count(b.tree.rootNode); b.tree.delete(); errPrep += eb; if (eb) filesPrep++;
+  }
+  console.log(JSON.stringify({ files: n, lines, raw: { perKloc: +(errRaw / lines * 1000).toFixed(2), filesPct: +(filesRaw / n * 100).toFixed(1), ms: Math.round(tRaw) }, prepared: { perKloc: +(errPrep / lines * 1000).toFixed(2), filesPct: +(filesPrep / n * 100).toFixed(1), ms: Math.round(tPrep) } }));
+}
+main();

@@ -1,0 +1,134 @@
+// The workspace index: FileFacts (summaries only, never trees) for every C file of the workspace folders that
+// is not open in the editor. Built in the background after `initialized`, one file at a time, yielding to the
+// event loop between files so the open files' requests and analyses come first; bounded by a file budget and
+// ignore globs; cancellable. Kept current by didChangeWatchedFiles.
+import * as path from 'node:path';
+import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine/index';
+import { hashText } from '../engine/analysis/facts';
+import { globToRegExp, readSource, walkCFiles } from '../engine/workspace';
+import { Folder } from './paths';
+
+export interface IndexTarget {
+  fsPath: string;
+  name: string;
+}
+
+export interface IndexOptions {
+  contracts: ContractTable;
+  maxFileSize: number;
+  /** A file open in the editor is analysed from its buffer: the index skips it. */
+  isOpen(name: string): boolean;
+  cancelled(): boolean;
+  progress(done: number, total: number, file: string): void;
+}
+
+/** Directories never indexed (as in engine/workspace.ts walkCFiles). */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
+
+export class WorkspaceIndex {
+  private readonly facts = new Map<string, FileFacts>();
+  /** Bumped whenever the facts of any indexed file change. */
+  version = 0;
+  building = false;
+  /** The last listing stopped at the file budget. */
+  truncated = false;
+
+  constructor(private readonly parser: CParser) {}
+
+  get size(): number {
+    return this.facts.size;
+  }
+
+  get(name: string): FileFacts | undefined {
+    return this.facts.get(name);
+  }
+
+  entries(): IterableIterator<FileFacts> {
+    return this.facts.values();
+  }
+
+  /** Every C file of the folders, minus ignored ones, up to `maxFiles`; files near `priority` first. */
+  list(folders: readonly Folder[], ignoreFor: (f: Folder) => string[], maxFiles: number, nameOf: (fsPath: string) => string,
+    cancelled: () => boolean, priority: readonly string[] = []): IndexTarget[] {
+    const out: IndexTarget[] = [];
+    this.truncated = false;
+    for (const folder of folders) {
+      const left = maxFiles - out.length;
+      if (left <= 0) { this.truncated = true; break; }
+      const walk = walkCFiles(folder.fsPath, { ignore: ignoreFor(folder), maxFiles: left, cancelled });
+      if (walk.truncated) this.truncated = true;
+      for (const f of walk.files) out.push({ fsPath: f, name: nameOf(f) });
+    }
+    // Files in the directories of open files first: their callers and callees decide the open verdicts.
+    const dirs = new Set(priority.map((p) => path.dirname(p)));
+    if (dirs.size) out.sort((a, b) => Number(!dirs.has(path.dirname(a.fsPath))) - Number(!dirs.has(path.dirname(b.fsPath))));
+    return out;
+  }
+
+  /** Indexes `targets`, dropping files no longer listed. Resolves when done or cancelled. */
+  async build(targets: readonly IndexTarget[], opts: IndexOptions): Promise<{ done: number; cancelled: boolean }> {
+    this.building = true;
+    try {
+      const keep = new Set(targets.map((t) => t.name));
+      for (const name of [...this.facts.keys()]) if (!keep.has(name)) { this.facts.delete(name); this.version++; }
+      let done = 0;
+      for (const t of targets) {
+        if (opts.cancelled()) return { done, cancelled: true };
+        if (!opts.isOpen(t.name)) this.update(t, opts.contracts, opts.maxFileSize);
+        done++;
+        opts.progress(done, targets.length, t.name);
+        // Yield after every file: messages that arrived meanwhile (an edit, a hover) are served first.
+        await yieldToEventLoop();
+      }
+      return { done, cancelled: false };
+    } finally {
+      this.building = false;
+    }
+  }
+
+  /** (Re-)reads one file; unchanged text keeps its facts. Returns true when the facts changed. */
+  update(t: IndexTarget, contracts: ContractTable, maxFileSize: number): boolean {
+    const read = readSource(t.fsPath, maxFileSize);
+    const prev = this.facts.get(t.name);
+    if ('skipped' in read) {
+      if (read.skipped === 'skipped: the file was deleted') return this.remove(t.name);
+      if (prev?.skipped === read.skipped) return false;
+      this.facts.set(t.name, skippedFacts(t.name, read.skipped));
+      this.version++;
+      return true;
+    }
+    if (prev && !prev.skipped && prev.hash === hashText(read.text)) return false;
+    const cache = new Map<string, FnSummary>();
+    if (prev) for (const f of prev.functions) if (!f.notAnalyzed?.includes('budget')) cache.set(f.hash, f);
+    this.facts.set(t.name, factsForText(this.parser, t.name, read.text, contracts, { cache }));
+    this.version++;
+    return true;
+  }
+
+  remove(name: string): boolean {
+    if (!this.facts.delete(name)) return false;
+    this.version++;
+    return true;
+  }
+
+  clear(): void {
+    if (this.facts.size) this.version++;
+    this.facts.clear();
+  }
+}
+
+/** Whether a file (changed on disk) belongs in the index: a .c/.h file, not in a skipped directory, not ignored. */
+export function indexable(rel: string, ignore: readonly string[]): boolean {
+  if (!/\.[ch]$/.test(rel)) return false;
+  const parts = rel.split('/');
+  if (parts.slice(0, -1).some((p) => SKIP_DIRS.has(p))) return false;
+  return !ignore.some((g) => globToRegExp(g).test(rel));
+}
+
+function skippedFacts(file: string, reason: string): FileFacts {
+  return { file, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: reason };
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

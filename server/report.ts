@@ -1,0 +1,78 @@
+// The workspace in the seed's words: one line per function with a ZONE_DEVICE test, grouped by file
+// (`add_to_kill(): safe, protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)`), the
+// other findings (PC003/PC004) after them, and the one-line summary used by notifications and the status bar.
+import { AuditResult, Verdict } from '../engine/index';
+import { AuditSummary } from './protocol';
+
+const VERDICTS: Verdict[] = ['unsafe', 'unsafe? HMM', 'unknown', 'safe'];
+
+export interface ReportContext {
+  files: number;
+  truncated: boolean;
+  indexing: boolean;
+  kernelVersion?: string;
+}
+
+export function renderReport(r: AuditResult, cx: ReportContext): string {
+  const lines: string[] = ['# pagecheck report', ''];
+  lines.push(`${cx.files} file${cx.files === 1 ? '' : 's'} indexed${cx.truncated ? ' (stopped at the pagecheck.index.maxFiles budget)' : ''}${cx.indexing ? ', indexing still running: verdicts may change' : ''}${cx.kernelVersion ? `; API contracts for Linux ${cx.kernelVersion}` : ''}.`);
+  lines.push('');
+  const byFile = new Map<string, AuditResult['functions']>();
+  for (const f of [...r.functions].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  lines.push('## Functions with a ZONE_DEVICE test', '');
+  if (!byFile.size) lines.push('(none)');
+  for (const [file, fns] of byFile) {
+    lines.push(`${file}:`);
+    for (const f of fns) {
+      const suppressed = f.tests.some((t) => t.rule) && f.tests.filter((t) => t.rule).every((t) =>
+        r.findings.some((x) => x.loc.file === f.file && x.loc.line === t.line && x.rule === t.rule && x.suppressed));
+      lines.push(`  ${f.fn}(): ${f.verdict}, ${f.reason}${suppressed ? ' [suppressed]' : ''}`);
+    }
+    lines.push('');
+  }
+  const counts = VERDICTS.map((v) => `${r.functions.filter((f) => f.verdict === v).length} ${v}`);
+  lines.push(`${r.functions.length} function${r.functions.length === 1 ? '' : 's'} with a ZONE_DEVICE test: ${counts.join(', ')}`, '');
+
+  const memmap = r.findings.filter((f) => (f.rule === 'PC003' || f.rule === 'PC004') && !f.suppressed);
+  if (memmap.length) {
+    lines.push('## memmap reads (PC003, PC004)', '');
+    for (const f of memmap.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line)) {
+      lines.push(`  ${f.loc.file}:${f.loc.line + 1}: ${f.fn}(): ${f.message} [${f.rule}]`);
+    }
+    lines.push('');
+  }
+  if (r.notAnalyzed.length) {
+    lines.push(`## Not analyzed (${r.notAnalyzed.length})`, '');
+    for (const n of r.notAnalyzed.slice(0, 200)) lines.push(`  ${n.file}:${n.line + 1}: ${n.fn}(): ${n.reason}`);
+    if (r.notAnalyzed.length > 200) lines.push(`  … and ${r.notAnalyzed.length - 200} more`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function summarize(r: AuditResult, files: number, truncated: boolean, ms: number): AuditSummary {
+  const verdicts = { safe: 0, unsafe: 0, 'unsafe? HMM': 0, unknown: 0 };
+  for (const f of r.functions) verdicts[f.verdict]++;
+  const findings: Record<string, number> = {};
+  let suppressed = 0;
+  for (const f of r.findings) {
+    if (f.suppressed) { suppressed++; continue; }
+    findings[f.rule] = (findings[f.rule] ?? 0) + 1;
+  }
+  const functions = r.functions.length;
+  const unsafe = unsafeCount(r);
+  const text = `pagecheck: ${files} file${files === 1 ? '' : 's'}${truncated ? ' (file budget reached)' : ''}, `
+    + `${functions} function${functions === 1 ? '' : 's'} with a ZONE_DEVICE test: ${verdicts.unsafe} unsafe, ${verdicts['unsafe? HMM']} unsafe? HMM, `
+    + `${verdicts.unknown} unknown, ${verdicts.safe} safe; ${unsafe} unsafe finding${unsafe === 1 ? '' : 's'} in all `
+    + `(${(ms / 1000).toFixed(1)} s)`;
+  return { files, functions, verdicts, findings, suppressed, notAnalyzed: r.notAnalyzed.length, truncated, ms, text };
+}
+
+/** Unsuppressed findings whose verdict is `unsafe` (the status bar's number). */
+export function unsafeCount(r: AuditResult): number {
+  return r.findings.filter((f) => !f.suppressed && f.verdict === 'unsafe').length;
+}

@@ -1,0 +1,493 @@
+// One language-server session: owns the settings, the project configuration, the open documents, the
+// workspace index and the derived Program, and decides when to analyse, publish, index and report. main.ts
+// wires the protocol to it; the features themselves live in hover.ts, codeActions.ts, report.ts.
+//
+// Architecture Invariant: the open files come first. Their analysis is debounced (30 ms) and superseded by any
+// newer input; the background index yields to the event loop after every file; nothing waits for the index.
+import * as path from 'node:path';
+import {
+  CodeAction, CodeActionParams, Connection, Diagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
+  DidChangeWatchedFilesParams, FileChangeType, Hover, HoverParams, InitializeParams, MarkupKind, WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AuditResult, CParser, ContractTable, Finding, Program, contractTable } from '../engine/index';
+import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
+import { codeActions } from './codeActions';
+import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
+import { DiagnosticCaps, toDiagnostic } from './diagnostics';
+import { OpenDocument, OpenDocuments } from './documents';
+import { hoverAt } from './hover';
+import { WorkspaceIndex, indexable, yieldToEventLoop } from './index';
+import { kernelVersionAbove } from './kernelVersion';
+import { Folder, Paths, uriToPath } from './paths';
+import { ProgramCache } from './program';
+import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, STATUS_NOTIFICATION, StatusParams } from './protocol';
+import { renderReport, summarize, unsafeCount } from './report';
+import { RunToken, Scheduler } from './scheduler';
+import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
+
+const ANALYSIS_DELAY_MS = 30;
+const STATUS_DELAY_MS = 1000;
+const REPUBLISH_WHILE_INDEXING_MS = 1000;
+
+interface ClientCaps {
+  diagnostics: DiagnosticCaps;
+  markdown: boolean;
+  configuration: boolean;
+  configurationDynamic: boolean;
+  watchedFilesDynamic: boolean;
+  workspaceFolders: boolean;
+  documentChanges: boolean;
+}
+
+interface IndexRun {
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
+export class Session {
+  readonly paths = new Paths();
+  private readonly docs: OpenDocuments;
+  private readonly index: WorkspaceIndex;
+  private readonly programs: ProgramCache;
+  private readonly analysis: Scheduler;
+  private readonly status: Scheduler;
+  private readonly caps: ClientCaps;
+  private readonly trusted: boolean;
+  private settings: Settings = { ...DEFAULT_SETTINGS };
+  private project: ProjectConfig = { folders: [], contracts: [], severity: {} };
+  private contracts: ContractTable;
+  private kernelVersion: string | undefined;
+  private indexRun: IndexRun | undefined;
+  /** An index run is listing or reading files. */
+  private indexing = false;
+  private indexed = { done: 0, total: 0 };
+  private lastIndexPublish = 0;
+  private lastStatus: StatusParams | undefined;
+  private lastStatusSent = 0;
+  private workspaceUnsafe: number | undefined;
+  /** After pagecheck/auditWorkspace: publish every indexed file's findings, not only the open files'. */
+  private workspaceMode = false;
+  /** URIs that currently show pagecheck diagnostics from the audit (so they can be cleared). */
+  private published = new Set<string>();
+  private configPublished = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly connection: Connection, private readonly parser: CParser, params: InitializeParams) {
+    const c = params.capabilities;
+    const pd = c.textDocument?.publishDiagnostics;
+    this.caps = {
+      diagnostics: { relatedInformation: !!pd?.relatedInformation, codeDescription: pd?.codeDescriptionSupport !== false },
+      markdown: !!c.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown),
+      configuration: !!c.workspace?.configuration,
+      configurationDynamic: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
+      watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+      workspaceFolders: !!c.workspace?.workspaceFolders,
+      documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+    };
+    const init = (params.initializationOptions ?? {}) as InitOptions;
+    this.trusted = init.trusted !== false;
+    if (init.settings !== undefined) this.settings = this.readSettings(init.settings);
+    const folders: WorkspaceFolder[] = params.workspaceFolders
+      ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'root') }] : []);
+    this.paths.setFolders(folders);
+    this.docs = new OpenDocuments(parser);
+    this.index = new WorkspaceIndex(parser);
+    this.programs = new ProgramCache(this.index, this.docs);
+    this.contracts = contractTable();
+    this.analysis = new Scheduler(ANALYSIS_DELAY_MS, (t) => this.analyse(t), (e) => this.logError('analysis', e));
+    this.status = new Scheduler(STATUS_DELAY_MS, (t) => this.refreshStatus(t), (e) => this.logError('status', e));
+  }
+
+  // ---------------------------------------------------------------------------------------------- lifecycle
+
+  async initialized(): Promise<void> {
+    if (this.caps.configurationDynamic) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'pagecheck' }).catch(() => undefined);
+    if (this.caps.watchedFilesDynamic) {
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: `**/${CONFIG_FILE}` }],
+      }).catch(() => undefined);
+    }
+    if (this.caps.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const now = this.paths.roots().map((f) => ({ uri: f.uri, name: f.name })).filter((f) => !e.removed.some((r) => r.uri === f.uri));
+        this.paths.setFolders([...now, ...e.added]);
+        this.reconfigure('workspace folders changed');
+      });
+    }
+    await this.pullSettings();
+    this.loadConfig();
+    this.log(`pagecheck language server: ${this.paths.roots().map((f) => f.fsPath).join(', ') || 'no workspace folder'}; `
+      + `kernel contracts ${this.kernelVersion ?? 'for every version'}${this.trusted ? '' : '; untrusted workspace: .pagecheck.json contracts ignored'}`);
+    this.startIndexing('initial index');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.analysis.dispose();
+    this.status.dispose();
+    if (this.indexRun) this.indexRun.cancelled = true;
+    this.docs.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------- documents
+
+  didOpen(doc: TextDocument): void {
+    if (!isC(doc)) return;
+    this.docs.open(doc, this.paths.nameOf(doc.uri));
+    // The open file first: analyse now, whatever the index is doing.
+    this.analysis.poke(0);
+  }
+
+  didChange(doc: TextDocument): void {
+    if (!this.docs.changed(doc)) return;
+    this.analysis.poke();
+  }
+
+  didClose(uri: string): void {
+    const d = this.docs.close(uri);
+    if (!d) return;
+    this.publish(uri, []);
+    this.published.delete(uri);
+    // Back to the file on disk: its callers and callees elsewhere see the saved text again.
+    const fsPath = uriToPath(uri);
+    const where = fsPath && this.paths.locate(fsPath);
+    if (fsPath && where && indexable(where.rel, this.ignoreFor(where.folder))) this.index.update({ fsPath, name: d.name }, this.contracts, this.maxFileSize());
+    this.analysis.poke();
+  }
+
+  // ---------------------------------------------------------------------------------------------- analysis
+
+  /** Refreshes every stale open document now (requests must answer for the current text). */
+  private ensureFresh(): void {
+    for (const d of this.docs.stale()) this.docs.refresh(d, this.contracts);
+  }
+
+  private async analyse(token: RunToken): Promise<void> {
+    if (!this.settings.enable || this.disposed) return;
+    for (const d of this.docs.stale()) {
+      this.docs.refresh(d, this.contracts);
+      // A keystroke that arrived meanwhile supersedes this run.
+      await yieldToEventLoop();
+      if (token.cancelled) return;
+    }
+    this.publishFindings();
+    this.status.poke();
+  }
+
+  private auditOptions(onlyFiles?: ReadonlySet<string>) {
+    return { onlyFiles, severity: { ...this.project.severity, ...this.settings.severity } };
+  }
+
+  /** While the index is still filling in, "no callers in the indexed tree" is not known yet: no PC005. */
+  private shown(f: Finding): boolean {
+    return !f.suppressed && !(f.rule === 'PC005' && this.indexing);
+  }
+
+  private publishFindings(): void {
+    const open = this.docs.all();
+    const names = new Set(open.map((d) => d.name));
+    const result = this.programs.audit(this.auditOptions(this.workspaceMode ? undefined : names));
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      if (!this.shown(f)) continue;
+      const list = byFile.get(f.loc.file) ?? [];
+      list.push(f);
+      byFile.set(f.loc.file, list);
+    }
+    const now = new Set<string>();
+    for (const d of open) {
+      this.publish(d.uri, (byFile.get(d.name) ?? []).map((f) => this.toDiagnostic(f)), d.version);
+      now.add(d.uri);
+    }
+    if (this.workspaceMode) {
+      for (const [name, list] of byFile) {
+        if (names.has(name)) continue;
+        const uri = this.paths.uriOf(name);
+        this.publish(uri, list.map((f) => this.toDiagnostic(f)));
+        now.add(uri);
+      }
+    }
+    for (const uri of this.published) if (!now.has(uri)) this.publish(uri, []);
+    this.published = now;
+  }
+
+  private toDiagnostic(f: Finding): Diagnostic {
+    return toDiagnostic(f, (n) => this.paths.uriOf(n), this.caps.diagnostics);
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    if (this.disposed) return;
+    void this.connection.sendDiagnostics({ uri, diagnostics, version });
+  }
+
+  private clearAll(): void {
+    for (const uri of this.published) this.publish(uri, []);
+    for (const d of this.docs.all()) this.publish(d.uri, []);
+    this.published.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------- features
+
+  hover(params: HoverParams): Hover | null {
+    const d = this.docs.get(params.textDocument.uri);
+    if (!d || !this.settings.enable) return null;
+    this.ensureFresh();
+    const program = this.programs.get();
+    return hoverAt({
+      program, doc: d, contracts: this.contracts, findings: this.fileFindings(program, d),
+      uriOf: (n) => this.paths.uriOf(n), markdown: this.caps.markdown,
+    }, params.position);
+  }
+
+  codeActions(params: CodeActionParams): CodeAction[] {
+    const d = this.docs.get(params.textDocument.uri);
+    if (!d || !this.settings.enable) return [];
+    this.ensureFresh();
+    const findings = this.fileFindings(this.programs.get(), d).filter((f) => this.shown(f));
+    return codeActions(params, d, findings, (f) => this.toDiagnostic(f), { documentChanges: this.caps.documentChanges });
+  }
+
+  private fileFindings(program: Program, d: OpenDocument): Finding[] {
+    return program.audit(this.auditOptions(new Set([d.name]))).findings;
+  }
+
+  async report(): Promise<string> {
+    if (!this.settings.enable) return '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
+    this.ensureFresh();
+    const result = await this.auditWorkspace();
+    return renderReport(result, { files: this.programs.files().length, truncated: this.index.truncated, indexing: this.indexing, kernelVersion: this.kernelVersion });
+  }
+
+  /** pagecheck/auditWorkspace: re-index everything, audit everything, publish everything. */
+  async auditWorkspaceRequest(): Promise<AuditSummary> {
+    const t0 = Date.now();
+    if (!this.settings.enable) return summarize({ findings: [], functions: [], notAnalyzed: [] }, 0, false, 0);
+    this.startIndexing(AUDIT_WORKSPACE_REQUEST);
+    await this.indexRun?.done;
+    this.ensureFresh();
+    const result = await this.auditWorkspace();
+    this.workspaceMode = true;
+    this.publishFindings();
+    this.workspaceUnsafe = unsafeCount(result);
+    this.sendStatus(true);
+    const summary = summarize(result, this.programs.files().length, this.index.truncated, Date.now() - t0);
+    this.log(summary.text);
+    return summary;
+  }
+
+  /** The whole tree, one file at a time, yielding between files so edits and hovers are served meanwhile. */
+  private async auditWorkspace(token?: RunToken): Promise<AuditResult> {
+    const program = this.programs.get();
+    const out: AuditResult = { findings: [], functions: [], notAnalyzed: [] };
+    let slice = Date.now();
+    for (const f of program.files()) {
+      const r = program.audit(this.auditOptions(new Set([f.file])));
+      out.findings.push(...r.findings.filter((x) => !(x.rule === 'PC005' && this.indexing)));
+      out.functions.push(...r.functions);
+      out.notAnalyzed.push(...r.notAnalyzed);
+      if (Date.now() - slice > 15) {
+        await yieldToEventLoop();
+        if (token?.cancelled) break;
+        slice = Date.now();
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------- index
+
+  private startIndexing(reason: string): void {
+    if (this.indexRun) this.indexRun.cancelled = true;
+    const previous = this.indexRun?.done ?? Promise.resolve();
+    const run: IndexRun = { cancelled: false, done: Promise.resolve() };
+    this.indexRun = run;
+    run.done = previous.then(() => this.runIndex(run, reason)).catch((e) => this.logError('index', e));
+  }
+
+  private async runIndex(run: IndexRun, reason: string): Promise<void> {
+    if (run.cancelled || this.disposed) return;
+    if (!this.settings.enable) { this.index.clear(); this.sendStatus(true); return; }
+    this.indexing = true;
+    try {
+      await this.indexFiles(run, reason);
+    } finally {
+      this.indexing = false;
+    }
+    this.analysis.poke(0);
+    this.status.poke(0);
+  }
+
+  private async indexFiles(run: IndexRun, reason: string): Promise<void> {
+    this.indexed = { done: 0, total: 0 };
+    this.sendStatus(true);
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    const t0 = Date.now();
+    progress?.begin('pagecheck: indexing', 0, 'listing C files', true);
+    progress?.token.onCancellationRequested(() => { run.cancelled = true; });
+    const cancelled = () => run.cancelled || this.disposed;
+    const targets = this.index.list(this.paths.roots(), (f) => this.ignoreFor(f), this.settings.maxFiles,
+      (p) => this.paths.nameOfPath(p), cancelled, this.docs.all().map((d) => uriToPath(d.uri) ?? ''));
+    this.indexed = { done: 0, total: targets.length };
+    this.sendStatus(true);
+    let lastReport = 0;
+    const result = await this.index.build(targets, {
+      contracts: this.contracts,
+      maxFileSize: this.maxFileSize(),
+      isOpen: (name) => !!this.docs.byName(name),
+      cancelled,
+      progress: (done, total, file) => {
+        this.indexed = { done, total };
+        const now = Date.now();
+        if (now - lastReport >= 100 || done === total) {
+          lastReport = now;
+          progress?.report(total ? Math.floor((done / total) * 100) : 100, `${done}/${total} ${file}`);
+          this.sendStatus();
+        }
+        // Verdicts in the open files improve as their callers are indexed: republish now and then.
+        if (now - this.lastIndexPublish >= REPUBLISH_WHILE_INDEXING_MS) { this.lastIndexPublish = now; this.analysis.poke(0); }
+      },
+    });
+    progress?.done();
+    this.log(`${reason}: ${result.done}/${targets.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`
+      + `${this.index.truncated ? ` (stopped at the file budget, pagecheck.index.maxFiles = ${this.settings.maxFiles})` : ''}${result.cancelled ? ' (cancelled)' : ''}`);
+  }
+
+  didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
+    let configChanged = false;
+    let changed = false;
+    for (const c of params.changes) {
+      const fsPath = uriToPath(c.uri);
+      if (!fsPath) continue;
+      const where = this.paths.locate(fsPath);
+      if (!where) continue;
+      if (where.rel === CONFIG_FILE) { configChanged = true; continue; }
+      if (!indexable(where.rel, this.ignoreFor(where.folder))) continue;
+      const name = this.paths.nameOfPath(fsPath);
+      if (this.docs.byName(name)) continue; // the buffer is authoritative while open
+      if (c.type === FileChangeType.Deleted) changed = this.index.remove(name) || changed;
+      else if (this.index.get(name) || this.index.size < this.settings.maxFiles) changed = this.index.update({ fsPath, name }, this.contracts, this.maxFileSize()) || changed;
+    }
+    if (configChanged) this.reconfigure(`${CONFIG_FILE} changed`);
+    else if (changed) { this.analysis.poke(); this.status.poke(); }
+  }
+
+  // ---------------------------------------------------------------------------------------------- settings, config
+
+  async didChangeConfiguration(settings: unknown): Promise<void> {
+    const before = indexKey(this.settings);
+    if (this.caps.configuration) await this.pullSettings();
+    else if (settings && typeof settings === 'object' && 'pagecheck' in settings) this.settings = this.readSettings((settings as { pagecheck: unknown }).pagecheck);
+    if (!this.settings.enable) {
+      if (this.indexRun) this.indexRun.cancelled = true;
+      this.clearAll();
+      this.sendStatus(true);
+      return;
+    }
+    if (indexKey(this.settings) !== before) this.startIndexing('settings changed');
+    this.analysis.poke(0);
+    this.status.poke();
+  }
+
+  private async pullSettings(): Promise<void> {
+    if (!this.caps.configuration) return;
+    try {
+      const raw = await this.connection.workspace.getConfiguration('pagecheck');
+      this.settings = this.readSettings(raw);
+    } catch (e) {
+      this.logError('workspace/configuration', e);
+    }
+  }
+
+  private readSettings(raw: unknown): Settings {
+    const problems: string[] = [];
+    const s = readSettings(raw, problems);
+    for (const p of problems) this.connection.console.warn(`settings: ${p} (using the default)`);
+    return s;
+  }
+
+  /** Reads `.pagecheck.json` files; publishes their errors; rebuilds the contract table when it changed. */
+  private loadConfig(): boolean {
+    const before = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
+    this.project = loadProjectConfig(this.paths.roots(), this.trusted);
+    this.kernelVersion = this.paths.roots().map((f) => kernelVersionAbove(f.fsPath)).find(Boolean);
+    const seen = new Set<string>();
+    for (const fc of this.project.folders) {
+      const diags = configDiagnostics(fc);
+      for (const line of configErrorLines(fc)) this.connection.console.error(`${fc.file}: ${line}`);
+      if (!this.trusted && fc.config.contracts.length) this.log(`${fc.file}: ${fc.config.contracts.length} contract(s) ignored: the workspace is not trusted`);
+      if (diags.length || this.configPublished.has(fc.uri)) this.publish(fc.uri, diags);
+      if (diags.length) seen.add(fc.uri);
+    }
+    this.configPublished = seen;
+    const after = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
+    this.contracts = contractTable(this.project.contracts, this.kernelVersion);
+    return before !== after;
+  }
+
+  private reconfigure(reason: string): void {
+    if (this.loadConfig()) {
+      // New contracts (or what is indexed changed): every summary is recomputed.
+      this.docs.invalidateFacts();
+      this.index.clear();
+      this.startIndexing(reason);
+    }
+    this.analysis.poke(0);
+    this.status.poke();
+  }
+
+  private ignoreFor(folder: Folder): string[] {
+    const fc = this.project.folders.find((f) => f.folder.uri === folder.uri);
+    return [...this.settings.ignore, ...(fc?.config.ignore ?? [])];
+  }
+
+  private maxFileSize(): number {
+    return this.settings.maxFileSize ?? this.project.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  // ---------------------------------------------------------------------------------------------- status
+
+  private async refreshStatus(token: RunToken): Promise<void> {
+    if (!this.settings.enable || this.indexing) { this.sendStatus(true); return; }
+    const result = await this.auditWorkspace(token);
+    if (token.cancelled) return;
+    this.workspaceUnsafe = unsafeCount(result);
+    this.sendStatus(true);
+  }
+
+  private sendStatus(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastStatusSent < 100) return;
+    let s: StatusParams;
+    const { done, total } = this.indexed;
+    if (!this.settings.enable) {
+      s = { state: 'disabled', done, total, unsafe: 0, text: 'pagecheck: off', tooltip: 'pagecheck is disabled (pagecheck.enable)' };
+    } else if (this.indexing) {
+      s = { state: 'indexing', done, total, unsafe: this.workspaceUnsafe ?? 0, text: `pagecheck: indexing ${done}/${total}`, tooltip: `pagecheck is indexing the workspace: ${done} of ${total} C files` };
+    } else if (this.workspaceUnsafe === undefined) {
+      s = { state: 'starting', done, total, unsafe: 0, text: 'pagecheck', tooltip: 'pagecheck: starting' };
+    } else {
+      const n = this.workspaceUnsafe;
+      s = { state: 'ready', done, total, unsafe: n, text: `pagecheck: ${n} unsafe`,
+        tooltip: `pagecheck: ${this.programs.files().length} files indexed${this.index.truncated ? ' (file budget reached)' : ''}, ${n} unsafe finding${n === 1 ? '' : 's'}. Click for the report.` };
+    }
+    if (!force && this.lastStatus && JSON.stringify(this.lastStatus) === JSON.stringify(s)) return;
+    this.lastStatus = s;
+    this.lastStatusSent = now;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, s);
+  }
+
+  // ---------------------------------------------------------------------------------------------- logging
+
+  private log(msg: string): void {
+    this.connection.console.log(msg);
+  }
+
+  private logError(what: string, e: unknown): void {
+    this.connection.console.error(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+}
+
+function isC(doc: TextDocument): boolean {
+  return doc.languageId === 'c' || /\.[ch]$/i.test(doc.uri);
+}
