@@ -8,6 +8,7 @@ import { zoneDeviceRule } from './analysis/rules/zone-device';
 import { memmapRule } from './analysis/rules/memmap';
 import { RULES, RuleCode, Severity } from './analysis/rules/table';
 import { suppressionFor } from './analysis/suppress';
+import { memmapMayFire } from './plan';
 
 export interface Finding {
   rule: RuleCode;
@@ -116,6 +117,9 @@ export class Program {
       }
       const tests: TestReport[] = [];
       for (const sink of fn.sinks) {
+        // A memmap read that cannot meet a RAW page made in its own function is never reported, so it is not
+        // resolved: the demand-driven audit (plan.ts) parses only what the resolved sinks can reach.
+        if (!memmapMayFire(fn, sink)) continue;
         const resolved = this.resolver.resolveUse(sink.alts, fn);
         if (sink.kind === 'zd-test') {
           const j = judge(resolved, sink);

@@ -88,21 +88,62 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** `*` within a segment, `**` across segments, `?` one character; a pattern without `/` matches any basename. */
-export function globToRegExp(glob: string): RegExp {
+/** A compiled glob: `test(rel)` on a root-relative `/` path. */
+export interface GlobMatcher {
+  test(rel: string): boolean;
+}
+
+type GlobToken = { k: 'dirs' | 'any' | 'star' | 'one' } | { k: 'lit'; c: string };
+
+/**
+ * `*` within a segment, `**` across segments, `?` one character; a pattern without `/` matches any basename; a
+ * pattern matching a directory matches everything under it.
+ *
+ * Not a RegExp: globs come from `.pagecheck.json` and the editor settings, and a backtracking regex of a glob like
+ * `**∕**∕**∕…∕x` or `*a*a*a*a*…b` takes exponential time on a path that does not match — a workspace could hang
+ * the indexer. This matcher is a dynamic program over (pattern token, path position): O(pattern × path), always.
+ */
+export function globToRegExp(glob: string): GlobMatcher {
   let g = glob.trim().replace(/^\.\//, '');
   if (!g.includes('/')) g = `**/${g}`;
-  let re = '';
+  const toks: GlobToken[] = [];
   for (let i = 0; i < g.length; i++) {
     const c = g[i];
     if (c === '*' && g[i + 1] === '*') {
-      re += g[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      toks.push({ k: g[i + 2] === '/' ? 'dirs' : 'any' });
       i += g[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '*') toks.push({ k: 'star' });
+    else if (c === '?') toks.push({ k: 'one' });
+    else toks.push({ k: 'lit', c });
   }
-  return new RegExp(`^${re}(?:/.*)?$`);
+  return { test: (rel: string) => matchGlob(toks, rel) };
+}
+
+function matchGlob(toks: readonly GlobToken[], s: string): boolean {
+  const n = s.length;
+  // next[j]: the tokens after the current one match s[j…] (followed by nothing or by `/…`).
+  let next = new Uint8Array(n + 2);
+  for (let j = 0; j <= n; j++) next[j] = j === n || s[j] === '/' ? 1 : 0;
+  for (let i = toks.length - 1; i >= 0; i--) {
+    const t = toks[i];
+    const cur = new Uint8Array(n + 2);
+    let acc = 0; // some k ≥ j with s[k] === '/' and next[k + 1] (for `**/`)
+    for (let j = n; j >= 0; j--) {
+      const ch = j < n ? s[j] : '';
+      switch (t.k) {
+        case 'lit': cur[j] = j < n && ch === t.c && next[j + 1] ? 1 : 0; break;
+        case 'one': cur[j] = j < n && ch !== '/' && next[j + 1] ? 1 : 0; break;
+        case 'star': cur[j] = next[j] || (j < n && ch !== '/' && cur[j + 1]) ? 1 : 0; break;
+        case 'any': cur[j] = next[j] || (j < n && cur[j + 1]) ? 1 : 0; break;
+        case 'dirs':
+          if (j < n && ch === '/' && next[j + 1]) acc = 1;
+          cur[j] = next[j] || acc ? 1 : 0;
+          break;
+      }
+    }
+    next = cur;
+  }
+  return next[0] === 1;
 }
 
 export function matchesAny(rel: string, globs: readonly string[]): boolean {

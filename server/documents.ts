@@ -35,6 +35,8 @@ export class OpenDocuments {
   private readonly docs = new Map<string, OpenDocument>();
   /** Bumped whenever the facts of any open document change (or a document opens or closes). */
   epoch = 0;
+  /** PAGECHECK_TIMING: how long the last parse took. */
+  lastParseMs = 0;
 
   constructor(private readonly parser: CParser) {}
 
@@ -86,20 +88,27 @@ export class OpenDocuments {
     const text = d.text;
     const version = d.version;
     if (d.parsedVersion !== version || !d.parsed) {
+      const t0 = performance.now();
       const next = this.parser.parse(text, d.parsed);
+      if (process.env.PAGECHECK_TIMING) this.lastParseMs = performance.now() - t0;
       d.parsed?.tree.delete();
       d.parsed = next;
       d.parsedVersion = version;
     }
-    if (!d.parsed) {
-      d.facts = { file: d.name, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: 'the parser failed on this file' };
-    } else {
-      d.facts = factsFromTree(d.parsed.tree, d.name, text, contracts, { cache: d.cache, collectUses: true });
-    }
+    const next: FileFacts = d.parsed
+      ? factsFromTree(d.parsed.tree, d.name, text, contracts, { cache: d.cache, collectUses: true })
+      : { file: d.name, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: 'the parser failed on this file' };
     d.factsVersion = version;
     // Keep exactly the summaries of this version (a long session must not grow the cache without bound).
     // Budget cut-offs are not kept: they may pass on a quieter machine.
-    d.cache = new Map(d.facts.functions.filter((f) => !f.notAnalyzed?.includes('budget')).map((f) => [f.hash, f]));
+    d.cache = new Map(next.functions.filter((f) => !f.notAnalyzed?.includes('budget')).map((f) => [f.hash, f]));
+    if (d.facts && sameSummaries(d.facts, next)) {
+      // Every function summary is the very same object (an edit between functions, within a line): the
+      // Program built on these facts stays valid; only the file-level parts are updated in place.
+      Object.assign(d.facts, { hash: next.hash, suppressions: next.suppressions, lines: next.lines, parseErrors: next.parseErrors, notAnalyzed: next.notAnalyzed, skipped: next.skipped });
+      return true;
+    }
+    d.facts = next;
     this.epoch++;
     return true;
   }
@@ -116,4 +125,9 @@ export class OpenDocuments {
   dispose(): void {
     for (const uri of [...this.docs.keys()]) this.close(uri);
   }
+}
+
+function sameSummaries(a: FileFacts, b: FileFacts): boolean {
+  return a.functions.length === b.functions.length && a.functions.every((f, i) => f === b.functions[i])
+    && JSON.stringify(a.fieldRefs) === JSON.stringify(b.fieldRefs);
 }

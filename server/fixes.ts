@@ -229,8 +229,9 @@ function mergeGuard(cx: Cx, guard: Node, origin: Node, pfn: string): TextEdit | 
   if (!head || !varName) return undefined;
   const ind = indentOf(cx.text, ifs.startPosition.row);
   const body = textOf(cx, then);
-  const jump = then.type === 'compound_statement' ? ` ${body}` : `\n${ind}${cx.unit}${body}`;
-  return replace(cx, ifs.startIndex, next.endIndex, `${head}\n${ind}if (!${varName})${jump}`);
+  const lines = then.type === 'compound_statement' ? [head, `if (!${varName}) ${body}`] : [head, `if (!${varName})`, `${cx.unit}${body}`];
+  const rows = new Map([[next.endPosition.row, 0], [ifs.startPosition.row, 1], [then.endPosition.row, lines.length - 1]]);
+  return replace(cx, ifs.startIndex, next.endIndex, joinLines(keepComments(cx, ifs, next, rows, lines), ind));
 }
 
 /**
@@ -266,19 +267,56 @@ function reservedShape(cx: Cx, sink: Sink): Fix | undefined {
     const tail = next?.type === 'return_statement' && /^return\s*\(?\s*(true|1)\s*\)?\s*;$/.test(textOf(cx, next)) ? next : undefined;
     if (tail) {
       const ind = indentOf(cx.text, ifs.startPosition.row);
-      const lines = [`if (!${page})`, `${u}return true;`, retExpr];
-      if (onlyDeclarationsBefore(ifs)) {
-        const text = [`struct page *${page} = pfn_to_online_page(${pfn});`, '', ...lines].join(`\n${ind}`);
-        return { title, edits: [replace(cx, ifs.startIndex, tail.endIndex, text)] };
-      }
-      const text = ['{', `${u}struct page *${page} = pfn_to_online_page(${pfn});`, '', ...lines.map((l) => `${u}${l}`), '}'].join(`\n${ind}`);
+      const inBlock = !onlyDeclarationsBefore(ifs);
+      const p = inBlock ? u : '';
+      const lines = [...(inBlock ? ['{'] : []), `${p}struct page *${page} = pfn_to_online_page(${pfn});`, '',
+        `${p}if (!${page})`, `${p}${u}return true;`, `${p}${retExpr}`, ...(inBlock ? ['}'] : [])];
+      const at = inBlock ? 1 : 0;
+      const rows = new Map([[ifs.startPosition.row, at + 2], [tail.endPosition.row, at + 3], [ret.endPosition.row, at + 4]]);
+      const text = joinLines(keepComments(cx, ifs, tail, rows, lines), ind);
+      // Right after the other declarations, not after the blank line that ends them.
+      let prev = ifs.previousNamedSibling;
+      while (prev && prev.type === 'comment') prev = prev.previousNamedSibling;
+      if (!inBlock && prev?.type === 'declaration') return { title, edits: [replace(cx, prev.endIndex, tail.endIndex, `\n${ind}${text}`)] };
       return { title, edits: [replace(cx, ifs.startIndex, tail.endIndex, text)] };
     }
   }
   if (!argIsOrigin) return undefined;
   const ind = indentOf(cx.text, ret.startPosition.row);
-  const text = ['{', `${u}struct page *${page} = pfn_to_online_page(${pfn});`, '', `${u}if (!${page})`, `${u}${u}return true;`, `${u}${retExpr}`, '}'].join(`\n${ind}`);
-  return { title, edits: [replace(cx, ret.startIndex, ret.endIndex, text)] };
+  const lines = ['{', `${u}struct page *${page} = pfn_to_online_page(${pfn});`, '', `${u}if (!${page})`, `${u}${u}return true;`, `${u}${retExpr}`, '}'];
+  return { title, edits: [replace(cx, ret.startIndex, ret.endIndex, joinLines(lines, ind))] };
+}
+
+/**
+ * Comments inside a replaced range [from, to] are kept: one that ended a line of the old code ends the new line
+ * that stands for it (`rows`: old row → index in `lines`), the others go on lines of their own before the code.
+ */
+function keepComments(cx: Cx, from: Node, to: Node, rows: Map<number, number>, lines: string[]): string[] {
+  const out = lines.slice();
+  const before: string[] = [];
+  const stack: Node[] = [from];
+  for (let n = from.nextNamedSibling; n && n.startIndex <= to.startIndex; n = n.nextNamedSibling) stack.push(n);
+  const comments: Node[] = [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'comment') comments.push(n);
+    else for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  comments.sort((a, b) => a.startIndex - b.startIndex);
+  for (const cm of comments) {
+    const text = textOf(cx, cm);
+    const row = cm.startPosition.row;
+    const lineIdx = rows.get(row);
+    const lineHead = cx.text.slice(lineStart(cx.text, row), cm.startIndex);
+    if (lineIdx !== undefined && lineHead.trim()) out[lineIdx] += `${/\s*$/.exec(lineHead)![0] || ' '}${text}`;
+    else before.push(text);
+  }
+  return [...before, ...out];
+}
+
+/** Lines joined at an indentation; empty lines stay empty. */
+function joinLines(lines: string[], ind: string): string {
+  return lines.map((l, i) => (i === 0 || !l ? l : ind + l)).join('\n');
 }
 
 // ------------------------------------------------------------------------------------------------ every finding
@@ -289,13 +327,20 @@ const TODO = 'TODO: why this is safe';
 function suppress(cx: Cx, f: Finding): Fix {
   const row = f.loc.line;
   const title = `Suppress ${f.rule} here (with a reason to fill in)`;
-  // The line above already suppresses something: add this code to it, or it would stop covering its line.
+  // The line above already has a suppression comment: complete it (its code, a reason), or it would stop
+  // covering its own line.
   if (row > 0) {
     const above = lineText(cx.text, row - 1);
-    const m = /(pagecheck:\s*ignore\b)((?:\s+PC\d{3})*)/.exec(above);
-    if (m && !/--/.test(above.slice(0, m.index))) {
-      const at = lineStart(cx.text, row - 1) + m.index + m[0].length;
-      return { title, edits: [insertAt(cx, at, ` ${f.rule}`)] };
+    const m = /(pagecheck:\s*ignore\b)((?:\s+PC\d{3})*)(.*)$/.exec(above);
+    if (m && !/--/.test(m[3])) {
+      // Without a reason it suppresses nothing: give it one (a TODO), and this code.
+      const codes = m[2].match(/PC\d{3}/g) ?? [];
+      const add = `${codes.length && !codes.includes(f.rule) ? ` ${f.rule}` : ''} -- ${TODO}`;
+      return { title, edits: [insertAt(cx, lineStart(cx.text, row - 1) + m.index + m[1].length + m[2].length, add)] };
+    }
+    if (m) {
+      // A reasoned suppression of something else: a comment of our own, on the same line.
+      return { title, edits: [insertAt(cx, lineStart(cx.text, row - 1) + above.length, ` /* pagecheck: ignore ${f.rule} -- ${TODO} */`)] };
     }
   }
   const ind = indentOf(cx.text, row);

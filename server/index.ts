@@ -20,6 +20,8 @@ export interface IndexOptions {
   isOpen(name: string): boolean;
   cancelled(): boolean;
   progress(done: number, total: number, file: string): void;
+  /** Resolves when the open files have nothing pending: their analysis runs before the next indexed file. */
+  yieldTo(): Promise<void>;
 }
 
 /** Directories never indexed (as in engine/workspace.ts walkCFiles). */
@@ -73,12 +75,14 @@ export class WorkspaceIndex {
       for (const name of [...this.facts.keys()]) if (!keep.has(name)) { this.facts.delete(name); this.version++; }
       let done = 0;
       for (const t of targets) {
+        // Yield before every file: messages that arrived meanwhile (an edit, a hover) are served first, and a
+        // pending analysis of the open files runs before the next file is parsed.
+        await yieldToEventLoop();
+        await opts.yieldTo();
         if (opts.cancelled()) return { done, cancelled: true };
         if (!opts.isOpen(t.name)) this.update(t, opts.contracts, opts.maxFileSize);
         done++;
         opts.progress(done, targets.length, t.name);
-        // Yield after every file: messages that arrived meanwhile (an edit, a hover) are served first.
-        await yieldToEventLoop();
       }
       return { done, cancelled: false };
     } finally {

@@ -51,6 +51,8 @@ export interface ContractEntry {
   devprivSafe?: boolean;
   /** A different effect when argument `arg` mentions `text` (follow_page(…, FOLL_GET) returns a reference). */
   whenArgMentions?: { arg: number; text: string; effect: Effect; reason: string };
+  /** returns-online: argument `arg` is a pfn, which a non-NULL result proves online (pfn_to_online_page()). */
+  pfnArg?: boolean;
   /** The entry describes the API's own definition (its parameter's state), not the effect of calling it. */
   definitionOnly?: boolean;
   /** returns-mapped: valid only while the caller holds the page-table lock (vm_normal_page()). */
@@ -75,10 +77,12 @@ export class ContractTable {
   private readonly patternCache = new Map<string, ContractEntry[]>();
   /** Names that matter to the audit: used by the text pre-filter and by the parse-error policy. */
   readonly names = new Set<string>();
+  private readonly all: ContractEntry[] = [];
 
   constructor(entries: readonly ContractEntry[], kernelVersion?: string) {
     for (const e of entries) {
       if (kernelVersion && !inVersion(kernelVersion, e.since, e.until)) continue;
+      this.all.push(e);
       if (e.name) {
         const list = this.byName.get(e.name) ?? [];
         list.push(e);
@@ -88,6 +92,11 @@ export class ContractTable {
         this.patterns.push({ re: new RegExp(`^(?:${e.pattern})$`), entry: e });
       }
     }
+  }
+
+  /** Every entry in force (after the kernel-version filter), in table order: the planner's seed and cache key. */
+  entries(): readonly ContractEntry[] {
+    return this.all;
   }
 
   /** Every entry for `name` (exact entries first, then matching patterns). */

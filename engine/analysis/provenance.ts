@@ -47,6 +47,8 @@ export class ProvenanceWalker {
   private readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
   private readonly cookieOf = new Map<string, string>();
+  /** `p = pfn_to_online_page(pfn)`: p's variable → the pfn (non-NULL p means the pfn is online). */
+  private readonly onlineOf = new Map<string, { pfnKey: string; pin: Pin }>();
   private readonly paramIndex = new Map<string, number>();
   private depth = 0;
   private steps = 0;
@@ -195,7 +197,8 @@ export class ProvenanceWalker {
         const incoming = this.labels.get(name) ?? [];
         this.labels.delete(name);
         const merged = joinAll([env, ...incoming]);
-        const inner = n.namedChildren.find((c) => c && c.type !== 'statement_identifier');
+        // `out: /* comment */ return …;`: the statement is the last named child, comments skipped.
+        const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment').pop();
         return inner ? this.stmt(inner, merged) : merged;
       }
       case 'break_statement':
@@ -343,6 +346,11 @@ export class ProvenanceWalker {
         const arg = argNodes(call)[argOf(pgmapGet)];
         if (arg) env.pins.set(key, { pfnKey: this.key(arg) ?? normalize(textOf(this.src, arg)), pageKey: this.pageOfPfn(arg), pin: this.pin(name!, call) });
       }
+      const onlineGet = name ? this.contracts.find(name, 'returns-online') : undefined;
+      if (onlineGet?.pfnArg) {
+        const arg = argNodes(call)[argOf(onlineGet)];
+        if (arg) this.onlineOf.set(key, { pfnKey: this.key(arg) ?? normalize(textOf(this.src, arg)), pin: this.pin(name!, call) });
+      }
       const daxLock = name ? this.contracts.find(name, 'dax-lock') : undefined;
       if (daxLock) {
         const arg = argNodes(call)[argOf(daxLock)];
@@ -475,6 +483,8 @@ export class ProvenanceWalker {
         if (key && f.vars.has(key) && this.types.get(key) !== 'other') f.vars.delete(key);
         const locked = key ? this.cookieOf.get(key) : undefined;
         if (locked) f.locked.delete(locked);
+        const online = key ? this.onlineOf.get(key) : undefined;
+        if (online) t.online.set(online.pfnKey, online.pin);
         return [t, f];
       }
       default:
@@ -632,7 +642,10 @@ export class ProvenanceWalker {
     // A pfn covered by a live get_dev_pagemap() pin, passed on or converted, carries the pin.
     const pgmapPin = env.pinFor(key);
     if (pgmapPin) v = [{ state: 'PGMAP', origin: { loc: pgmapPin.loc, message: `pfn pinned by ${pgmapPin.api}() in ${pgmapPin.fn}()` }, pins: [pgmapPin] }];
-    else if (!v && env.guards.has(key)) v = [{ state: 'RAW', origin: { loc: nodeLoc(this.file, n), message: `pfn ${key} checked only by pfn_valid()` }, guard: env.guards.get(key), pfnKey: key }];
+    else if (env.online.has(key) && (!v || v.every((a) => a.state === 'PARAM' || a.state === 'RAW' || a.state === 'RET'))) {
+      const p = env.online.get(key)!;
+      v = [{ state: 'ONLINE', origin: { loc: p.loc, message: `pfn ${key} found online by ${p.api}() in ${p.fn}()` }, pins: [p] }];
+    } else if (!v && env.guards.has(key)) v = [{ state: 'RAW', origin: { loc: nodeLoc(this.file, n), message: `pfn ${key} checked only by pfn_valid()` }, guard: env.guards.get(key), pfnKey: key }];
     const lock = env.locked.get(key);
     if (lock && v) v = v.map((a) => withPin(a, lock));
     if (v && this.opts.collectUses && n.startPosition.row === n.endPosition.row) {

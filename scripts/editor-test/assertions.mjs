@@ -84,8 +84,14 @@ export function checkApi(r, plan, E, { logs = [] } = {}) {
   const x = stepOk('crossFile');
   if (x) {
     const C = E.crossFile;
-    add(`editing ${C.caller.file} (${C.caller.at} -> ${C.caller.replace}) changes the verdict in ${C.target.file}:${plan.expect.targetLine} (${x.ms} ms${x.changed && !x.changedBeforeSave ? ', only after saving' : ''})`,
-      x.changed, `before: ${short(x.before, 600)}\nafter:  ${short(x.after, 600)}`);
+    const where = `${C.target.file}:${plan.expect.targetLine} (${C.target.fn}())`;
+    const codes = (s) => s.diagnostics.map((d) => d.code);
+    const edit = `${C.caller.file}: ${C.caller.at.replace('(', '()')} -> ${C.caller.replace.replace('(', '()')} in ${C.caller.fn}()`;
+    add(`before the caller edit: ${C.before ?? 'no finding'} on ${where}`, C.before ? codes(x.before).includes(C.before) : !codes(x.before).length, `diagnostics: ${short(x.before.diagnostics)}`);
+    add(`after ${edit}: ${C.after ?? 'no finding'} on ${where} (${x.diagMs ?? '-'} ms${x.savedCaller ? ', after saving the caller' : ''})`,
+      C.after ? codes(x.after).includes(C.after) : !codes(x.after).some((c) => c === C.before), `diagnostics after: ${short(x.after.diagnostics)}`);
+    add(`after the caller edit: the hover on ${where} changes to ${C.hoverAfter} (${x.hoverMs ?? '-'} ms)`,
+      x.hoverChanged && C.hoverAfter.test(x.after.hover.split('\n')[0]), `hover before: ${short(x.before.hover.split('\n')[0], 200)}\nhover after:  ${short(x.after.hover.split('\n')[0], 200)}`);
   }
 
   const c = stepOk('commands');

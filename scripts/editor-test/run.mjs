@@ -16,6 +16,8 @@
 //   --examples DIR     PAGECHECK_EDITOR_TEST_EXAMPLES   example tree to copy (default: examples/)
 //   --keep             PAGECHECK_EDITOR_TEST_KEEP=1     keep the temp folder (logs, results, workspaces)
 //   --no-screenshots                                    do not write docs/screenshots/
+//   --repackage        PAGECHECK_EDITOR_TEST_REPACKAGE=1 run `npm run package` even when the .vsix is newer
+//                                                       than every file it is built from
 //   PAGECHECK_EDITOR_TEST_TIMEOUT=seconds               overall limit (default 900, install included)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +45,8 @@ export const EXPECT = {
   crossFile: {
     caller: { file: 'drivers/base/memory.c', fn: 'soft_offline_page_store', at: 'pfn_to_page(', replace: 'pfn_to_online_page(' },
     target: { file: 'mm/memory-failure.c', fn: 'soft_offline_page', at: 'is_zone_device_page(' },
+    // On the target line: the rule before the edit, none after; the hover's verdict word after.
+    before: 'PC001', after: null, hoverAfter: /\*\*safe\*\*|\bsafe\b/,
   },
   commands: ['pagecheck.auditWorkspace', 'pagecheck.showReport', 'pagecheck.restartServer'],
   // Files that carry pagecheck diagnostics after pagecheck.auditWorkspace (the last two are never opened).
@@ -79,6 +83,8 @@ const SETTINGS = {
   'window.restoreWindows': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'editor.stickyScroll.enabled': false,
+  'remote.autoForwardPorts': false,
 };
 
 function parseArgs(argv) {
@@ -88,6 +94,7 @@ function parseArgs(argv) {
     examples: process.env.PAGECHECK_EDITOR_TEST_EXAMPLES || path.join(ROOT, 'examples'),
     keep: !!process.env.PAGECHECK_EDITOR_TEST_KEEP,
     screenshots: true,
+    repackage: !!process.env.PAGECHECK_EDITOR_TEST_REPACKAGE,
     timeoutS: Number(process.env.PAGECHECK_EDITOR_TEST_TIMEOUT || 900),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -97,6 +104,7 @@ function parseArgs(argv) {
     else if (a === '--examples') o.examples = path.resolve(argv[++i]);
     else if (a === '--keep') o.keep = true;
     else if (a === '--no-screenshots') o.screenshots = false;
+    else if (a === '--repackage') o.repackage = true;
     else throw new Failure(`unknown option ${a} (see the top of scripts/editor-test/run.mjs)`);
   }
   if (!o.suites.length) o.suites = ['api', 'kernel', 'ui'];
@@ -127,6 +135,13 @@ async function packagePagecheck(o, logFile) {
     args.push('--', '--ignoreFile', path.join('scripts', 'editor-test', 'vscodeignore.fallback'));
   }
   const vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  if (!o.repackage && existsSync(vsix)) {
+    const newest = newestMtime(PACKAGE_INPUTS.map((f) => path.join(ROOT, f)));
+    if (statSync(vsix).mtimeMs > newest.mtimeMs) {
+      log(`${path.basename(vsix)} is newer than its sources (newest: ${path.relative(ROOT, newest.file)}): not repackaged (--repackage forces it)`);
+      return vsix;
+    }
+  }
   try {
     await run('npm', args, { cwd: ROOT, logFile, timeoutMs: 300_000, input: 'y\n' });
   } catch (e) {
@@ -137,6 +152,22 @@ async function packagePagecheck(o, logFile) {
   if (stillMissing.length) throw new Failure(`npm run package succeeded but ${stillMissing.join(', ')} is missing: the extension cannot start`);
   if (!existsSync(vsix)) throw new Failure(`npm run package did not write ${vsix}`);
   return vsix;
+}
+
+// What `npm run package` reads: when the .vsix is newer than all of it, the run reuses the .vsix.
+const PACKAGE_INPUTS = ['package.json', 'package-lock.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md',
+  'scripts/build.mjs', 'client', 'server', 'engine', 'cli', 'grammars', 'tsconfig.json'];
+
+function newestMtime(paths) {
+  let best = { mtimeMs: 0, file: null };
+  const visit = (p) => {
+    let st;
+    try { st = statSync(p); } catch { return; }
+    if (st.isDirectory()) { for (const e of readdirSync(p)) visit(path.join(p, e)); return; }
+    if (st.mtimeMs > best.mtimeMs) best = { mtimeMs: st.mtimeMs, file: p };
+  };
+  paths.forEach(visit);
+  return best;
 }
 
 // The .vsix must hold the client and the server (and the wasm files the server loads), nothing big besides.
@@ -433,6 +464,7 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const tStart = Date.now();
   mkdirSync(path.join(CACHE, 'logs'), { recursive: true });
+  rmSync(path.join(CACHE, 'last-failure'), { recursive: true, force: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pagecheck-editor-test-'));
   const logFile = path.join(tmp, 'runner.log');
   let chromium = null;
@@ -454,8 +486,10 @@ async function main() {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, onSignal);
   process.on('exit', () => killAllSync());
   const overall = setTimeout(() => {
-    log(`FAILED: overall time limit of ${o.timeoutS} s reached (PAGECHECK_EDITOR_TEST_TIMEOUT)`);
+    log(`FAILED: overall time limit of ${o.timeoutS} s reached (PAGECHECK_EDITOR_TEST_TIMEOUT); stopping everything this run started`);
     killAllSync();
+    saveFailureLogs(tmp);
+    if (!o.keep) { try { rmSync(tmp, { recursive: true, force: true }); } catch {} }
     process.exit(1);
   }, o.timeoutS * 1000);
 
@@ -503,7 +537,9 @@ async function main() {
   }
   if (o.keep) log(`kept ${tmp}`);
   if (failures.length || !finished) {
-    log(`FAILED (${failures.length}):\n  - ${failures.join('\n  - ')}`);
+    // The temp folder is gone unless --keep: point at the copy in .editor-test/last-failure/.
+    const shown = o.keep ? failures : failures.map((f) => f.split(tmp).join(path.join(CACHE, 'last-failure')));
+    log(`FAILED (${shown.length}):\n  - ${shown.join('\n  - ')}`);
     process.exit(1);
   }
   log('all editor checks passed');

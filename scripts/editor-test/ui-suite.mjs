@@ -87,11 +87,13 @@ export async function runUi({ page, consoleErrors, expect: E, primary, shots, tm
 
   // 2. The squiggle.
   const t0 = Date.now();
+  // Monaco renders only the visible lines: bring the test's line into view, then wait for its squiggle.
   const squiggly = await step('squiggle', async () => {
+    await goTo(primary.line, primary.character + 2);
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'attached', timeout: 90_000 });
     return true;
   });
-  add(`a .squiggly-warning appears (${Date.now() - t0} ms after opening)`, squiggly);
+  add(`a .squiggly-warning appears on line ${primary.line} (${Date.now() - t0} ms after opening)`, squiggly);
   if (!squiggly) return finish();
 
   // 3. Hover the unsafe call.
@@ -161,6 +163,11 @@ export async function runUi({ page, consoleErrors, expect: E, primary, shots, tm
 
   // 6. Report from the command palette.
   const rep = await step('report', async () => {
+    // Hide the Problems panel (Ctrl+J) so the report gets the whole editor area.
+    if (await page.locator('.part.panel').isVisible().catch(() => false)) {
+      await page.keyboard.press('Control+j');
+      await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
     const tabsBefore = await page.locator('.tabs-container .tab').count();
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input').first();

@@ -44,6 +44,7 @@ async function main() {
       launchArgs: [ws, '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions'),
         '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--disable-gpu'],
     });
+    if (!fs.existsSync(results)) { console.error(`electron-runner: ${exe} exited without writing ${results}: the extension tests did not run`); return 1; }
     const r = JSON.parse(fs.readFileSync(results, 'utf8'));
     const { checks } = checkApi(r, plan, runner.EXPECT, { logs: runner.extensionLogs(userData) });
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${!c.ok && c.detail ? `\n         ${String(c.detail).split('\n').join('\n         ')}` : ''}`);

@@ -77,6 +77,7 @@ describe('server: code actions', function () {
     assert.match((await titles('mm/pfn_scan.c', 'page_to_nid', 'PC003'))[0], /pfn_to_online_page\(pfn\) instead of pfn_valid\(\) \+ pfn_to_page\(\)/);
     assert.match((await titles('virt/kvm/kvm_main.c', 'PageReserved', 'PC004'))[0], /pfn_to_online_page\(pfn\)/);
     assert.deepEqual(await titles('mm/unknown.c', 'is_zone_device_page', 'PC005'), ['Suppress PC005 here (with a reason to fill in)']);
+    assert.deepEqual(await titles('mm/unknown.c', 'pagecheck: ignore PC001', 'PC000'), ['Give the suppression a reason']);
     // Only quick fixes: a request for refactorings gets nothing.
     const d = c.current('mm/unknown.c')![0];
     assert.deepEqual(await c.codeActions('mm/unknown.c', d.range, [d], ['refactor']), []);
@@ -87,7 +88,7 @@ describe('server: code actions', function () {
     const d = c.current(kvm)!.find((x) => x.code === 'PC004')!;
     const [fix] = await actionsFor(kvm, d);
     const v = (await c.applyEdit(fix.edit!)).get(c.uri(kvm))!;
-    assert.match(c.text(kvm), /\tstruct page \*page = pfn_to_online_page\(pfn\);\n\n\tif \(!page\)\n\t\treturn true;\n\treturn PageReserved\(page\);\t\/\* expect: PC004 \*\/\n\}/);
+    assert.match(c.text(kvm), /PAGE_SHIFT\);\n\tstruct page \*page = pfn_to_online_page\(pfn\);\n\n\tif \(!page\)\n\t\treturn true;\n\treturn PageReserved\(page\);\t\/\* expect: PC004 \*\/\n\}/);
     await c.diagnosticsFor(kvm, (ds) => c.diagnostics.get(c.uri(kvm))!.version === v && ds.length === 0);
     await c.setText(kvm, original.get(kvm)!);
     await c.diagnosticsFor(kvm, (ds) => ds.length === 1);

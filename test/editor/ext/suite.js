@@ -220,19 +220,32 @@ const STEPS = {
     edit.replace(cUri, range, step.caller.replace);
     const t0 = Date.now();
     await vscode.workspace.applyEdit(edit);
-    const changed = async () => { const s = await snap(); return JSON.stringify(s) !== JSON.stringify(base) ? s : null; };
-    let after = null;
-    let changedBeforeSave = false;
-    try { after = await poll('a verdict change after the unsaved caller edit', changed, T.crossFile, 500); changedBeforeSave = true; } catch {}
+    // Wait for both views of the verdict to move: the diagnostics on the target line and the hover.
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    let diagMs = null, hoverMs = null, after = base;
+    const watch = async (ms) => {
+      const t1 = Date.now();
+      while (Date.now() - t1 < ms && (diagMs == null || hoverMs == null)) {
+        await sleep(250);
+        after = await snap();
+        if (diagMs == null && !same(after.diagnostics, base.diagnostics)) diagMs = Date.now() - t0;
+        if (hoverMs == null && !same(after.hover, base.hover)) hoverMs = Date.now() - t0;
+      }
+    };
+    await watch(T.crossFile);
+    const changedBeforeSave = diagMs != null && hoverMs != null;
     let saved = false;
-    if (!after) {
+    if (!changedBeforeSave) {
       saved = await cDoc.save();
-      try { after = await poll('a verdict change after saving the caller', changed, T.crossFile, 500); } catch {}
+      await watch(T.crossFile);
     }
+    await sleep(500);
+    after = await snap();
     return {
       callerEdit: { file: step.caller.file, line: step.caller.line, from: step.caller.find, to: step.caller.replace },
-      firstJudged: before, before: base, after: after ?? await snap(),
-      changed: !!after, changedBeforeSave, savedCaller: saved, ms: Date.now() - t0,
+      firstJudged: before, before: base, after,
+      diagnosticsChanged: diagMs != null, hoverChanged: hoverMs != null, diagMs, hoverMs,
+      changedBeforeSave, savedCaller: saved, ms: Date.now() - t0,
     };
   },
 

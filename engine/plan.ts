@@ -1,0 +1,287 @@
+// Demand-driven auditing: which files must be parsed so that the audit of a whole tree gives exactly the answer it
+// would give with every file parsed. Pure: it reads text only through a PlanIndex and parses only through a
+// callback, so the CLI (worker threads), the language server and the tests drive it the same way.
+//
+// The answer of Program.audit() is decided by the resolved sinks: every ZONE_DEVICE test, and the memmap reads
+// that can meet a RAW page made in their own function (memmapMayFire; the others can never produce a finding and
+// are not resolved at all). Resolving a sink reads (resolve.ts):
+//   - the function's own summary                                      → the seed: files that can hold such a sink;
+//   - for a PARAM value, every call site of the function: direct calls, callbacks handed to a call, and calls
+//     through a function-pointer field the function is assigned to   → every file that mentions its name, then
+//                                                                       every file that mentions those fields;
+//   - for a RET value, every definition of the callee (none needed when the calling file defines it: a local
+//     definition wins)                                               → every file that may define the callee;
+// and so on from the callers' and callees' own values. A name is "complete" once every file mentioning it is
+// parsed (its definitions are complete once every file that may define it is): from then on the call graph around
+// it is the one a full parse builds (same sites, same order, since facts are kept in path order). The planner walks from the sinks as far as complete names allow, asks for the
+// files of the names it stopped at, and repeats until it stops nowhere.
+//
+// Architecture Invariant: the walk over-approximates what Resolver can touch (it ignores depth limits and visits
+// every caller), so a superset of the needed files is parsed, never a subset. Files never parsed hold no resolved
+// sink and no call site or definition a resolved sink can reach.
+import { CallGraph, CallerEdge } from './analysis/callgraph';
+import { ContractTable, Effect } from './analysis/contracts';
+import { Alt, FileFacts, FnSummary, Sink } from './analysis/model';
+
+/** Text questions the planner asks about the tree; answered by engine/scan.ts (or anything conservative). */
+export interface PlanIndex {
+  /** Number of files; files are numbered 0..count-1 in path order. */
+  readonly count: number;
+  /** Files that may hold a resolved sink or a suppression comment. */
+  seed(seed: SeedSpec): Iterable<number>;
+  /** Files whose text may mention any of these identifiers. */
+  mentioning(names: readonly string[]): Iterable<number>;
+  /** Files that may define a function with any of these names (a subset of mentioning()). */
+  defining(names: readonly string[]): Iterable<number>;
+}
+
+/** What makes a file a seed, derived from the contract table. */
+export interface SeedSpec {
+  /** Identifiers whose presence makes a file a seed. */
+  names: string[];
+  /** Anchored regular expressions (contract `pattern`s) an identifier may match instead. */
+  patterns: string[];
+}
+
+export interface PlanHost {
+  index: PlanIndex;
+  /** Parses these files (by number); facts come back in any order, one per file (skipped files too). */
+  parse(files: number[], round: number): Promise<Array<{ index: number; facts?: FileFacts }>>;
+  onRound?(r: RoundStats): void;
+}
+
+export interface RoundStats {
+  round: number;
+  /** Names whose callers (mentions) or definitions were asked for, leading to this round's files. */
+  names: number;
+  files: number;
+  parsedSoFar: number;
+  ms: number;
+}
+
+export interface PlanResult {
+  /** Facts of every parsed file, in path order. */
+  facts: FileFacts[];
+  /** File numbers parsed (path order). */
+  parsed: number[];
+  rounds: RoundStats[];
+  /** Names whose every mentioning file (or every defining file) was parsed. */
+  completeNames: number;
+}
+
+/** What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet. */
+export interface Pending {
+  mentions: Set<string>;
+  defs: Set<string>;
+}
+
+/** Names already complete: every file mentioning (defining) them is parsed. */
+export interface Complete {
+  mentions: ReadonlySet<string>;
+  defs: ReadonlySet<string>;
+}
+
+const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
+
+/**
+ * Seed identifiers: ZONE_DEVICE tests (and `->pgmap`), the sources of a RAW page (a memmap read can only fire in a
+ * function that makes a RAW page itself: `pfn_to_page()` or a `pfn_valid()` guard; `->flags` is everywhere, the
+ * RAW source is not), and `pagecheck` (suppression comments, PC000).
+ */
+export function seedSpec(contracts: ContractTable): SeedSpec {
+  const names = new Set<string>(['pgmap', 'pagecheck']);
+  const patterns: string[] = [];
+  for (const e of contracts.entries()) {
+    const effects = [e.effect, ...(e.whenArgMentions ? [e.whenArgMentions.effect] : [])];
+    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
+    if (e.name) names.add(e.name);
+    else if (e.pattern) patterns.push(e.pattern);
+  }
+  return { names: [...names].sort(), patterns };
+}
+
+/**
+ * Whether a memmap read can produce a finding: memmapRule (rules/memmap.ts) only reports a RAW value made in the
+ * sink's own function, and the resolver only yields one from a RAW alternative, or from the arguments of a call
+ * whose callee returns a parameter. Sinks for which this is false are not resolved by Program.audit().
+ */
+export function memmapMayFire(fn: FnSummary, sink: Sink): boolean {
+  return sink.kind !== 'memmap-read' || mayBeLocalRaw(fn, sink.alts, new Set());
+}
+
+function mayBeLocalRaw(fn: FnSummary, alts: readonly Alt[], seen: Set<number>): boolean {
+  for (const a of alts) {
+    if (a.state === 'RAW') return true;
+    if (a.state === 'RET' && a.call !== undefined && !seen.has(a.call)) {
+      seen.add(a.call);
+      const site = fn.calls[a.call];
+      if (site) for (const arg of site.args) if (mayBeLocalRaw(fn, arg, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/** The sinks Program.audit() resolves. */
+export function resolvedSinks(fn: FnSummary): Sink[] {
+  if (fn.notAnalyzed) return [];
+  return fn.sinks.filter((s) => memmapMayFire(fn, s));
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * One walk from the resolved sinks over the current facts. Returns the names it stopped at: functions whose
+ * callers or definitions are not all parsed yet, and fields their callers may call them through.
+ */
+export function pendingNames(facts: readonly FileFacts[], complete: Complete): Pending {
+  const graph = new CallGraph(facts);
+  const fieldsOf = new Map<string, Set<string>>();
+  const addField = (fn: string, field: string) => {
+    let s = fieldsOf.get(fn);
+    if (!s) fieldsOf.set(fn, (s = new Set()));
+    s.add(field);
+  };
+  for (const f of facts) {
+    for (const r of f.fieldRefs) addField(r.fn, r.field);
+    for (const fn of f.functions) for (const r of fn.fieldRefs) addField(r.fn, r.field);
+  }
+  const pending: Pending = { mentions: new Set(), defs: new Set() };
+  const need = (name: string): boolean => {
+    if (complete.mentions.has(name)) return true;
+    pending.mentions.add(name);
+    return false;
+  };
+  const needDefs = (name: string): boolean => {
+    if (complete.mentions.has(name) || complete.defs.has(name)) return true;
+    pending.defs.add(name);
+    return false;
+  };
+  const edgesMemo = new Map<FnSummary, CallerEdge[] | null>();
+  const callers = (fn: FnSummary): CallerEdge[] | null => {
+    if (edgesMemo.has(fn)) return edgesMemo.get(fn)!;
+    let edges: CallerEdge[] | null = null;
+    if (need(fn.name)) {
+      edges = graph.callers(fn);
+      // Calls through a function-pointer field count only when no registering call hands the function over.
+      if (!edges.some((e) => e.kind === 'callback')) {
+        let ready = true;
+        for (const field of fieldsOf.get(fn.name) ?? []) if (IDENT.test(field) && !need(field)) ready = false;
+        if (!ready) edges = null;
+      }
+    }
+    edgesMemo.set(fn, edges);
+    return edges;
+  };
+
+  const seenParam = new Set<string>();
+  const seenPgmap = new Set<FnSummary>();
+  const seenRet = new Set<FnSummary>();
+  const seenAlts = new Set<readonly Alt[]>();
+  const ids = new Map<FnSummary, number>();
+  const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
+  type Job = { fn: FnSummary; alts: readonly Alt[] };
+  const work: Job[] = [];
+
+  const param = (fn: FnSummary, p: number) => {
+    const key = `${id(fn)}#${p}`;
+    if (seenParam.has(key)) return;
+    seenParam.add(key);
+    const edges = callers(fn);
+    if (!edges) return;
+    for (const e of edges) {
+      const ai = e.argFor(p);
+      if (ai === undefined) continue;
+      const alts = e.site.args[ai];
+      if (alts && alts.length) work.push({ fn: e.caller, alts });
+    }
+  };
+  const pgmap = (fn: FnSummary) => {
+    if (seenPgmap.has(fn)) return;
+    seenPgmap.add(fn);
+    const edges = callers(fn);
+    if (!edges) return;
+    for (const e of edges) if (e.site.pgmapParamArgs?.some((x) => x !== undefined)) pgmap(e.caller);
+  };
+  const ret = (fn: FnSummary, a: Alt) => {
+    if (!a.callee) return;
+    // CallGraph.resolve: a definition in the calling file (parsed whole) wins over every other.
+    const local = graph.defs.get(a.callee)?.some((d) => d.file === fn.file);
+    if (!local && !needDefs(a.callee)) return;
+    const site = a.call !== undefined ? fn.calls[a.call] : undefined;
+    for (const g of graph.resolve(a.callee, fn.file)) {
+      if (!seenRet.has(g)) {
+        seenRet.add(g);
+        work.push({ fn: g, alts: g.returns.filter((r) => r.state !== 'PARAM') });
+      }
+      if (!site) continue;
+      for (const r of g.returns) {
+        if (r.state !== 'PARAM' || r.param === undefined) continue;
+        const args = site.args[r.param];
+        if (args && args.length) work.push({ fn, alts: args });
+      }
+    }
+  };
+
+  for (const f of facts) for (const fn of f.functions) for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts });
+  while (work.length) {
+    const { fn, alts } = work.pop()!;
+    if (seenAlts.has(alts)) continue;
+    seenAlts.add(alts);
+    for (const a of alts) {
+      if (a.state === 'PARAM') {
+        if (a.param !== undefined) param(fn, a.param);
+        if (a.pgmapParam !== undefined) pgmap(fn);
+      } else if (a.state === 'RET') {
+        ret(fn, a);
+      } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
+        pgmap(fn);
+      }
+      if (a.prev?.length) work.push({ fn, alts: a.prev });
+    }
+  }
+  return pending;
+}
+
+/** Parses the seed, then the files of every pending name, until nothing is pending. */
+export async function plan(host: PlanHost, contracts: ContractTable): Promise<PlanResult> {
+  const parsed = new Map<number, FileFacts | undefined>();
+  const complete = { mentions: new Set<string>(), defs: new Set<string>() };
+  const rounds: RoundStats[] = [];
+  let todo = [...new Set(host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b);
+  let newNames = 0;
+  for (let round = 0; ; round++) {
+    const t0 = Date.now();
+    if (todo.length) {
+      for (const r of await host.parse(todo, round)) parsed.set(r.index, r.facts);
+      for (const i of todo) if (!parsed.has(i)) parsed.set(i, undefined);
+    }
+    const stats: RoundStats = { round, names: newNames, files: todo.length, parsedSoFar: parsed.size, ms: 0 };
+    const facts = ordered(parsed);
+    const pending = pendingNames(facts, complete);
+    stats.ms = Date.now() - t0;
+    rounds.push(stats);
+    host.onRound?.(stats);
+    if (pending.mentions.size === 0 && pending.defs.size === 0) {
+      const numbers = [...parsed.keys()].sort((a, b) => a - b);
+      return { facts, parsed: numbers, rounds, completeNames: complete.mentions.size + complete.defs.size };
+    }
+    const mentions = [...pending.mentions].sort();
+    const defs = [...pending.defs].sort();
+    for (const n of mentions) complete.mentions.add(n);
+    for (const n of defs) complete.defs.add(n);
+    newNames = mentions.length + defs.length;
+    const next = new Set<number>();
+    if (mentions.length) for (const i of host.index.mentioning(mentions)) if (!parsed.has(i)) next.add(i);
+    if (defs.length) for (const i of host.index.defining(defs)) if (!parsed.has(i)) next.add(i);
+    todo = [...next].sort((a, b) => a - b);
+  }
+}
+
+function ordered(parsed: Map<number, FileFacts | undefined>): FileFacts[] {
+  const out: FileFacts[] = [];
+  for (const i of [...parsed.keys()].sort((a, b) => a - b)) {
+    const f = parsed.get(i);
+    if (f) out.push(f);
+  }
+  return out;
+}
