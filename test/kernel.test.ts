@@ -23,7 +23,7 @@ const KNOWN: Record<string, string> = {
   free_zone_device_page: 'AUDIT.md names the device-private free path DEVPRIV (unsafe? HMM); 6.1 pins each page\'s pgmap (mm/memremap.c:528), the hand audit says safe',
   collect_longterm_unpinnable_pages: 'tool: unknown — its caller\'s pages come from a gup array built outside the slice',
   dma_direct_map_sg: 'kernel/dma is outside the slice the issue names',
-  page_try_dup_anon_rmap: 'the hand audit applies DEVPRIV to device-private ptes copied in fork; the tool sees the get_page() of both callers',
+  page_try_dup_anon_rmap: 'its test is is_device_private_page(), the seed\'s remedy: the tool judges it safe on device-private pages (driver-managed lifetime); the hand audit keeps DEVPRIV',
   kvm_is_ad_tracked_page: 'the PageReserved() read is on a page from kvm_pfn_to_refcounted_page(), which pagecheck does not follow',
   scan_movable_pages: 'safe by range contract of its caller: the tool reports no finding either',
 };

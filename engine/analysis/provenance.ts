@@ -698,19 +698,19 @@ export class ProvenanceWalker {
       const devpriv = !!(argKey && env.devprivKeys.has(argKey)) || undefined;
       switch (e.effect) {
         case 'returns-ref':
-          result = [{ state: 'REF', devpriv, origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
+          result = [{ state: 'REF', devpriv, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` }, pins: [this.pin(name, n)] }];
           break;
         case 'returns-mapped':
-          result = [{ state: 'MAPPED', devpriv, underPtl: e.underPtl || undefined, origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
+          result = [{ state: 'MAPPED', devpriv, underPtl: e.underPtl || undefined, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` }, pins: [this.pin(name, n)] }];
           break;
         case 'returns-online':
-          result = [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
+          result = [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` }, pins: [this.pin(name, n)] }];
           break;
         case 'returns-ptl':
-          result = [{ state: 'PTL', devpriv, origin: { loc, message: `page from ${name}(): ${e.reason}` } }];
+          result = [{ state: 'PTL', devpriv, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` } }];
           break;
         case 'returns-devpriv':
-          result = [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `page from ${name}(): ${e.reason}` } }];
+          result = [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` } }];
           break;
         case 'returns-raw':
           result = this.pfnToPage(name, n, arg, argVals[ai], env);
@@ -721,7 +721,7 @@ export class ProvenanceWalker {
         case 'takes-ref': {
           if (!argKey) break;
           const before = env.vars.get(argKey) ?? [];
-          env.vars.set(argKey, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc, message: `${name}(): ${e.reason}` }, pins: [this.pin(name, n)], prev: capPrev(before) }]);
+          env.vars.set(argKey, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc, message: `${name}(): ${said(name, e.reason)}` }, pins: [this.pin(name, n)], prev: capPrev(before) }]);
           break;
         }
         case 'consumes-ref':
@@ -730,7 +730,7 @@ export class ProvenanceWalker {
           if (argKey) this.release(env, argKey, loc, name);
           break;
         case 'driver-managed':
-          if (argKey) env.vars.set(argKey, [{ state: 'DRIVER', origin: { loc, message: `${name}(): ${e.reason}` } }]);
+          if (argKey) env.vars.set(argKey, [{ state: 'DRIVER', origin: { loc, message: `${name}(): ${said(name, e.reason)}` } }]);
           break;
         case 'ptl-unlock': {
           if (e.ifArgMentions && !(arg && textOf(this.src, arg).includes(e.ifArgMentions))) break;
@@ -740,7 +740,7 @@ export class ProvenanceWalker {
           break;
         }
         case 'pgmap-get':
-          result = [{ state: 'PGMAP', origin: { loc, message: `${name}(): ${e.reason}` }, pins: [this.pin(name, n)] }];
+          result = [{ state: 'PGMAP', origin: { loc, message: `${name}(): ${said(name, e.reason)}` }, pins: [this.pin(name, n)] }];
           break;
         case 'pgmap-put':
           if (argKey) { env.pins.delete(argKey); env.released.add(argKey); }
@@ -950,6 +950,12 @@ function prevDepth(alts: Alt[]): number {
 function capPrev(alts: Alt[], room = MAX_PREV_DEPTH): Alt[] {
   if (prevDepth(alts) < room) return alts;
   return alts.map((a) => (!a.prev ? a : room <= 1 ? { ...a, prev: undefined } : { ...a, prev: capPrev(a.prev, room - 1) }));
+}
+
+/** A contract's reason without the API's own name in front: "pte_page() decodes …" → "decodes …". */
+function said(name: string, reason: string): string {
+  const m = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\([^)]*\\):?\\s+`).exec(reason);
+  return m ? reason.slice(m[0].length) : reason;
 }
 
 /** A pin on a value: a pending (PARAM/RET) value keeps its state so the callers' pins are still found. */

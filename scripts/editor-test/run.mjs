@@ -156,7 +156,7 @@ async function packagePagecheck(o, logFile) {
 
 // What `npm run package` reads: when the .vsix is newer than all of it, the run reuses the .vsix.
 const PACKAGE_INPUTS = ['package.json', 'package-lock.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md',
-  'scripts/build.mjs', 'client', 'server', 'engine', 'cli', 'grammars', 'tsconfig.json'];
+  'scripts/build.mjs', 'client', 'server', 'engine', 'cli', 'tsconfig.json'];
 
 function newestMtime(paths) {
   let best = { mtimeMs: 0, file: null };
@@ -484,6 +484,9 @@ async function main() {
     process.exit(130);
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, onSignal);
+  // A closed pipe (`… | head`) must not skip the cleanup.
+  process.stderr.on('error', () => {});
+  process.stdout.on('error', () => {});
   process.on('exit', () => killAllSync());
   const overall = setTimeout(() => {
     log(`FAILED: overall time limit of ${o.timeoutS} s reached (PAGECHECK_EDITOR_TEST_TIMEOUT); stopping everything this run started`);
@@ -499,7 +502,7 @@ async function main() {
     const vsix = await timed('package', () => packagePagecheck(o, logFile));
     const testVsix = await timed('packageTest', () => packageTestExtension(tmp, logFile));
     const vsixBytes = statSync(vsix).size;
-    log(`packaged ${path.relative(ROOT, vsix) || vsix} (${(vsixBytes / 1024).toFixed(0)} KiB) in ${secs(timings.package)}; test driver in ${secs(timings.packageTest)}`);
+    log(`pagecheck: ${path.relative(ROOT, vsix).startsWith('..') ? vsix : path.relative(ROOT, vsix)} (${(vsixBytes / 1024).toFixed(0)} KiB, ${secs(timings.package)}); test driver packaged in ${secs(timings.packageTest)}`);
     if (vsixBytes > 30 * 1024 * 1024) throw new Failure(`${vsix} is ${(vsixBytes / 1048576).toFixed(0)} MiB: it packs more than the extension (check .vscodeignore: .kernel/, .editor-test/, node_modules/)`);
     checkVsixContents(vsix);
     const extDir = await timed('installExtensions', () => installExtensions(cs, tmp, [vsix, testVsix], logFile));
