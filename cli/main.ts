@@ -8,8 +8,12 @@ import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadC
 import { packageRoot } from '../engine/syntax/parser';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
-import { findKernelVersion } from './kernel-version';
+import { findKernelVersion } from '../engine/kernel-version';
 import { parseAll } from './pool';
+import { auditTree } from '../engine/tree';
+
+/** From this many files on, the CLI audits on demand (engine/tree.ts); PAGECHECK_DEMAND=1/0 forces it either way. */
+const DEMAND_MIN_FILES = 2000;
 import { Progress } from './progress';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/json';
@@ -52,12 +56,24 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
 
   const progress = new Progress(process.stderr);
-  const parsed = await parseAll(inputs.files, {
-    jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-    onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
-  });
+  // A big tree is audited on demand (engine/tree.ts): only the files the verdicts need are parsed, with the same
+  // answer; stats.functions then counts the functions analysed. A small one is parsed whole (it takes no longer).
+  const demand = process.env.PAGECHECK_DEMAND ? process.env.PAGECHECK_DEMAND !== '0' : inputs.files.length >= DEMAND_MIN_FILES;
+  const tree = demand
+    ? await auditTree(root, inputs.files, {
+      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+      version: TOOL_VERSION, cacheDir: process.env.PAGECHECK_CACHE === '0' ? false : process.env.PAGECHECK_CACHE_DIR || undefined,
+      onProgress: (phase, done, total) => progress.update(`${phase === 'scan' ? 'indexing' : 'parsing'} ${done}/${total} files`),
+    })
+    : undefined;
+  const parsed = tree ?? await parseAll(inputs.files, {
+      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+      onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
+    });
   progress.update('auditing');
-  const program = new Program(parsed.facts);
+  // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
+  if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
+  const program = tree ? tree.program : new Program(parsed.facts);
   const result = program.audit({ severity: config.severity });
   progress.clear();
   for (const s of parsed.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
@@ -68,7 +84,8 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
     result,
     skipped: parsed.skipped,
     stats: {
-      files: parsed.facts.length,
+      // On demand, every readable file counts as audited (parsed or proven irrelevant by the index).
+      files: tree ? tree.stats.filesInTree - tree.skipped.length : parsed.facts.length,
       filesWithParseErrors: parsed.facts.filter((f) => f.parseErrors > 0).length,
       functions: parsed.facts.reduce((n, f) => n + f.functions.length, 0),
       functionsNotAnalyzed: result.notAnalyzed.length,

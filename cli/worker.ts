@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CParser, contractTable } from '../engine/index';
 import { parseFile } from './parse-file';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
+import { TreeWorkerInit, serveTreeWorker } from '../engine/tree-worker';
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -18,6 +19,11 @@ async function main(): Promise<void> {
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }
 
-main().catch((e) => {
-  parentPort?.postMessage({ type: 'fatal', message: (e as Error).message } satisfies WorkerReply);
-});
+// Threads of the demand-driven tree audit (engine/tree.ts) speak its protocol instead.
+if ((workerData as Partial<TreeWorkerInit> | undefined)?.pagecheckTree && parentPort) {
+  serveTreeWorker(parentPort, workerData as TreeWorkerInit);
+} else {
+  main().catch((e) => {
+    parentPort?.postMessage({ type: 'fatal', message: (e as Error).message } satisfies WorkerReply);
+  });
+}

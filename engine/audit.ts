@@ -66,13 +66,43 @@ export interface AuditOptions {
 /** The whole indexed tree: its call graph and a resolver whose memo is shared by every question asked of it. */
 export class Program {
   readonly graph: CallGraph;
-  readonly resolver: Resolver;
+  private res: Resolver;
   private readonly facts = new Map<string, FileFacts>();
 
   constructor(files: readonly FileFacts[]) {
     for (const f of files) this.facts.set(f.file, f);
     this.graph = new CallGraph(files);
-    this.resolver = new Resolver(this.graph);
+    this.res = new Resolver(this.graph);
+  }
+
+  get resolver(): Resolver {
+    return this.res;
+  }
+
+  /**
+   * Brings the program up to `files` in place: only files whose FileFacts object changed (or appeared, or went)
+   * are re-indexed in the call graph. The resolver's memo is dropped: any verdict may depend on any caller.
+   * Returns the number of files that changed.
+   */
+  sync(files: readonly FileFacts[]): number {
+    const seen = new Set<string>();
+    let changed = 0;
+    for (const f of files) {
+      seen.add(f.file);
+      const old = this.facts.get(f.file);
+      if (old === f) continue;
+      this.graph.replaceFile(old, f);
+      this.facts.set(f.file, f);
+      changed++;
+    }
+    for (const [name, old] of this.facts) {
+      if (seen.has(name)) continue;
+      this.graph.replaceFile(old, undefined);
+      this.facts.delete(name);
+      changed++;
+    }
+    if (changed) this.res = new Resolver(this.graph);
+    return changed;
   }
 
   file(name: string): FileFacts | undefined {

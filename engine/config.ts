@@ -141,7 +141,11 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
   if (pattern !== undefined) {
     if (typeof pattern !== 'string' || pattern === '') err('pattern', `expected a regular expression string, got ${quote(pattern)}`);
     else {
-      try { new RegExp(`^(?:${pattern})$`); } catch (e) { err('pattern', `invalid regular expression: ${(e as Error).message}`); }
+      try {
+        new RegExp(`^(?:${pattern})$`);
+        const hazard = regexHazard(pattern);
+        if (hazard) err('pattern', `${hazard}: it could take exponential time on a long name (write it without nested repetition)`);
+      } catch (e) { err('pattern', `invalid regular expression: ${(e as Error).message}`); }
     }
   }
   if (name === undefined && pattern === undefined) errors.push({ key: `${key}.name`, message: 'missing: every contract needs a "name" (or a "pattern")' });
@@ -247,4 +251,55 @@ function severities(v: unknown, errors: ConfigError[]): PagecheckConfig['severit
     }
   }
   return out;
+}
+
+/**
+ * Why a contract pattern could backtrack catastrophically, or undefined. Patterns come from the workspace and are
+ * matched against every called name, so `(a+)+b` in a `.pagecheck.json` must not be able to hang the audit:
+ * repeated groups may not contain a repetition or an alternation, and at most three unbounded repetitions.
+ */
+export function regexHazard(pattern: string): string | undefined {
+  const groups: Array<{ quant: boolean; alt: boolean }> = [{ quant: false, alt: false }];
+  let unbounded = 0;
+  const quantifierAt = (i: number): { repeats: boolean; unbounded: boolean; len: number } | undefined => {
+    const c = pattern[i];
+    if (c === '*' || c === '+') return { repeats: true, unbounded: true, len: pattern[i + 1] === '?' ? 2 : 1 };
+    if (c === '?') return { repeats: false, unbounded: false, len: pattern[i + 1] === '?' ? 2 : 1 };
+    const m = c === '{' ? /^\{(\d+)(,(\d*))?\}\??/.exec(pattern.slice(i)) : null;
+    if (!m) return undefined;
+    const hi = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
+    return { repeats: hi > 1, unbounded: hi === Infinity, len: m[0].length };
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    let atomEnd = i;
+    let closed: { quant: boolean; alt: boolean } | undefined;
+    if (c === '\\') atomEnd = i + 1;
+    else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      atomEnd = j;
+    } else if (c === '(') {
+      groups.push({ quant: false, alt: false });
+      if (pattern[i + 1] === '?') i += pattern[i + 2] === '<' && pattern[i + 3] !== '=' && pattern[i + 3] !== '!' ? pattern.indexOf('>', i) - i : 2;
+      continue;
+    } else if (c === '|') {
+      groups[groups.length - 1].alt = true;
+      continue;
+    } else if (c === ')') {
+      closed = groups.length > 1 ? groups.pop() : undefined;
+    }
+    const q = quantifierAt(atomEnd + 1);
+    const top = groups[groups.length - 1];
+    if (closed) top.quant ||= closed.quant;
+    if (!q) { i = atomEnd; continue; }
+    if (q.unbounded && ++unbounded > 3) return 'more than three unbounded repetitions';
+    if (closed && q.repeats && closed.quant) return 'a repeated group contains a repetition';
+    if (closed && q.repeats && closed.alt) return 'a repeated group contains an alternation';
+    if (q.repeats) top.quant = true;
+    i = atomEnd + q.len;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 // Public surface of the engine for front ends and tests.
-import { CParser } from './syntax/parser';
+import { CParser, DEFAULT_PARSE_BUDGET_MS } from './syntax/parser';
 import { ContractEntry, ContractTable } from './analysis/contracts';
 import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 import { factsFromTree, FactsOptions } from './analysis/facts';
@@ -22,9 +22,10 @@ export function contractTable(extra: readonly ContractEntry[] = [], kernelVersio
 
 /** Parses and summarises one file's text; the tree is deleted before returning. */
 export function factsForText(parser: CParser, file: string, text: string, contracts: ContractTable, opts: FactsOptions = {}): FileFacts {
-  const parsed = parser.parse(text);
+  // The parse has its own budget (a file budget below it would cut every file before its first function).
+  const parsed = parser.parse(text, undefined, undefined, Math.max(opts.fileBudgetMs ?? 0, DEFAULT_PARSE_BUDGET_MS));
   if (!parsed) {
-    return { file, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: 'the parser failed on this file' };
+    return { file, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: parser.lastFailure ?? 'the parser failed on this file' };
   }
   try {
     return factsFromTree(parsed.tree, file, text, contracts, opts);

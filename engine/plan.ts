@@ -29,24 +29,36 @@ export interface PlanIndex {
   readonly count: number;
   /** Files that may hold a resolved sink or a suppression comment. */
   seed(seed: SeedSpec): Iterable<number>;
-  /** Files whose text may mention any of these identifiers. */
-  mentioning(names: readonly string[]): Iterable<number>;
-  /** Files that may define a function with any of these names (a subset of mentioning()). */
-  defining(names: readonly string[]): Iterable<number>;
+  /** For each file whose text may mention some of these identifiers: which ones. */
+  mentioning(names: readonly string[]): Map<number, string[]>;
+  /** For each file that may define a function with some of these names: which ones (within mentioning()). */
+  defining(names: readonly string[]): Map<number, string[]>;
 }
 
 /** What makes a file a seed, derived from the contract table. */
 export interface SeedSpec {
-  /** Identifiers whose presence makes a file a seed. */
+  /** Identifiers whose presence makes a file (and a function) a seed. */
   names: string[];
   /** Anchored regular expressions (contract `pattern`s) an identifier may match instead. */
   patterns: string[];
 }
 
+/**
+ * One file to parse, and which of its functions to summarise (FactsOptions.select): those whose text mentions one
+ * of `mentions` (as an identifier), those named one of `defs`, and for a seed file those that mention a seed name or
+ * an identifier matching a seed pattern.
+ */
+export interface ParseJob {
+  index: number;
+  mentions: string[];
+  defs: string[];
+  seed: boolean;
+}
+
 export interface PlanHost {
   index: PlanIndex;
-  /** Parses these files (by number); facts come back in any order, one per file (skipped files too). */
-  parse(files: number[], round: number): Promise<Array<{ index: number; facts?: FileFacts }>>;
+  /** Parses these files; facts come back in any order, at most one per job (none: the file was skipped). */
+  parse(jobs: ParseJob[], round: number): Promise<Array<{ index: number; facts?: FileFacts }>>;
   onRound?(r: RoundStats): void;
 }
 
@@ -94,7 +106,8 @@ export function seedSpec(contracts: ContractTable): SeedSpec {
   for (const e of contracts.entries()) {
     const effects = [e.effect, ...(e.whenArgMentions ? [e.whenArgMentions.effect] : [])];
     if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
-    if (e.name) names.add(e.name);
+    // `.field` entries are about a struct field: the identifier is the field's name.
+    if (e.name) names.add(e.name.replace(/^\./, ''));
     else if (e.pattern) patterns.push(e.pattern);
   }
   return { names: [...names].sort(), patterns };
@@ -247,15 +260,16 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
   const parsed = new Map<number, FileFacts | undefined>();
   const complete = { mentions: new Set<string>(), defs: new Set<string>() };
   const rounds: RoundStats[] = [];
-  let todo = [...new Set(host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b);
+  let jobs: ParseJob[] = [...new Set(host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b)
+    .map((index) => ({ index, mentions: [], defs: [], seed: true }));
   let newNames = 0;
   for (let round = 0; ; round++) {
     const t0 = Date.now();
-    if (todo.length) {
-      for (const r of await host.parse(todo, round)) parsed.set(r.index, r.facts);
-      for (const i of todo) if (!parsed.has(i)) parsed.set(i, undefined);
+    if (jobs.length) {
+      for (const r of await host.parse(jobs, round)) merge(parsed, r.index, r.facts);
+      for (const j of jobs) if (!parsed.has(j.index)) parsed.set(j.index, undefined);
     }
-    const stats: RoundStats = { round, names: newNames, files: todo.length, parsedSoFar: parsed.size, ms: 0 };
+    const stats: RoundStats = { round, names: newNames, files: jobs.length, parsedSoFar: parsed.size, ms: 0 };
     const facts = ordered(parsed);
     const pending = pendingNames(facts, complete);
     stats.ms = Date.now() - t0;
@@ -270,11 +284,58 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
     for (const n of mentions) complete.mentions.add(n);
     for (const n of defs) complete.defs.add(n);
     newNames = mentions.length + defs.length;
-    const next = new Set<number>();
-    if (mentions.length) for (const i of host.index.mentioning(mentions)) if (!parsed.has(i)) next.add(i);
-    if (defs.length) for (const i of host.index.defining(defs)) if (!parsed.has(i)) next.add(i);
-    todo = [...next].sort((a, b) => a - b);
+    const next = new Map<number, ParseJob>();
+    const job = (i: number) => {
+      let j = next.get(i);
+      if (!j) next.set(i, (j = { index: i, mentions: [], defs: [], seed: false }));
+      return j;
+    };
+    if (mentions.length) for (const [i, names] of host.index.mentioning(mentions)) job(i).mentions.push(...names);
+    if (defs.length) for (const [i, names] of host.index.defining(defs)) job(i).defs.push(...names);
+    jobs = [...next.values()].sort((a, b) => a.index - b.index);
   }
+}
+
+/** Adds newly summarised functions of a file to what is known of it (functions kept in text order). */
+function merge(parsed: Map<number, FileFacts | undefined>, index: number, facts: FileFacts | undefined): void {
+  const old = parsed.get(index);
+  if (!old || !facts) { if (facts || !parsed.has(index)) parsed.set(index, facts); return; }
+  const have = new Set(old.functions.map(fnKey));
+  const added = facts.functions.filter((f) => !have.has(fnKey(f)));
+  if (!added.length) return;
+  const functions = [...old.functions, ...added].sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  parsed.set(index, { ...old, functions });
+}
+
+function fnKey(f: FnSummary): string {
+  return `${f.loc.line}:${f.loc.col}`;
+}
+
+/** The identifier-occurrence test the workers use to pick functions (FactsOptions.select) for a ParseJob. */
+export function jobSelector(job: ParseJob, text: string, seed: SeedSpec): (name: string, start: number, end: number) => boolean {
+  const words = [...job.mentions, ...(job.seed ? seed.names : [])];
+  const alternatives = words.map(escapeRegExp);
+  if (job.seed) alternatives.push(...seed.patterns.map((p) => `(?:${p})`));
+  const offsets: number[] = [];
+  if (alternatives.length) {
+    // An identifier occurrence: not preceded by an identifier byte other than a digit (`32_truncate64` holds
+    // `_truncate64` for tree-sitter), not followed by one.
+    const re = new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`, 'g');
+    for (const m of text.matchAll(re)) offsets.push(m.index!);
+  }
+  const defs = new Set(job.defs);
+  return (name, start, end) => {
+    if (defs.has(name)) return true;
+    // First offset >= start.
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (offsets[mid] < start) lo = mid + 1; else hi = mid; }
+    return lo < offsets.length && offsets[lo] < end;
+  };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function ordered(parsed: Map<number, FileFacts | undefined>): FileFacts[] {

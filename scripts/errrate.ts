@@ -25,4 +25,19 @@ async function main() {
   }
   console.log(JSON.stringify({ files: n, lines, raw: { perKloc: +(errRaw / lines * 1000).toFixed(2), filesPct: +(filesRaw / n * 100).toFixed(1), ms: Math.round(tRaw) }, prepared: { perKloc: +(errPrep / lines * 1000).toFixed(2), filesPct: +(filesPrep / n * 100).toFixed(1), ms: Math.round(tPrep) } }));
 }
-main();
+/** ERROR and MISSING nodes under `root` (the count the benchmark reports). */
+export function countErrorNodes(root: any): number {
+  if (!root.hasError) return 0;
+  let c = 0;
+  const st = [root];
+  while (st.length) {
+    const x = st.pop();
+    if (x.type === 'ERROR' || x.isMissing) { c++; continue; }
+    if (!x.hasError) continue;
+    for (const ch of x.children) st.push(ch);
+  }
+  return c;
+}
+
+// Run as a script (`node -r ./test/register.js scripts/errrate.ts <root> [limit]`), not when bundled into the bench.
+if (require.main === module && /errrate\.[tj]s$/.test(process.argv[1] ?? '')) main();

@@ -1,7 +1,7 @@
 // Finding → LSP Diagnostic, for what the client supports: provenance as relatedInformation when it can show
 // it, folded into the message when it cannot (clangd does the same).
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
-import { Finding, Loc, helpUri, locText } from '../engine/index';
+import { FileFacts, Finding, Loc, helpUri, locText } from '../engine/index';
 import type { RuleCode, Severity } from '../engine/analysis/rules/table';
 
 export interface DiagnosticCaps {
@@ -50,4 +50,20 @@ export function toDiagnostic(f: Finding, uriOf: (name: string) => string, caps: 
     }
   }
   return d;
+}
+
+/**
+ * Hints for what was not analysed in an open file (skipped file, budget cut-off, nesting limit, parse error): the
+ * editor's side of the CLI's `notAnalyzed` / `skipped`, so a missing squiggle is never mistaken for a clean bill.
+ */
+export function notAnalyzedDiagnostics(facts: FileFacts): Diagnostic[] {
+  const hint = (line: number, message: string): Diagnostic => ({
+    range: { start: { line, character: 0 }, end: { line, character: 0 } }, severity: DiagnosticSeverity.Hint, source: 'pagecheck', message,
+  });
+  const reason = (r: string) => r.replace(/^(not analy[sz]ed|skipped):\s*/, '');
+  if (facts.skipped) return [hint(0, `pagecheck did not analyse this file: ${reason(facts.skipped)}`)];
+  const out: Diagnostic[] = [];
+  for (const f of facts.functions) if (f.notAnalyzed && f.notAnalyzed !== 'no body') out.push(hint(f.loc.line, `${f.name}() not analysed: ${reason(f.notAnalyzed)}`));
+  for (const m of facts.notAnalyzed) out.push(hint(m.line, `${m.name}() not analysed: ${reason(m.reason)}`));
+  return out;
 }

@@ -83,11 +83,18 @@ export class OpenDocuments {
   }
 
   /** Brings the tree and the facts up to date with the text. Returns false when nothing had to be done. */
-  refresh(d: OpenDocument, contracts: ContractTable): boolean {
+  refresh(d: OpenDocument, contracts: ContractTable, maxBytes = Infinity): boolean {
     if (d.fresh) return false;
     const text = d.text;
     const version = d.version;
-    if (d.parsedVersion !== version || !d.parsed) {
+    // A buffer over the file-size limit is not parsed (a 20 MB buffer would take ~2 GB and half a minute).
+    const tooLarge = text.length > maxBytes / 3 && Buffer.byteLength(text) > maxBytes
+      ? `skipped: ${(Buffer.byteLength(text) / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit (maxFileSize)` : undefined;
+    if (tooLarge) {
+      d.parsed?.tree.delete();
+      d.parsed = undefined;
+      d.parsedVersion = version;
+    } else if (d.parsedVersion !== version || !d.parsed) {
       const t0 = performance.now();
       const next = this.parser.parse(text, d.parsed);
       if (process.env.PAGECHECK_TIMING) this.lastParseMs = performance.now() - t0;
@@ -97,7 +104,7 @@ export class OpenDocuments {
     }
     const next: FileFacts = d.parsed
       ? factsFromTree(d.parsed.tree, d.name, text, contracts, { cache: d.cache, collectUses: true })
-      : { file: d.name, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: 'the parser failed on this file' };
+      : { file: d.name, hash: '', functions: [], fieldRefs: [], notAnalyzed: [], parseErrors: 0, lines: 0, suppressions: [], skipped: tooLarge ?? this.parser.lastFailure ?? 'the parser failed on this file' };
     d.factsVersion = version;
     // Keep exactly the summaries of this version (a long session must not grow the cache without bound).
     // Budget cut-offs are not kept: they may pass on a quieter machine.

@@ -60,7 +60,7 @@ function pfnTest(cx: Cx, sink: Sink): Fix | undefined {
   const arg = callArgs(call)[0];
   if (!arg) return undefined;
   const argText = cx.text.slice(arg.startIndex, arg.endIndex);
-  const pfn = sink.pfnText ?? (sink.api.startsWith('folio') ? `folio_pfn(${argText})` : `page_to_pfn(${argText})`);
+  const pfn = pfnOf(cx, sink)?.text ?? (sink.api.startsWith('folio') ? `folio_pfn(${argText})` : `page_to_pfn(${argText})`);
   let start = call.startIndex;
   let negated = false;
   const parent = call.parent;
@@ -77,7 +77,9 @@ function pfnTest(cx: Cx, sink: Sink): Fix | undefined {
 
 /** Keep the pgmap pinned across the test: `get_dev_pagemap(pfn, NULL)` … `put_dev_pagemap()`. */
 function pinAcross(cx: Cx, sink: Sink): Fix | undefined {
-  if (!sink.pfnText) return undefined;
+  // The pin must name the pfn exactly as the engine keys it, and that must still be good C.
+  const pfn = pfnOf(cx, sink)?.key;
+  if (!pfn) return undefined;
   const isField = sink.api.includes('->');
   const node = nodeAt(cx.root!, sink.loc, isField ? ['field_expression'] : ['call_expression']);
   const stmt = node && statementOf(node);
@@ -85,11 +87,10 @@ function pinAcross(cx: Cx, sink: Sink): Fix | undefined {
   if (!node || !stmt || !fn) return undefined;
   const fnText = cx.text.slice(fn.startIndex, fn.endIndex);
   const pg = uniqueName(fnText, 'pgmap');
-  const ind = indentOf(cx.text, stmt.startPosition.row);
   const u = cx.unit;
-  const get = `struct dev_pagemap *${pg} = get_dev_pagemap(${sink.pfnText}, NULL);`;
+  const get = `struct dev_pagemap *${pg} = get_dev_pagemap(${pfn}, NULL);`;
   const put = [`if (${pg})`, `${u}put_dev_pagemap(${pg});`];
-  const title = `Pin the pgmap across the test: get_dev_pagemap(${sink.pfnText}, NULL) … put_dev_pagemap()`;
+  const title = `Pin the pgmap across the test: get_dev_pagemap(${pfn}, NULL) … put_dev_pagemap()`;
 
   // A predicate in a condition, an expression or a return: evaluate it while pinned, drop the pin, then
   // run the statement on the result (so no early exit can leak the pin).
@@ -98,16 +99,50 @@ function pinAcross(cx: Cx, sink: Sink): Fix | undefined {
     const flag = uniqueName(fnText, flagName(sink.api));
     const callText = cx.text.slice(node.startIndex, node.endIndex);
     const rest = cx.text.slice(stmt.startIndex, node.startIndex) + flag + cx.text.slice(node.endIndex, stmt.endIndex);
-    const lines = ['{', `${ind}${u}${get}`, `${ind}${u}bool ${flag} = ${pg} && ${callText};`, '',
-      ...put.map((l) => `${ind}${u}${l}`), `${ind}${u}${reindent(rest, u)}`, `${ind}}`];
-    return { title, edits: [replace(cx, stmt.startIndex, stmt.endIndex, lines.join('\n'))] };
+    return { title, edits: [inBlock(cx, stmt, [get, `bool ${flag} = ${pg} && ${callText};`, '', ...put, rest])] };
   }
   // Otherwise wrap the whole statement, when nothing in it leaves the block early.
   const loop = ['while_statement', 'for_statement', 'do_statement'].includes(stmt.type);
   if (stmt.type === 'declaration' || stmt.type === 'compound_statement' || leaves(stmt, loop)) return undefined;
-  const body = cx.text.slice(stmt.startIndex, stmt.endIndex);
-  const lines = ['{', `${ind}${u}${get}`, '', `${ind}${u}${reindent(body, u)}`, ...put.map((l) => `${ind}${u}${l}`), `${ind}}`];
-  return { title, edits: [replace(cx, stmt.startIndex, stmt.endIndex, lines.join('\n'))] };
+  return { title, edits: [inBlock(cx, stmt, [get, '', textOf(cx, stmt), ...put])] };
+}
+
+/**
+ * Replaces `stmt` with a block of `lines` (the statement's own text may be one of them, several lines long,
+ * indented as in the buffer). The unbraced body of a for/while/if gets its braces on the header line, kernel
+ * style; any other statement becomes a `{ … }` block in place.
+ */
+function inBlock(cx: Cx, stmt: Node, lines: string[]): TextEdit {
+  const parent = stmt.parent;
+  const isBody = !!parent && ((['for_statement', 'while_statement', 'do_statement'].includes(parent.type) && parent.childForFieldName('body')?.id === stmt.id)
+    || (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === stmt.id) || parent.type === 'else_clause');
+  const ind = indentOf(cx.text, stmt.startPosition.row);
+  const own = textOf(cx, stmt);
+  const head = cx.text.slice(lineStart(cx.text, stmt.startPosition.row), stmt.startIndex);
+  if (isBody && !head.trim()) {
+    let at = stmt.startIndex;
+    while (at > 0 && /\s/.test(cx.text[at - 1])) at--;
+    const outer = indentOf(cx.text, cx.doc.positionAt(at).line);
+    const body = lines.map((l) => (!l ? l : `${ind}${l}`));
+    return replace(cx, at, stmt.endIndex, ` {\n${body.join('\n')}\n${outer}}`);
+  }
+  const body = lines.map((l) => (!l ? l : `${ind}${cx.unit}${l === own || l.includes('\n') ? reindent(l, cx.unit) : l}`));
+  return replace(cx, stmt.startIndex, stmt.endIndex, ['{', ...body, `${ind}}`].join('\n'));
+}
+
+/**
+ * The pfn the flagged page was made from (sink.pfnText): `text` as the user wrote it (from the pfn_to_page()
+ * call), `key` as the engine keys pins on it (whitespace dropped), the latter only when it is still valid C.
+ */
+function pfnOf(cx: Cx, sink: Sink): { text: string; key?: string } | undefined {
+  const key = sink.pfnText;
+  if (!key) return undefined;
+  const alt = sink.alts.find((a) => a.pfnKey === key);
+  const call = alt && nodeAt(cx.root!, alt.origin.loc, ['call_expression']);
+  const arg = call && callArgs(call)[0];
+  const text = arg ? textOf(cx, arg) : key;
+  if (text.replace(/\s+/g, '') !== key) return { text };
+  return { text, key: /\w\s+\w/.test(text) ? undefined : key };
 }
 
 function flagName(api: string): string {
@@ -334,7 +369,7 @@ function suppress(cx: Cx, f: Finding): Fix {
     const m = /(pagecheck:\s*ignore\b)((?:\s+PC\d{3})*)(.*)$/.exec(above);
     if (m && !/--/.test(m[3])) {
       // Without a reason it suppresses nothing: give it one (a TODO), and this code.
-      const codes = m[2].match(/PC\d{3}/g) ?? [];
+      const codes: string[] = m[2].match(/PC\d{3}/g) ?? [];
       const add = `${codes.length && !codes.includes(f.rule) ? ` ${f.rule}` : ''} -- ${TODO}`;
       return { title, edits: [insertAt(cx, lineStart(cx.text, row - 1) + m.index + m[1].length + m[2].length, add)] };
     }
@@ -403,7 +438,7 @@ function indentOf(text: string, row: number): string {
 }
 
 /** A tab in kernel code; otherwise the smallest space indentation the file uses. */
-export function indentUnit(text: string): string {
+function indentUnit(text: string): string {
   let tabs = 0;
   let spaces = Infinity;
   for (const m of text.matchAll(/^([ \t]+)\S/gm)) {

@@ -227,7 +227,7 @@ function callAt(doc: OpenDocument, pos: Position): { name: string; loc: Loc } | 
   return undefined;
 }
 
-export function contains(l: Loc, p: Position): boolean {
+function contains(l: Loc, p: Position): boolean {
   if (p.line < l.line || p.line > l.endLine) return false;
   if (p.line === l.line && p.character < l.col) return false;
   if (p.line === l.endLine && p.character > l.endCol) return false;

@@ -1,10 +1,12 @@
 // The pagecheck language server: `node dist/server.js --stdio`. Glue only: the protocol on one side, Session
 // (server/session.ts) on the other.
 import {
-  CodeActionKind, InitializeError, InitializeResult, ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments, createConnection,
+  CodeActionKind, CodeActionRequest, ErrorCodes, HoverRequest, InitializeError, InitializeResult, ProposedFeatures, ResponseError,
+  TextDocumentSyncKind, TextDocuments, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CParser } from '../engine/index';
+import { codeActionParams, hoverParams, watchFraming } from './guard';
 import { AUDIT_WORKSPACE_REQUEST, REPORT_REQUEST } from './protocol';
 import { Session } from './session';
 
@@ -36,8 +38,17 @@ connection.onInitialized(() => { void session?.initialized(); });
 documents.onDidOpen((e) => session?.didOpen(e.document));
 documents.onDidChangeContent((e) => session?.didChange(e.document));
 documents.onDidClose((e) => session?.didClose(e.document.uri));
-connection.onHover((p) => session?.hover(p) ?? null);
-connection.onCodeAction((p) => session?.codeActions(p) ?? []);
+// Registered raw (not onHover/onCodeAction, which read the params before any check): malformed params get
+// -32602, never an internal error (server/guard.ts).
+const invalid = (method: string) => new ResponseError(ErrorCodes.InvalidParams, `${method}: malformed params`);
+connection.onRequest(HoverRequest.type, (p) => {
+  const q = hoverParams(p);
+  return q ? session?.hover(q) ?? null : invalid(HoverRequest.method);
+});
+connection.onRequest(CodeActionRequest.type, (p) => {
+  const q = codeActionParams(p);
+  return q ? session?.codeActions(q) ?? [] : invalid(CodeActionRequest.method);
+});
 connection.onDidChangeConfiguration((p) => { void session?.didChangeConfiguration(p.settings); });
 connection.onDidChangeWatchedFiles((p) => session?.didChangeWatchedFiles(p));
 connection.onRequest(REPORT_REQUEST, async () => (session ? session.report() : ''));
@@ -46,3 +57,8 @@ connection.onShutdown(() => session?.dispose());
 
 documents.listen(connection);
 connection.listen();
+// A header the JSON-RPC reader cannot get past leaves it deaf for good: exit instead, so the client restarts us.
+watchFraming(process.stdin, (why) => {
+  process.stderr.write(`pagecheck: ${why}; exiting so that the client restarts the server\n`);
+  process.exit(1);
+});

@@ -14,20 +14,23 @@ import { AuditResult, CParser, ContractTable, Finding, Program, contractTable } 
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
 import { codeActions } from './codeActions';
 import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
-import { DiagnosticCaps, toDiagnostic } from './diagnostics';
+import { DiagnosticCaps, notAnalyzedDiagnostics, toDiagnostic } from './diagnostics';
 import { OpenDocument, OpenDocuments } from './documents';
 import { hoverAt } from './hover';
 import { WorkspaceIndex, indexable, yieldToEventLoop } from './index';
-import { kernelVersionAbove } from './kernelVersion';
+import { Indexer, IndexerHost } from './indexer';
+import { findKernelVersion } from '../engine/kernel-version';
 import { Folder, Paths, uriToPath } from './paths';
-import { ProgramCache } from './program';
+import { ProgramCache, auditInSlices } from './program';
 import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, STATUS_NOTIFICATION, StatusParams } from './protocol';
 import { renderReport, summarize, unsafeCount } from './report';
 import { RunToken, Scheduler } from './scheduler';
+import { statusOf } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
 
 const ANALYSIS_DELAY_MS = 30;
 const STATUS_DELAY_MS = 1000;
+/** While indexing, the open files are republished this often (their callers are being indexed). */
 const REPUBLISH_WHILE_INDEXING_MS = 1000;
 /** The index does not start a file within this long after a keystroke: typing bursts are served first. */
 const TYPING_PAUSE_MS = 250;
@@ -44,11 +47,6 @@ interface ClientCaps {
   documentChanges: boolean;
 }
 
-interface IndexRun {
-  cancelled: boolean;
-  done: Promise<void>;
-}
-
 export class Session {
   readonly paths = new Paths();
   private readonly docs: OpenDocuments;
@@ -62,11 +60,8 @@ export class Session {
   private project: ProjectConfig = { folders: [], contracts: [], severity: {} };
   private contracts: ContractTable;
   private kernelVersion: string | undefined;
-  private indexRun: IndexRun | undefined;
-  /** An index run is listing or reading files. */
-  private indexing = false;
+  private readonly indexer: Indexer;
   private indexed = { done: 0, total: 0 };
-  private lastIndexPublish = 0;
   private lastEditAt = 0;
   private lastStatus: StatusParams | undefined;
   private lastStatusSent = 0;
@@ -100,6 +95,7 @@ export class Session {
     this.docs = new OpenDocuments(parser);
     this.index = new WorkspaceIndex(parser);
     this.programs = new ProgramCache(this.index, this.docs);
+    this.indexer = new Indexer(connection, this.index, this.indexerHost());
     this.contracts = contractTable();
     this.analysis = new Scheduler(ANALYSIS_DELAY_MS, (t) => this.analyse(t), (e) => this.logError('analysis', e));
     this.status = new Scheduler(STATUS_DELAY_MS, (t) => this.refreshStatus(t), (e) => this.logError('status', e));
@@ -132,7 +128,7 @@ export class Session {
     this.disposed = true;
     this.analysis.dispose();
     this.status.dispose();
-    if (this.indexRun) this.indexRun.cancelled = true;
+    this.indexer.cancel();
     this.docs.dispose();
   }
 
@@ -167,7 +163,7 @@ export class Session {
 
   /** Refreshes every stale open document now (requests must answer for the current text). */
   private ensureFresh(): void {
-    for (const d of this.docs.stale()) this.docs.refresh(d, this.contracts);
+    for (const d of this.docs.stale()) this.docs.refresh(d, this.contracts, this.maxFileSize());
   }
 
   private async analyse(token: RunToken): Promise<void> {
@@ -175,13 +171,14 @@ export class Session {
     const stale = this.docs.stale();
     for (const d of stale) {
       const t0 = TIMING ? performance.now() : 0;
-      this.docs.refresh(d, this.contracts);
+      this.docs.refresh(d, this.contracts, this.maxFileSize());
       if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)})`);
       // A keystroke that arrived meanwhile supersedes this run.
       await yieldToEventLoop();
       if (token.cancelled) return;
     }
     const t1 = TIMING ? performance.now() : 0;
+    if (TIMING) { this.programs.get(); this.timing.push(`program ${(performance.now() - t1).toFixed(1)}`); }
     this.publishFindings();
     if (TIMING) { this.log(`timing: ${this.timing.join(', ')}, program+audit+publish ${(performance.now() - t1).toFixed(1)} ms`); this.timing = []; }
     // The workspace count follows edits, once typing pauses.
@@ -194,7 +191,7 @@ export class Session {
 
   /** While the index is still filling in, "no callers in the indexed tree" is not known yet: no PC005. */
   private shown(f: Finding): boolean {
-    return !f.suppressed && !(f.rule === 'PC005' && this.indexing);
+    return !f.suppressed && !(f.rule === 'PC005' && this.indexer.running);
   }
 
   private publishFindings(): void {
@@ -210,7 +207,8 @@ export class Session {
     }
     const now = new Set<string>();
     for (const d of open) {
-      this.publish(d.uri, (byFile.get(d.name) ?? []).map((f) => this.toDiagnostic(f)), d.version);
+      const hints = d.facts ? notAnalyzedDiagnostics(d.facts) : [];
+      this.publish(d.uri, [...(byFile.get(d.name) ?? []).map((f) => this.toDiagnostic(f)), ...hints], d.version);
       now.add(d.uri);
     }
     if (this.workspaceMode) {
@@ -269,15 +267,14 @@ export class Session {
     if (!this.settings.enable) return '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
     this.ensureFresh();
     const result = await this.auditWorkspace();
-    return renderReport(result, { files: this.programs.files().length, truncated: this.index.truncated, indexing: this.indexing, kernelVersion: this.kernelVersion });
+    return renderReport(result, { files: this.programs.files().length, truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion });
   }
 
   /** pagecheck/auditWorkspace: re-index everything, audit everything, publish everything. */
   async auditWorkspaceRequest(): Promise<AuditSummary> {
     const t0 = Date.now();
     if (!this.settings.enable) return summarize({ findings: [], functions: [], notAnalyzed: [] }, 0, false, 0);
-    this.startIndexing(AUDIT_WORKSPACE_REQUEST);
-    await this.indexRun?.done;
+    await this.startIndexing(AUDIT_WORKSPACE_REQUEST);
     this.ensureFresh();
     const result = await this.auditWorkspace();
     this.workspaceMode = true;
@@ -289,82 +286,42 @@ export class Session {
     return summary;
   }
 
-  /** The whole tree, one file at a time, yielding between files so edits and hovers are served meanwhile. */
-  private async auditWorkspace(token?: RunToken): Promise<AuditResult> {
-    const program = this.programs.get();
-    const out: AuditResult = { findings: [], functions: [], notAnalyzed: [] };
-    let slice = Date.now();
-    for (const f of program.files()) {
-      const r = program.audit(this.auditOptions(new Set([f.file])));
-      out.findings.push(...r.findings.filter((x) => !(x.rule === 'PC005' && this.indexing)));
-      out.functions.push(...r.functions);
-      out.notAnalyzed.push(...r.notAnalyzed);
-      if (Date.now() - slice > 15) {
-        await yieldToEventLoop();
-        if (token?.cancelled) break;
-        slice = Date.now();
-      }
-    }
-    return out;
+  /** The whole tree (no PC005 while the index is still filling in). */
+  private auditWorkspace(token?: RunToken): Promise<AuditResult> {
+    return auditInSlices(this.programs.get(), this.auditOptions(), (f) => !(f.rule === 'PC005' && this.indexer.running), () => !!token?.cancelled);
   }
 
   // ---------------------------------------------------------------------------------------------- index
 
-  private startIndexing(reason: string): void {
-    if (this.indexRun) this.indexRun.cancelled = true;
-    const previous = this.indexRun?.done ?? Promise.resolve();
-    const run: IndexRun = { cancelled: false, done: Promise.resolve() };
-    this.indexRun = run;
-    run.done = previous.then(() => this.runIndex(run, reason)).catch((e) => this.logError('index', e));
+  private startIndexing(reason: string): Promise<void> {
+    if (!this.settings.enable) { this.indexer.cancel(); return Promise.resolve(); }
+    return this.indexer.start(reason).catch((e) => this.logError('index', e));
   }
 
-  private async runIndex(run: IndexRun, reason: string): Promise<void> {
-    if (run.cancelled || this.disposed) return;
-    if (!this.settings.enable) { this.index.clear(); this.sendStatus(true); return; }
-    this.indexing = true;
-    try {
-      await this.indexFiles(run, reason);
-    } finally {
-      this.indexing = false;
-    }
-    this.analysis.poke(0);
-    this.status.poke(0);
-  }
-
-  private async indexFiles(run: IndexRun, reason: string): Promise<void> {
-    this.indexed = { done: 0, total: 0 };
-    this.sendStatus(true);
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    const t0 = Date.now();
-    progress?.begin('pagecheck: indexing', 0, 'listing C files', true);
-    progress?.token.onCancellationRequested(() => { run.cancelled = true; });
-    const cancelled = () => run.cancelled || this.disposed;
-    const targets = this.index.list(this.paths.roots(), (f) => this.ignoreFor(f), this.settings.maxFiles,
-      (p) => this.paths.nameOfPath(p), cancelled, this.docs.all().map((d) => uriToPath(d.uri) ?? ''));
-    this.indexed = { done: 0, total: targets.length };
-    this.sendStatus(true);
-    let lastReport = 0;
-    const result = await this.index.build(targets, {
-      contracts: this.contracts,
-      maxFileSize: this.maxFileSize(),
-      isOpen: (name) => !!this.docs.byName(name),
-      cancelled,
-      yieldTo: () => this.openFilesFirst(),
-      progress: (done, total, file) => {
+  private indexerHost(): IndexerHost {
+    let lastPublish = 0;
+    return {
+      targets: (cancelled) => this.index.list(this.paths.roots(), (f) => this.ignoreFor(f), this.settings.maxFiles,
+        (p) => this.paths.nameOfPath(p), () => cancelled() || this.disposed, this.docs.all().map((d) => uriToPath(d.uri) ?? '')),
+      options: () => ({
+        contracts: this.contracts,
+        maxFileSize: this.maxFileSize(),
+        isOpen: (name) => !!this.docs.byName(name),
+        yieldTo: () => this.openFilesFirst(),
+      }),
+      progress: (done, total) => {
         this.indexed = { done, total };
-        const now = Date.now();
-        if (now - lastReport >= 100 || done === total) {
-          lastReport = now;
-          progress?.report(total ? Math.floor((done / total) * 100) : 100, `${done}/${total} ${file}`);
-          this.sendStatus();
-        }
+        this.sendStatus(done === 0);
         // Verdicts in the open files improve as their callers are indexed: republish now and then.
-        if (now - this.lastIndexPublish >= REPUBLISH_WHILE_INDEXING_MS) { this.lastIndexPublish = now; this.analysis.poke(0); }
+        const now = Date.now();
+        if (now - lastPublish >= REPUBLISH_WHILE_INDEXING_MS) { lastPublish = now; this.analysis.poke(0); }
       },
-    });
-    progress?.done();
-    this.log(`${reason}: ${result.done}/${targets.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`
-      + `${this.index.truncated ? ` (stopped at the file budget, pagecheck.index.maxFiles = ${this.settings.maxFiles})` : ''}${result.cancelled ? ' (cancelled)' : ''}`);
+      finished: (line) => {
+        this.log(line);
+        this.analysis.poke(0);
+        this.status.poke(0);
+      },
+    };
   }
 
   /** Resolves when the open files have nothing pending and the user is not in the middle of typing. */
@@ -403,7 +360,7 @@ export class Session {
     if (this.caps.configuration) await this.pullSettings();
     else if (settings && typeof settings === 'object' && 'pagecheck' in settings) this.settings = this.readSettings((settings as { pagecheck: unknown }).pagecheck);
     if (!this.settings.enable) {
-      if (this.indexRun) this.indexRun.cancelled = true;
+      this.indexer.cancel();
       this.clearAll();
       this.sendStatus(true);
       return;
@@ -434,7 +391,7 @@ export class Session {
   private loadConfig(): boolean {
     const before = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
     this.project = loadProjectConfig(this.paths.roots(), this.trusted);
-    this.kernelVersion = this.paths.roots().map((f) => kernelVersionAbove(f.fsPath)).find(Boolean);
+    this.kernelVersion = this.paths.roots().map((f) => findKernelVersion(f.fsPath)?.version).find(Boolean);
     const seen = new Set<string>();
     for (const fc of this.project.folders) {
       const diags = configDiagnostics(fc);
@@ -472,7 +429,7 @@ export class Session {
   // ---------------------------------------------------------------------------------------------- status
 
   private async refreshStatus(token: RunToken): Promise<void> {
-    if (!this.settings.enable || this.indexing) { this.sendStatus(true); return; }
+    if (!this.settings.enable || this.indexer.running) { this.sendStatus(true); return; }
     const result = await this.auditWorkspace(token);
     if (token.cancelled) return;
     this.workspaceUnsafe = unsafeCount(result);
@@ -482,19 +439,10 @@ export class Session {
   private sendStatus(force = false): void {
     const now = Date.now();
     if (!force && now - this.lastStatusSent < 100) return;
-    let s: StatusParams;
-    const { done, total } = this.indexed;
-    if (!this.settings.enable) {
-      s = { state: 'disabled', done, total, unsafe: 0, text: 'pagecheck: off', tooltip: 'pagecheck is disabled (pagecheck.enable)' };
-    } else if (this.indexing) {
-      s = { state: 'indexing', done, total, unsafe: this.workspaceUnsafe ?? 0, text: `pagecheck: indexing ${done}/${total}`, tooltip: `pagecheck is indexing the workspace: ${done} of ${total} C files` };
-    } else if (this.workspaceUnsafe === undefined) {
-      s = { state: 'starting', done, total, unsafe: 0, text: 'pagecheck', tooltip: 'pagecheck: starting' };
-    } else {
-      const n = this.workspaceUnsafe;
-      s = { state: 'ready', done, total, unsafe: n, text: `pagecheck: ${n} unsafe`,
-        tooltip: `pagecheck: ${this.programs.files().length} files indexed${this.index.truncated ? ' (file budget reached)' : ''}, ${n} unsafe finding${n === 1 ? '' : 's'}. Click for the report.` };
-    }
+    const s = statusOf({
+      enabled: this.settings.enable, indexing: this.indexer.running, ...this.indexed, unsafe: this.workspaceUnsafe,
+      files: this.programs.files().length, truncated: this.index.truncated,
+    });
     if (!force && this.lastStatus && JSON.stringify(this.lastStatus) === JSON.stringify(s)) return;
     this.lastStatus = s;
     this.lastStatusSent = now;

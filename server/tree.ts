@@ -50,17 +50,6 @@ export function callArgs(call: Node): Node[] {
   return list ? list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
 }
 
-/** Whether a statement can leave the block early (return, goto, break, continue anywhere inside). */
-export function hasJump(n: Node): boolean {
-  const stack: Node[] = [n];
-  for (let guard = 0; stack.length && guard < 100000; guard++) {
-    const cur = stack.pop()!;
-    if (cur.type === 'return_statement' || cur.type === 'goto_statement' || cur.type === 'break_statement' || cur.type === 'continue_statement') return true;
-    for (const c of cur.namedChildren) if (c) stack.push(c);
-  }
-  return false;
-}
-
 export function isJump(n: Node): boolean {
   return n.type === 'return_statement' || n.type === 'goto_statement' || n.type === 'break_statement' || n.type === 'continue_statement';
 }

@@ -16,20 +16,42 @@ export class CallGraph {
   private readonly direct = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaCallback = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaField = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
-  private readonly fieldsOf = new Map<string, Set<string>>();
+  /** fn → field → how many assignments (counted, so one file's can be taken away again). */
+  private readonly fieldsOf = new Map<string, Map<string, number>>();
   private readonly edgeCache = new Map<FnSummary, CallerEdge[]>();
 
   constructor(files: readonly FileFacts[]) {
-    for (const f of files) {
-      for (const r of f.fieldRefs) addTo(this.fieldsOf, r.fn, r.field);
-      for (const fn of f.functions) {
-        push(this.defs, fn.name, fn);
-        for (const r of fn.fieldRefs) addTo(this.fieldsOf, r.fn, r.field);
-        for (const site of fn.calls) {
-          if (site.callee.startsWith('.')) push(this.viaField, site.callee.slice(1), { caller: fn, site });
-          else push(this.direct, site.callee, { caller: fn, site });
-          if (site.callbacks) for (const cb of site.callbacks) push(this.viaCallback, cb, { caller: fn, site });
-        }
+    for (const f of files) this.add(f, 1);
+  }
+
+  /**
+   * Replaces one file's contribution (the editor's keystroke path): only the entries of the functions in `before`
+   * and `after` are touched, so a keystroke does not rebuild the graph of a whole tree.
+   */
+  replaceFile(before: FileFacts | undefined, after: FileFacts | undefined): void {
+    if (before) this.add(before, -1);
+    if (after) this.add(after, 1);
+    this.edgeCache.clear();
+  }
+
+  private add(f: FileFacts, sign: 1 | -1): void {
+    const field = (fn: string, fld: string) => {
+      const m = this.fieldsOf.get(fn) ?? new Map<string, number>();
+      const n = (m.get(fld) ?? 0) + sign;
+      if (n > 0) m.set(fld, n); else m.delete(fld);
+      if (m.size) this.fieldsOf.set(fn, m); else this.fieldsOf.delete(fn);
+    };
+    const edit = <K, V>(map: Map<K, V[]>, k: K, v: V, same: (x: V) => boolean) => (sign > 0 ? push(map, k, v) : pull(map, k, same));
+    for (const r of f.fieldRefs) field(r.fn, r.field);
+    for (const fn of f.functions) {
+      edit(this.defs, fn.name, fn, (x) => x === fn);
+      for (const r of fn.fieldRefs) field(r.fn, r.field);
+      for (const site of fn.calls) {
+        const e = { caller: fn, site };
+        const same = (x: { site: CallSite }) => x.site === site;
+        if (site.callee.startsWith('.')) edit(this.viaField, site.callee.slice(1), e, same);
+        else edit(this.direct, site.callee, e, same);
+        if (site.callbacks) for (const cb of site.callbacks) edit(this.viaCallback, cb, e, same);
       }
     }
   }
@@ -62,7 +84,7 @@ export class CallGraph {
       edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
     }
     if (cbs.length === 0) {
-      for (const field of this.fieldsOf.get(fn.name) ?? []) {
+      for (const field of this.fieldsOf.get(fn.name)?.keys() ?? []) {
         for (const e of this.viaField.get(field) ?? []) edges.push({ ...e, kind: 'field', argFor: (i) => i });
       }
     }
@@ -76,7 +98,10 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (l) l.push(v); else m.set(k, [v]);
 }
 
-function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
-  const s = m.get(k);
-  if (s) s.add(v); else m.set(k, new Set([v]));
+function pull<K, V>(m: Map<K, V[]>, k: K, same: (v: V) => boolean): void {
+  const l = m.get(k);
+  if (!l) return;
+  const i = l.findIndex(same);
+  if (i >= 0) l.splice(i, 1);
+  if (l.length === 0) m.delete(k);
 }

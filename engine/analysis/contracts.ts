@@ -105,9 +105,12 @@ export class ContractTable {
     if (exact) return exact;
     let cached = this.patternCache.get(name);
     if (!cached) {
-      cached = this.patterns.filter((p) => p.re.test(name)).map((p) => p.entry);
+      // No kernel API name is 128 characters long; a backtracking pattern on a 100 KB identifier could be slow.
+      cached = name.length > 128 ? [] : this.patterns.filter((p) => p.re.test(name)).map((p) => p.entry);
       if (this.patternCache.size > 50000) this.patternCache.clear();
-      this.patternCache.set(name, cached);
+      // A copy of the key: `name` is usually cut from a file's text (a V8 sliced string), and a long-lived table
+      // keyed by slices kept every buffer version an editing session ever looked up a new name in.
+      this.patternCache.set(name.length >= 13 ? Buffer.from(name, 'utf8').toString('utf8') : name, cached);
     }
     return cached;
   }

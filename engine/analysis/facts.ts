@@ -13,6 +13,18 @@ export interface FactsOptions extends WalkOptions {
   cache?: Map<string, FnSummary>;
   /** Total budget for the file, in ms: functions past it are reported "not analyzed: budget exceeded". */
   fileBudgetMs?: number;
+  /**
+   * Summarise only the definitions this accepts (by name and [start, end) offsets in the text); the others are
+   * left out of `functions`. The demand-driven audit (engine/plan.ts) asks only for the functions it needs.
+   */
+  select?: (name: string, start: number, end: number) => boolean;
+}
+
+/** The name of a function_definition node, as its summary will carry it. */
+export function definitionName(def: Node, text: string): string {
+  const fdecl = functionDeclarator(def.childForFieldName('declarator'));
+  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  return nameNode ? textOf(text, nameNode) : '<anonymous>';
 }
 
 export function hashText(s: string): string {
@@ -31,8 +43,11 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
   while (todo.length) {
     const n = todo.pop()!;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
+    // One call for all children: namedChild(i) walks from the first child, so indexing an ERROR node with
+    // 100,000 children (`x = container_of(a, ` × 50,000) one by one is quadratic — minutes for one file.
+    const kids = n.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const c = kids[i];
       if (!c) continue;
       switch (c.type) {
         case 'function_definition':
@@ -58,8 +73,14 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   // Ops tables first: a function assigned to `.map_page` gets that field's contract on its parameters.
   const fieldsOf = new Map<string, string[]>();
   for (const r of facts.fieldRefs) fieldsOf.set(r.fn, [...(fieldsOf.get(r.fn) ?? []), r.field]);
-  for (const d of defs.reverse()) facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf));
+  for (const d of defs.reverse()) {
+    if (opts.select && !opts.select(definitionName(d, text), d.startIndex, d.endIndex)) continue;
+    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf));
+  }
   facts.parseErrors = countErrors(root);
+  facts.fieldRefs = detach(facts.fieldRefs);
+  facts.notAnalyzed = detach(facts.notAnalyzed);
+  facts.suppressions = detach(facts.suppressions);
   return facts;
 }
 
@@ -86,7 +107,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
     const hidden = hiddenByError(def, text, contracts);
     if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
   }
-  if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return summary; }
+  if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return detach(summary); }
   const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? []);
   try {
     Object.assign(summary, walker.run(body));
@@ -94,14 +115,25 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   } catch (e) {
     summary.sinks = []; summary.calls = []; summary.returns = [];
     summary.notAnalyzed = e instanceof BudgetExceeded ? 'not analyzed: budget exceeded' : `not analyzed: ${(e as Error).message}`;
-    return summary; // not cached: a budget cut-off may pass on a quieter machine
+    return detach(summary); // not cached: a budget cut-off may pass on a quieter machine
   }
   return remember(summary, opts);
 }
 
-function remember(s: FnSummary, opts: FactsOptions): FnSummary {
+function remember(summary: FnSummary, opts: FactsOptions): FnSummary {
+  const s = detach(summary);
   if (opts.cache) opts.cache.set(s.hash, s);
   return s;
+}
+
+/**
+ * A deep copy with fresh strings. Names and texts cut from the file (`textOf`) are V8 sliced strings that keep the
+ * whole file text alive: a cached summary would pin the text of the version it was computed from, so an editing
+ * session piled up old versions of the buffer (memory.c: +20 MB per 1,000 edits) and the workspace index kept every
+ * indexed file's text. Summaries are plain data; a structured clone stores their own characters.
+ */
+function detach<T>(v: T): T {
+  return structuredClone(v);
 }
 
 function parameters(fdecl: Node | null, text: string): { params: ParamInfo[]; nodes: Array<Node | null> } {

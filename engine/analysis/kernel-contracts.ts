@@ -125,7 +125,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
     { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' } }),
 
   // --- online memmap: ONLINE ---
-  E('pfn_to_online_page', 'returns-online', 'pfn_to_online_page() is NULL unless the section is online, and never ZONE_DEVICE', { pfnArg: true }),
+  E('pfn_to_online_page', 'returns-online', 'pfn_to_online_page(): NULL unless the section is online, and never a ZONE_DEVICE page', { pfnArg: true }),
 
   // --- raw page-table decodes: PTL ---
   E('pte_page', 'returns-ptl', 'pte_page() decodes the page table: no reference is taken'),

@@ -63,6 +63,8 @@ export interface Alt {
   pfnKey?: string;
   /** When the function has a pgmap parameter, the page's pfn may be pinned by the caller through it. */
   pgmapParam?: number;
+  /** Why this value may be device-private when its origin is not (a TTU_MIGRATION walk, an is_device_private_page() branch). */
+  devprivWhy?: Step;
   /** MAPPED under a page-table lock this function holds: an unlock ends the protection. */
   underPtl?: boolean;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ContractEntry, ContractTable, argOf, Effect } from './contracts';
 import { Env, join, joinAll, unionAlts } from './env';
-import { Alt, CallSite, FnSummary, Loc, ParamInfo, Pin, Sink, State } from './model';
+import { Alt, CallSite, FnSummary, Loc, ParamInfo, Pin, Sink, State, Step } from './model';
 import { nodeLoc, textOf, declaratorName, pointerDepth } from '../syntax/nodes';
 
 export class BudgetExceeded extends Error {}
@@ -309,7 +309,7 @@ export class ProvenanceWalker {
         if (!c || c.type !== 'initializer_pair') continue;
         const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
         const k = value ? this.key(value) : undefined;
-        if (k && env.vars.has(k)) markDevpriv(env, k);
+        if (k && env.vars.has(k)) markDevpriv(env, k, this.devprivFlagStep(n));
       }
     }
     for (const c of n.namedChildren) {
@@ -422,7 +422,7 @@ export class ProvenanceWalker {
           if (devprivSide) {
             const page = pgmapOwner(devprivSide);
             const key = page ? this.key(page) : undefined;
-            if (key) markDevpriv(op === '==' ? t : f, key);
+            if (key) markDevpriv(op === '==' ? t : f, key, { loc: nodeLoc(this.file, n), message: 'pgmap type MEMORY_DEVICE_PRIVATE: a device-private page' });
           }
           return [t, f];
         }
@@ -463,7 +463,7 @@ export class ProvenanceWalker {
               t.online.set(key, this.pin(name!, n));
               break;
             case 'zone-device-test':
-              if (e.devprivSafe) markDevpriv(t, key);
+              if (e.devprivSafe) markDevpriv(t, key, { loc: nodeLoc(this.file, n), message: `${name}() is true here: a device-private page` });
               break;
             default:
               break;
@@ -494,7 +494,7 @@ export class ProvenanceWalker {
     if (n.type === 'binary_expression' && textOf(this.src, n.childForFieldName('operator')!) === '&') {
       this.expr(n, env);
       const t = env.clone();
-      if (this.mentionsDevprivFlag(n)) this.markAllPagesDevpriv(t);
+      if (this.mentionsDevprivFlag(n)) this.markAllPagesDevpriv(t, this.devprivFlagStep(n));
       return [t, env];
     }
     this.expr(n, env);
@@ -506,11 +506,17 @@ export class ProvenanceWalker {
     return false;
   }
 
-  private markAllPagesDevpriv(env: Env): void {
+  private markAllPagesDevpriv(env: Env, why: Step): void {
     for (const [k, v] of env.vars) {
       const t = this.types.get(k);
-      if (t === 'page' || t === 'folio') env.vars.set(k, v.map((a) => ({ ...a, devpriv: true })));
+      if (t === 'page' || t === 'folio') env.vars.set(k, v.map((a) => (a.devpriv ? a : { ...a, devpriv: true, devprivWhy: why })));
     }
+  }
+
+  private devprivFlagStep(n: Node): Step {
+    const flag = [...textOf(this.src, n).matchAll(/[A-Z_][A-Z0-9_]+/g)].map((m) => m[0]).find((w) => this.contracts.find(w, 'devpriv-flag'))!;
+    const e = this.contracts.find(flag, 'devpriv-flag')!;
+    return { loc: nodeLoc(this.file, n), message: `${flag} in ${this.fnName}(): ${e.reason}` };
   }
 
   private upgrade(env: Env, key: string, state: State, pin: Pin, message: string): void {
@@ -965,10 +971,10 @@ function withPin(a: Alt, pin: Pin): Alt {
   return { ...a, state: pending ? a.state : 'PGMAP', pins: [...(a.pins ?? []), pin] };
 }
 
-function markDevpriv(env: Env | null, key: string): void {
+function markDevpriv(env: Env | null, key: string, why?: Step): void {
   if (!env) return;
   const v = env.vars.get(key);
-  if (v) env.vars.set(key, v.map((a) => ({ ...a, devpriv: true })));
+  if (v) env.vars.set(key, v.map((a) => (a.devpriv ? a : { ...a, devpriv: true, devprivWhy: why })));
 }
 
 /** `page->pgmap->type` → the `page` node. */

@@ -15,6 +15,8 @@ export interface Resolved {
   noCallers?: boolean;
   /** RAW: the pfn_valid() guard. */
   guarded?: boolean;
+  /** Why the page may be device-private when its origin is not. */
+  devprivStep?: Step;
   /** The origin is in the function that holds the use (not reached through a caller). */
   local: boolean;
 }
@@ -86,7 +88,7 @@ export class Resolver {
           if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
         }
         // Marked device-private here (a TTU_MIGRATION walk): whatever the callers pass may be device-private.
-        if (a.devpriv) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, devpriv: true }; return [keyOf(y), y]; }));
+        if (a.devpriv) r = new Map([...r.values()].map((x) => { const y: Resolved = x.devpriv ? x : { ...x, devpriv: true, devprivStep: a.devprivWhy }; return [keyOf(y), y]; }));
         // The callee dropped the caller's pin: what was pinned is raw again after that.
         if (a.unpinned) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'PGMAP' ? { ...x, state: 'RAW', pins: [], chain: [...x.chain, a.unpinned!] } : x; return [keyOf(y), y]; }));
         // Pins taken on the parameter in this function (dax_lock_page()) add to what the callers hold.
@@ -112,7 +114,7 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true });
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy });
       }
     }
     return out;

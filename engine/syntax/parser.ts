@@ -53,6 +53,9 @@ export function loadLanguage(): Promise<Language> {
   return language;
 }
 
+/** Default wall-clock budget of one parse, in ms (a whole 8 MB kernel file parses in about 5 s). */
+export const DEFAULT_PARSE_BUDGET_MS = 20000;
+
 /** A parser for kernel C. One per thread; not re-entrant. */
 export class CParser {
   private constructor(private readonly parser: Parser) {}
@@ -64,21 +67,39 @@ export class CParser {
     return new CParser(parser);
   }
 
-  /** Prepares (macro blanking) and parses. With `old`, parses incrementally; `old` stays owned by the caller. */
-  parse(text: string, old?: { tree: Tree; prepared: string }, stats?: PrepareStats): ParsedText | undefined {
+  /** Why the last parse() returned undefined, in one line (for the caller's "skipped" reason). */
+  lastFailure: string | undefined;
+
+  /**
+   * Prepares (macro blanking) and parses. With `old`, parses incrementally; `old` stays owned by the caller.
+   * A parse that runs past `budgetMs` is abandoned (undefined, `lastFailure` says so): 8 MB of punctuation soup
+   * must not hold a worker or the editor for minutes.
+   */
+  parse(text: string, old?: { tree: Tree; prepared: string }, stats?: PrepareStats, budgetMs = DEFAULT_PARSE_BUDGET_MS): ParsedText | undefined {
+    this.lastFailure = undefined;
     const prepared = prepareSource(text, stats);
+    let oldTree: Tree | undefined;
     try {
-      let oldTree: Tree | undefined;
       if (old) {
         const edit = diffEdit(old.prepared, prepared);
         if (edit) { oldTree = old.tree.copy(); oldTree.edit(edit); } else oldTree = old.tree;
       }
-      const tree = this.parser.parse(prepared, oldTree ?? null);
-      if (oldTree && oldTree !== old?.tree) oldTree.delete();
-      if (!tree) return undefined;
+      const deadline = Date.now() + budgetMs;
+      let timedOut = false;
+      const tree = this.parser.parse(prepared, oldTree ?? null, { progressCallback: () => (timedOut = Date.now() > deadline) });
+      if (!tree) {
+        // A cancelled parse would be resumed by the next call (whatever its text) unless the parser is reset.
+        this.parser.reset();
+        this.lastFailure = timedOut ? `parsing took over ${budgetMs < 1000 ? `${budgetMs} ms` : `${Math.round(budgetMs / 1000)} s`} (budget exceeded)` : 'the parser failed on this file';
+        return undefined;
+      }
       return { tree, prepared };
-    } catch {
+    } catch (e) {
+      try { this.parser.reset(); } catch { /* nothing more to do */ }
+      this.lastFailure = `the parser failed on this file: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
       return undefined;
+    } finally {
+      if (oldTree && oldTree !== old?.tree) oldTree.delete();
     }
   }
 

@@ -49,7 +49,11 @@ const INITCALL = /^((early|core|postcore|arch|subsys|fs|rootfs|device|late|pure)
 
 const BARE = new Set(BARE_ANNOTATIONS);
 const CALLS = new Set(CALL_ANNOTATIONS);
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+const TYPE_ARGS = new Map(Object.entries(TYPE_ARG_MACROS));
+/** Length, first and last character of every word the main loop looks up in a table: a cheap first test. */
+const signature = (len: number, first: number, last: number) => (len << 16) | ((first & 0xff) << 8) | (last & 0xff);
+const SIGNATURES = new Set([...BARE_ANNOTATIONS, ...CALL_ANNOTATIONS, ...TYPE_ARGS.keys(), 'struct', 'union', 'enum']
+  .map((w) => signature(w.length, w.charCodeAt(0), w.charCodeAt(w.length - 1))));
 
 export interface PrepareStats {
   /** Characters blanked or rewritten, for the benchmark's "macro handling" figures. */
@@ -59,19 +63,27 @@ export interface PrepareStats {
 /** Returns a same-length copy of `text` that tree-sitter-c parses well. Never throws. */
 export function prepareSource(text: string, stats?: PrepareStats): string {
   scanBudget = 32 * text.length + 1048576;
-  const out = text.split('');
+  // The copy is an array of UTF-16 code units (a same-length rewrite never moves one), turned back into a string
+  // once at the end: no per-character strings.
+  const outBuf = Buffer.allocUnsafeSlow(text.length * 2);
+  outBuf.write(text, 'utf16le');
+  const out = new Uint16Array(outBuf.buffer, outBuf.byteOffset, text.length);
   let rewritten = 0;
   const blank = (from: number, to: number) => {
     for (let i = from; i < to && i < out.length; i++) {
-      if (out[i] !== '\n' && out[i] !== '\r') { out[i] = ' '; rewritten++; }
+      if (out[i] !== NL && out[i] !== CR) { out[i] = SP; rewritten++; }
     }
   };
   selectConfiguration(text, blank);
+  rewritten += fixEllipses(text, out);
 
   const n = text.length;
   let i = 0;
   let lineStart = true; // only whitespace seen since the last newline
   let inDirective = false; // inside a preprocessor line (continued with backslashes)
+  let depth = 0; // brace depth (braces in the kept configuration, outside directives)
+  let inFunction = false; // the outermost open brace is a function body (it followed `)`)
+  let lastSig = 0; // the last character that is not blank, outside comments, strings and directives
   while (i < n) {
     const c = text.charCodeAt(i);
     // Comments, strings and character literals are skipped whole.
@@ -88,6 +100,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
     if (c === 34 /* " */ || c === 39 /* ' */) {
       i = skipQuoted(text, i);
       lineStart = false;
+      if (!inDirective) lastSig = c;
       continue;
     }
     if (c === 10) {
@@ -97,21 +110,33 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
       continue;
     }
     if (c === 35 /* # */ && lineStart) {
+      if (depth > 0) {
+        // A directive inside braces (`#define` in the middle of an initializer, a table of tests): tree-sitter cannot
+        // place it and the whole initializer becomes an ERROR. It holds nothing the analysis reads: blanked.
+        let e = text.indexOf('\n', i);
+        while (e >= 0 && continued(text, e)) e = text.indexOf('\n', e + 1);
+        if (e < 0) e = n;
+        blank(i, e);
+        i = e;
+        continue;
+      }
       inDirective = true;
       lineStart = false;
       i++;
       continue;
     }
     if (isIdentStart(c)) {
-      IDENT.lastIndex = i;
-      const m = IDENT.exec(text)!;
-      const word = m[0];
       const start = i;
-      const end = i + word.length;
+      let end = i + 1;
+      while (end < n && isIdentChar(text.charCodeAt(end))) end++;
       const wasLineStart = lineStart;
       lineStart = false;
       i = end;
+      if (!inDirective) lastSig = 97; // an identifier
       if (text.charCodeAt(start - 1) === 46 /* . */ || text.charCodeAt(start - 1) === 62 /* > of -> */) continue;
+      // Most identifiers are none of the macros below: only those that may be get a string of their own.
+      if (!wasLineStart && c !== 83 && c !== 67 && c !== 68 && !SIGNATURES.has(signature(end - start, c, text.charCodeAt(end - 1)))) continue;
+      const word = text.slice(start, end);
       if (BARE.has(word)) { blank(start, end); continue; }
       if (CALLS.has(word)) {
         const open = skipSpace(text, end);
@@ -127,15 +152,29 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
         rewritten += rewriteTypeArgument(text, out, start);
         continue;
       }
-      if (/^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(word)) {
+      const c0 = c;
+      if ((c0 === 83 /* S */ || c0 === 67 /* C */) && /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(word)) {
         const open = skipSpace(text, end);
         const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
         if (close > 0) { rewritten += rewriteSyscall(text, out, start, open, close); i = close + 1; continue; }
       }
-      if (/^(DEFINE|DECLARE)_[A-Z0-9_]+$/.test(word) && !TYPE_ARG_MACROS[word]) {
+      if (c0 === 68 /* D */ && /^(DEFINE|DECLARE)_[A-Z0-9_]+$/.test(word) && !TYPE_ARGS.get(word)) {
         const open = skipSpace(text, end);
         const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
-        if (close > 0) { rewritten += rewriteDefineMacro(text, out, start, open, close); i = close + 1; continue; }
+        if (close > 0) {
+          // At file scope with nothing after it (`DEFINE_EVENT(…)` in a trace header): blanked, like below.
+          if (wasLineStart && depth === 0 && endsItem(text, close + 1)) { blank(start, close + 1); i = close + 1; continue; }
+          rewritten += rewriteDefineMacro(text, out, start, open, close); i = close + 1; continue;
+        }
+      }
+      if (!wasLineStart && depth === 0 && /^[A-Z][A-Z0-9_]+$/.test(word) && /\bstatic(\s+const)?\s+$/.test(text.slice(Math.max(0, start - 24), start))) {
+        // `static CLK_FIXED_FACTOR(twpll_12m, "twpll-12m", "twpll", 1, 1, 0);`: a declaration-making macro,
+        // declared like `static DEFINE_SPINLOCK(lock);` (`static T               twpll_12m …;`).
+        const open = skipSpace(text, end);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        if (close > 0 && text.charCodeAt(skipBlankAndComments(text, close + 1)) === 59 /* ; */) {
+          rewritten += rewriteDefineMacro(text, out, start, open, close); i = close + 1; continue;
+        }
       }
       if (wasLineStart && INITCALL.test(word)) {
         const open = skipSpace(text, end);
@@ -153,37 +192,74 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
         if (text.charCodeAt(open) === 40) {
           const close = matchParen(text, open);
           if (close > 0) {
-            out[start] = 'w'; out[start + 1] = 'h'; out[start + 2] = 'i'; out[start + 3] = 'l'; out[start + 4] = 'e';
-            for (let k = start + 5; k < end; k++) out[k] = ' ';
+            out[start] = 119; out[start + 1] = 104; out[start + 2] = 105; out[start + 3] = 108; out[start + 4] = 101; // while
+            for (let k = start + 5; k < end; k++) out[k] = SP;
             rewritten += word.length;
             rewriteTypeArgs(text, out, open, close, -1);
             continue;
           }
         }
       }
-      const typeArg = TYPE_ARG_MACROS[word];
+      const typeArg = TYPE_ARGS.get(word);
       if (typeArg !== undefined) {
         const open = skipSpace(text, end);
         if (text.charCodeAt(open) === 40) {
           const close = matchParen(text, open);
           if (close > 0) rewritten += rewriteTypeArgs(text, out, open, close, typeArg);
         }
+        continue;
+      }
+      if (wasLineStart && depth > 0 && inFunction && word.length >= 2 && !KEYWORDS.has(word)) {
+        // Any other macro used as a loop or block head inside a function — `for_next_zone_zonelist_nodemask(…) {`,
+        // `scoped_guard(spinlock, &l) {` — becomes `while (…) {` (or `if (…) {` when the name is shorter).
+        const open = skipSpace(text, end);
+        if (text.charCodeAt(open) === 40) {
+          const close = matchParen(text, open);
+          if (close > 0 && text.charCodeAt(skipBlankAndComments(text, close + 1)) === 123 /* { */) {
+            const kw = word.length >= 5 ? 'while' : 'if';
+            for (let k = 0; k < word.length; k++) out[start + k] = k < kw.length ? kw.charCodeAt(k) : SP;
+            rewritten += word.length;
+            rewriteTypeArgs(text, out, open, close, -1);
+            continue;
+          }
+        }
+      }
+      if (wasLineStart && depth === 0 && /^[A-Z][A-Z0-9_]+$/.test(word)) {
+        // A declaration-making macro at file scope (`BDI_SHOW(x, y)` with no `;`, a multi-line
+        // `INTERVAL_TREE_DEFINE(…)`): what it declares is invisible anyway; blanked, the next item parses.
+        const open = skipSpace(text, end);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        // With a `;` after it (`TRACE_EVENT(name, TP_PROTO(struct x *x), …);`) the arguments are rarely a parameter
+        // list: blanked too, the `;` stays (an empty statement).
+        if (close > 0 && (endsItem(text, close + 1) || text.charCodeAt(skipBlankAndComments(text, close + 1)) === 59)) {
+          blank(start, close + 1); i = close + 1; continue;
+        }
       }
       continue;
+    }
+    if (!inDirective && out[i] !== SP) {
+      if (c === 123 /* { */) { if (depth === 0) inFunction = lastSig === 41 /* ) */; depth++; }
+      else if (c === 125 /* } */ && depth > 0) depth--;
+      if (c !== 32 && c !== 9 && c !== 13) lastSig = c;
     }
     if (c !== 32 && c !== 9 && c !== 13) lineStart = false;
     i++;
   }
   if (stats) stats.rewritten += rewritten;
-  return out.join('');
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf16le');
 }
+
+const NL = 10;
+const CR = 13;
+const SP = 32;
+const T_ = 84; // 'T'
 
 /**
  * Replaces the type argument `index` of the macro call spanning [open, close] by an identifier of the same
  * length (`T` then spaces). With index -1, only arguments that start with `struct`/`union`/`enum` are rewritten
  * (iterator macros such as `list_for_each_entry_t(pos, head, struct page, lru)` in a few subsystems).
  */
-function rewriteTypeArgs(text: string, out: string[], open: number, close: number, index: number): number {
+function rewriteTypeArgs(text: string, out: Uint16Array, open: number, close: number, index: number): number {
   const args = splitArgs(text, open, close);
   let count = 0;
   args.forEach(([s, e], k) => {
@@ -193,8 +269,8 @@ function rewriteTypeArgs(text: string, out: string[], open: number, close: numbe
     let first = true;
     for (let p = s; p < e; p++) {
       if (text[p] === '\n' || text[p] === '\r') continue;
-      if (first && !/\s/.test(text[p])) { out[p] = 'T'; first = false; count++; continue; }
-      if (!first) { out[p] = ' '; count++; }
+      if (first && !/\s/.test(text[p])) { out[p] = T_; first = false; count++; continue; }
+      if (!first) { out[p] = SP; count++; }
     }
   });
   return count;
@@ -205,7 +281,7 @@ function rewriteTypeArgs(text: string, out: string[], open: number, close: numbe
  * expression: it becomes a same-length identifier. Only after `,` or after the `(` of a call — never in casts,
  * `sizeof(struct foo)`, or declarations.
  */
-function rewriteTypeArgument(text: string, out: string[], start: number): number {
+function rewriteTypeArgument(text: string, out: Uint16Array, start: number): number {
   TYPE_ARG.lastIndex = start;
   const m = TYPE_ARG.exec(text);
   if (!m) return 0;
@@ -222,44 +298,49 @@ function rewriteTypeArgument(text: string, out: string[], start: number): number
     return 0;
   }
   const len = m[0].length;
-  out[start] = 'T';
-  for (let k = start + 1; k < start + len; k++) if (out[k] !== '\n') out[k] = ' ';
+  out[start] = T_;
+  for (let k = start + 1; k < start + len; k++) if (out[k] !== NL) out[k] = SP;
   return len;
 }
 const TYPE_ARG = /(struct|union|enum)\s+[A-Za-z_]\w*(?:\s*\*)*\s*(?=[,)])/y;
 
 /** `SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len)` → `long            munmap( unsigned long  addr, size_t  len)`. */
-function rewriteSyscall(text: string, out: string[], start: number, open: number, close: number): number {
+function rewriteSyscall(text: string, out: Uint16Array, start: number, open: number, close: number): number {
   const args = splitArgs(text, open, close);
   if (args.length < 1) return 0;
   const kw = 'long';
   if (args.length === 1) {
     // SYSCALL_DEFINE0(sync) → `long T         (sync)`: a function taking one unnamed parameter of type `sync`.
-    for (let k = start; k < open; k++) if (out[k] !== '\n') out[k] = k - start < kw.length ? kw[k - start] : k - start === 5 ? 'T' : ' ';
+    for (let k = start; k < open; k++) if (out[k] !== NL) out[k] = k - start < kw.length ? kw.charCodeAt(k - start) : k - start === 5 ? T_ : SP;
     return open - start;
   }
-  for (let k = start; k <= open; k++) if (out[k] !== '\n') out[k] = k - start < kw.length ? kw[k - start] : ' ';
+  for (let k = start; k <= open; k++) if (out[k] !== NL) out[k] = k - start < kw.length ? kw.charCodeAt(k - start) : SP;
+  // `const struct iovec __user *, vec`: the annotations in parameter types go too (the main loop skips the call).
+  for (const m of text.slice(open, close).matchAll(/[A-Za-z_]\w*/g)) {
+    if (!BARE.has(m[0])) continue;
+    for (let k = open + m.index!; k < open + m.index! + m[0].length; k++) out[k] = SP;
+  }
   const nameEnd = args[0][1];
-  out[nameEnd] = '(';
+  out[nameEnd] = 40; // (
   // Commas between a parameter's type and its name become spaces.
   for (let i = 1; i + 1 < args.length; i += 2) {
     const comma = args[i][1];
-    if (text[comma] === ',') out[comma] = ' ';
+    if (text[comma] === ',') out[comma] = SP;
   }
   return close - start;
 }
 
 /** `static DEFINE_SPINLOCK(lock);` → `static T               lock ;`: a declaration of the macro's object. */
-function rewriteDefineMacro(text: string, out: string[], start: number, open: number, close: number): number {
+function rewriteDefineMacro(text: string, out: Uint16Array, start: number, open: number, close: number): number {
   const args = splitArgs(text, open, close);
   const ident = (a: [number, number]) => /^\s*[A-Za-z_]\w*\s*$/.test(text.slice(a[0], a[1]));
   const keep = ident(args[0]) ? args[0] : [...args].reverse().find(ident);
   for (let k = start; k <= close; k++) {
-    if (out[k] === '\n' || out[k] === '\r') continue;
+    if (out[k] === NL || out[k] === CR) continue;
     if (keep && k >= keep[0] && k < keep[1]) continue;
-    out[k] = k === start ? 'T' : ' ';
+    out[k] = k === start ? T_ : SP;
   }
-  if (!keep) out[start] = ' ';
+  if (!keep) out[start] = SP;
   return close - start;
 }
 
@@ -284,6 +365,7 @@ function splitArgs(text: string, open: number, close: number): Array<[number, nu
 export function matchParen(text: string, open: number): number {
   if (scanBudget <= 0) return -1;
   let depth = 0;
+  let braces = 0; // `({ … })` and `(x){ … }` inside the arguments are fine
   const limit = Math.min(text.length, open + 65536);
   let i = open;
   try {
@@ -294,7 +376,8 @@ export function matchParen(text: string, open: number): number {
       if (c === 47 && text.charCodeAt(i + 1) === 47) { const e = text.indexOf('\n', i); if (e < 0) return -1; i = e; continue; }
       if (c === 40) depth++;
       else if (c === 41) { depth--; if (depth === 0) return i; }
-      else if (c === 125 /* } */ && depth > 0) return -1;
+      else if (c === 123 /* { */) braces++;
+      else if (c === 125 /* } */ && --braces < 0) return -1; // `foo(a, b` cut off by the end of a block
     }
     return -1;
   } finally {
@@ -328,6 +411,59 @@ function continued(text: string, nl: number): boolean {
   return p >= 0 && text.charCodeAt(p) === 92;
 }
 
+/** C keywords (and keyword-like builtins) that are never a statement macro. */
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'typeof',
+  '__typeof__', '__typeof', 'defined', '_Static_assert', 'static_assert', 'asm', '__asm__', '__asm', 'volatile',
+  '_Generic', 'alignof', '_Alignof', '__alignof__', 'offsetof', '__builtin_offsetof', 'default', 'struct', 'union', 'enum']);
+
+/** Nothing follows `at` on its line but blanks or comments, and the next line starts a new item (or the file ends). */
+function endsItem(text: string, at: number): boolean {
+  const after = skipBlankAndComments(text, at);
+  if (after >= text.length) return true;
+  const next = text.charCodeAt(after);
+  return text.slice(at, after).includes('\n') && (next === 35 /* # */ || isIdentStart(next));
+}
+
+/** Index of the first character at or after `i` that is not blank (newlines included) and not in a comment. */
+function skipBlankAndComments(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) { i++; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) { const e = text.indexOf('\n', i); i = e < 0 ? n : e; continue; }
+    break;
+  }
+  return i;
+}
+
+/**
+ * GNU ranges, `case 1 ... 5:` and `[0 ... 7] = x`, become `case 1 +   5:` and `[0 +   7]` (tree-sitter-c has no
+ * range syntax). A named variadic macro parameter, `#define pr(fmt, args...)`, loses its dots: `(fmt, args   )`.
+ * An operator passed as a macro argument becomes zeros.
+ */
+function fixEllipses(text: string, out: Uint16Array): number {
+  if (!text.includes('...')) return 0;
+  let count = 0;
+  const dots = (at: number, first: number) => {
+    if (out[at] !== 46 || out[at + 1] !== 46 || out[at + 2] !== 46) return;
+    out[at] = first; out[at + 1] = SP; out[at + 2] = SP;
+    count += 3;
+  };
+  for (const m of text.matchAll(/\bcase\b[^:;\n]*?\s(\.\.\.)\s/g)) dots(m.index! + m[0].length - 4, 43 /* + */);
+  for (const m of text.matchAll(/\[[^\]\n;]*?\s(\.\.\.)\s[^\]\n;]*\]/g)) dots(m.index! + m[0].indexOf('...', 1), 43);
+  // An operator passed to a macro, `BPF_ATOMIC_OP_TEST1(BPF_W, BPF_ADD, +, 0x12, 0xab, 0xbd)`: a `0` of each.
+  for (const m of text.matchAll(/,[ \t]*([-+*\/%&|^<>!~=]{1,3})[ \t]*(?=,)/g)) {
+    const at = m.index! + m[0].indexOf(m[1]);
+    for (let k = at; k < at + m[1].length; k++) if (out[k] === text.charCodeAt(k)) { out[k] = 48; count++; }
+  }
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*\(([^)\n]*)\)/gm)) {
+    const params = m.index! + m[0].indexOf('(');
+    for (const p of m[1].matchAll(/\w(\.\.\.)/g)) dots(params + 1 + p.index! + 1, SP);
+  }
+  return count;
+}
+
 function skipSpace(text: string, i: number): number {
   while (i < text.length && /\s/.test(text[i])) i++;
   return i;
@@ -335,6 +471,10 @@ function skipSpace(text: string, i: number): number {
 
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57);
 }
 
 /**
@@ -351,8 +491,17 @@ function selectConfiguration(text: string, blank: (from: number, to: number) => 
   let offset = 0;
   const n = text.length;
   while (offset < n) {
-    let lineEnd = text.indexOf('\n', offset);
+    // Only lines whose first non-blank character is '#' can be directives: jump from '#' to '#' instead of
+    // slicing every line.
+    const hash = text.indexOf('#', offset);
+    if (hash < 0) break;
+    const lineStart = text.lastIndexOf('\n', hash - 1) + 1;
+    let lineEnd = text.indexOf('\n', hash);
     if (lineEnd < 0) lineEnd = n;
+    let blanksOnly = true;
+    for (let k = lineStart; k < hash; k++) { const ch = text.charCodeAt(k); if (ch !== 32 && ch !== 9) { blanksOnly = false; break; } }
+    if (!blanksOnly) { offset = lineEnd + 1; continue; }
+    offset = lineStart;
     // A directive may continue over several lines with a backslash.
     let dirEnd = lineEnd;
     // CRLF files: the '\r' before the '\n' is not part of the directive (`#if 0\r` is still `#if 0`).

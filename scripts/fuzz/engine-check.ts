@@ -91,7 +91,8 @@ export class EngineChecker {
           res.notAnalyzed++;
           if (f.notAnalyzed.includes('budget')) res.budgetCuts++;
           if (f.notAnalyzed.includes('\n')) return fail('invariant', `not-analyzed reason is not one line: ${JSON.stringify(f.notAnalyzed)}`);
-          if (/Maximum call stack|is not a function|Cannot read prop|undefined/.test(f.notAnalyzed)) return fail('crash', `${f.name}(): ${f.notAnalyzed}`);
+          // facts.ts turns any exception in the walk into "not analyzed: <message>": a JS error there is a crash.
+          if (/Maximum call stack|is not a function|Cannot read prop|is not iterable|Invalid array length|out of memory|is not defined/.test(f.notAnalyzed)) return fail('crash', `${f.name}(): ${f.notAnalyzed}`);
         }
       }
       // Facts cross thread boundaries (CLI workers) and are cached: they must be plain, clonable data.

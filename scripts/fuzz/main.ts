@@ -6,7 +6,8 @@
 //   --full          the long run: more time, 10,000 server edits on mm/memory.c, bigger CLI batches
 //   --phases LIST   engine,cli,server (default all three)
 //   --case K        replay engine case K alone and print what it is (with --out FILE: write the input there)
-//   --save          write every crash/hang input to test/fixtures-robustness/ as a regression fixture
+//   --no-save       do not write crash/hang inputs to test/fixtures-robustness/ (by default each one becomes a
+//                   regression fixture there, fuzz-s<seed>-c<case>.c, checked by test/robustness/regressions)
 //   --jobs N        engine worker processes (default: min(2, cores))
 //   --edits N       server edits (default 1500; --full 10000)
 //   --json FILE     also write the report as JSON
@@ -41,7 +42,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seed: 1, seconds: 60, count: Infinity, full: false, phases: new Set(['engine', 'cli', 'server']), save: false, jobs: Math.max(1, Math.min(2, os.cpus().length)), edits: 1500, hangMs: 60000, quiet: false };
+  const o: Options = { seed: 1, seconds: 60, count: Infinity, full: false, phases: new Set(['engine', 'cli', 'server']), save: true, jobs: Math.max(1, Math.min(2, os.cpus().length)), edits: 1500, hangMs: 60000, quiet: false };
   let secondsGiven = false;
   let editsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -65,6 +66,7 @@ function parseArgs(argv: string[]): Options {
       case '--case': o.caseIndex = num(); break;
       case '--out': o.out = val(); break;
       case '--save': o.save = true; break;
+      case '--no-save': o.save = false; break;
       case '--jobs': o.jobs = Math.max(1, num()); break;
       case '--edits': o.edits = num(); editsGiven = true; break;
       case '--hang-ms': o.hangMs = num(); break;
@@ -345,7 +347,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!fs.existsSync(SERVER_JS)) { log('server: dist/server.js missing: skipped'); continue; }
       const ws = serverWorkspace();
       try {
-        server = await runSession({ seed: o.seed, edits: o.edits, seconds: Math.max(10, (phaseEnd - Date.now()) / 1000), workspace: ws.dir, file: ws.file, chaos: true, rssEvery: 500, log });
+        server = await runSession({ seed: o.seed, edits: o.edits, seconds: Math.max(10, (phaseEnd - Date.now()) / 1000), workspace: ws.dir, file: ws.file, chaos: true, rssEvery: 250, log });
       } finally {
         fs.rmSync(ws.dir, { recursive: true, force: true });
       }
@@ -384,7 +386,7 @@ export async function main(argv: string[]): Promise<number> {
     lines.push(`server: ${server.edits} edits, ${server.requests} requests (${server.cancelled} cancelled), ${server.chaos} chaos events; `
       + `${server.unanswered.length} unanswered, ${server.internalErrors.length} internal errors, ${server.died ? 'DIED' : 'stayed up'}, `
       + `${server.caughtUp ? 'caught up with the last edit' : 'DID NOT catch up'}; first diagnostics ${server.firstDiagnosticsMs ?? '?'} ms, slowest reply ${server.slowest ?? '-'}`);
-    lines.push(`server: RSS ${Math.round(rss.warm)} MB after warm-up → ${Math.round(rss.end)} MB at the end (max ${Math.round(rss.max)} MB, Δ ${Math.round(rss.end - rss.warm)} MB)`);
+    lines.push(`server: RSS high-water ${Math.round(rss.warm)} MB after warm-up (${rss.warmEdits ?? '?'} edits) → ${Math.round(rss.end)} MB at the end (max ${Math.round(rss.max)} MB, Δ ${Math.round(rss.end - rss.warm)} MB)`);
     for (const x of [...server.unanswered, ...server.internalErrors, ...server.errorLogs].slice(0, 10)) lines.push(`  ${x.split('\n')[0]}`);
     if (server.died) lines.push(`  ${server.died}\n${server.stderrTail}`);
     if (server.divergence) lines.push(`  incremental vs fresh diagnostics differ: ${server.divergence}`);

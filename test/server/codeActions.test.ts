@@ -70,6 +70,9 @@ describe('server: code actions', function () {
     const pfn = await titles('mm/pfn_test.c', 'if (is_zone_device_page(page))', 'PC001');
     assert.deepEqual(pfn.map((t) => t.split(':')[0]), ['Test the pfn instead', 'Pin the pgmap across the test', 'Suppress PC001 here (with a reason to fill in)']);
     assert.match(pfn[0], /!pfn_to_online_page\(pfn\)/);
+    const expr = await titles('mm/pfn_test.c', 'pfn_to_page(base + i)', 'PC001');
+    assert.match(expr[0], /!pfn_to_online_page\(base \+ i\)/);
+    assert.match(expr[1], /get_dev_pagemap\(base\+i, NULL\)/);
     const pte = await titles('mm/pte_walk.c', 'if (is_zone_device_page(page))', 'PC001');
     assert.match(pte[0], /!pfn_to_online_page\(page_to_pfn\(page\)\)/);
     assert.equal(pte.length, 2, 'no pin fix without a pfn at hand');

@@ -46,7 +46,7 @@ describe('server: hover', () => {
     const text = c.text('mm/pte_walk.c');
     const v = value(await c.hover('mm/pte_walk.c', posOf(text, 'page)', 'put_page(page)')));
     assert.match(v, /`page` in `count_device_pte_ref\(\)`: a ZONE_DEVICE test on it here would be \*\*safe\*\*/);
-    assert.match(v, /get_page\(\): get_page\(\) takes a page reference/);
+    assert.match(v, /- get_page\(\)[^\n]*takes a page reference[^\n]*\*\*safe\*\*/);
     // Before the reference is taken, the same variable is a raw page-table decode.
     const before = value(await c.hover('mm/pte_walk.c', posOf(text, 'page)', 'get_page(page)')));
     assert.match(before, /would be \*\*unsafe\*\*/);

@@ -24,7 +24,10 @@ export function judge(resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): Ju
   // Nothing resolved (defensive: the resolver always answers): unknown, never a crash.
   if (all.length === 0) return { verdict: 'unknown', witness: { state: 'UNKNOWN', devpriv: false, chain: [], pins: [], local: false }, all };
   let best = all[0];
-  for (const x of all) if (VERDICT_RANK[x.verdict] > VERDICT_RANK[best.verdict]) best = x;
+  for (const x of all) {
+    // Among equally bad origins, prefer one that is device-private by origin over one made so by a walk flag.
+    if (VERDICT_RANK[x.verdict] > VERDICT_RANK[best.verdict] || (x.verdict === best.verdict && best.r.devprivStep && !x.r.devprivStep)) best = x;
+  }
   return { verdict: best.verdict, witness: best.r, all };
 }
 
@@ -40,6 +43,7 @@ export function reasonFor(j: Judged, sink: Pick<Sink, 'devprivSafe'>): string {
     case 'unsafe':
       return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
     case 'unsafe? HMM':
+      if (w.devprivStep) return `device-private page reached without a pgmap pin: ${w.devprivStep.message} (${locText(w.devprivStep.loc)})`;
       return `device-private page reached without a pgmap pin: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
     case 'unknown':
       if (w.noCallers) return `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`;

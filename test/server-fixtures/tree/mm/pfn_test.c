@@ -26,3 +26,14 @@ int first_pgmap_type(struct resource *res)
 		return page->pgmap->type;	/* expect: PC001 */
 	return -1;
 }
+
+/* The pfn is an expression: fixes must keep it valid C and name it the way the pin is matched. */
+int range_has_device(struct resource *res, unsigned long nr)
+{
+	unsigned long base = PHYS_PFN(res->start), i;
+
+	for (i = 0; i < nr; i++)
+		if (is_zone_device_page(pfn_to_page(base + i)))	/* expect: PC001 */
+			return 1;
+	return 0;
+}

@@ -1,0 +1,238 @@
+// The two jobs of the demand-driven audit that touch files, as plain functions (run in-process) and as a worker
+// thread protocol (cli/worker.ts hands a thread started with `workerData.pagecheckTree` to serveTreeWorker):
+//   scan:  read, hash and index a file (engine/scan.ts) — every file of the tree, once;
+//   parse: parse a file and summarise the functions a ParseJob selects — only the files the planner asks for.
+import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
+import type { MessagePort } from 'node:worker_threads';
+import { CParser } from './syntax/parser';
+import { ContractEntry, ContractTable } from './analysis/contracts';
+import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
+import { factsFromTree } from './analysis/facts';
+import { Alt, FileFacts, FnSummary } from './analysis/model';
+import type { Tree } from './syntax/parser';
+import { ParseJob, SeedSpec, jobSelector } from './plan';
+import { FileTokens, directivesOnly } from './scan';
+import { WasmScanner } from './wasm-scan';
+import { decodeSource } from './workspace';
+
+export interface TreeWorkerInit {
+  pagecheckTree: true;
+  extra: ContractEntry[];
+  kernelVersion?: string;
+  maxBytes: number;
+  seed: SeedSpec;
+}
+
+/** The content hash the cache keys facts by: sha1 of the UTF-8 bytes (FileFacts.hash is sha1 of the text). */
+export function contentHash(buf: Buffer): string {
+  return createHash('sha1').update(buf).digest('base64').slice(0, 22);
+}
+
+export interface ScanOutcome {
+  i: number;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** Content hash (contentHash()), when asked for; '' otherwise. */
+  hash: string;
+  tokens?: FileTokens;
+  /** A seed pattern (contract `pattern` with a seed effect) matched somewhere in the text. */
+  patternHit?: boolean;
+  skipped?: string;
+}
+
+export interface ParseOutcome {
+  i: number;
+  facts?: FileFacts;
+  /** What the facts answer for: the job's selection, widened (TreeWorkerCore.summarise). */
+  covered?: { mentions: string[]; defs: string[]; seed: boolean };
+  skipped?: string;
+}
+
+export type TreeRequest =
+  | { type: 'release'; id: number }
+  | { type: 'scan'; id: number; files: Array<{ i: number; path: string; hash: boolean }> }
+  | { type: 'parse'; id: number; jobs: Array<{ path: string; rel: string; job: ParseJob }> };
+
+export type TreeReply =
+  | { type: 'ready' }
+  | { type: 'scanned'; id: number; results: ScanOutcome[] }
+  | { type: 'parsed'; id: number; results: ParseOutcome[] }
+  | { type: 'fatal'; message: string };
+
+/** Scans files and parses jobs; one per thread (it owns a parser and a scanner). */
+export class TreeWorkerCore {
+  private scanner: WasmScanner | undefined;
+  private parser: CParser | undefined;
+  private readonly table: ContractTable;
+  private readonly patterns: RegExp | undefined;
+
+  constructor(private readonly init: Omit<TreeWorkerInit, 'pagecheckTree'>) {
+    this.table = new ContractTable([...init.extra, ...KERNEL_CONTRACTS], init.kernelVersion);
+    this.patterns = init.seed.patterns.length
+      ? new RegExp(`(?<![A-Za-z_$\\u0080-\\uffff])(?:${init.seed.patterns.map((p) => `(?:${p})`).join('|')})(?![A-Za-z0-9_$\\u0080-\\uffff])`)
+      : undefined;
+  }
+
+  /** Reads and indexes one file; `wantHash`: also its content hash (to recognise a touched but unchanged file). */
+  scan(i: number, path: string, wantHash = false): ScanOutcome {
+    let st: fs.Stats;
+    let buf: Buffer;
+    try {
+      st = fs.statSync(path);
+      if (!st.isFile()) return { i, size: 0, mtimeMs: 0, ino: 0, hash: '', skipped: 'not a regular file' };
+      if (st.size > this.init.maxBytes) {
+        return { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: '', skipped: `${(st.size / 1048576).toFixed(1)} MB is over the ${(this.init.maxBytes / 1048576).toFixed(0)} MB limit (maxFileSize)` };
+      }
+      buf = fs.readFileSync(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { i, size: 0, mtimeMs: 0, ino: 0, hash: '', skipped: code === 'ENOENT' ? 'the file was deleted' : code === 'EACCES' ? 'permission denied' : (e as Error).message };
+    }
+    const out: ScanOutcome = { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: wantHash ? contentHash(buf) : '' };
+    // The same verdict as readSource(): binary files are skipped, never indexed.
+    if (buf.subarray(0, 8192).includes(0) || !isAscii(buf)) {
+      const r = decodeSource(buf);
+      if ('skipped' in r) { out.skipped = r.skipped.replace(/^skipped:\s*/, ''); return out; }
+    }
+    this.scanner ??= new WasmScanner();
+    // A register header (only directives and comments) can define, call or register nothing: an empty index.
+    out.tokens = directivesOnly(buf) ? { idents: new Uint32Array(0), defs: new Uint32Array(0) } : this.scanner.scan(buf);
+    if (this.patterns) out.patternHit = this.patterns.test(buf.toString('utf8'));
+    return out;
+  }
+
+  /**
+   * Summarises the functions the job selects, then — while the tree is at hand — what the next rounds of the plan
+   * would most likely ask of this same file: the local callers of a selected function that has a PARAM value, and
+   * the local definitions of the functions whose results it uses (call chains often stay in one file). Extra
+   * summaries never change the answer (plan.ts); the widened selection comes back so the cache can say so.
+   */
+  private summarise(tree: Tree, rel: string, text: string, job: ParseJob): Pick<ParseOutcome, 'facts' | 'covered'> {
+    const mentions = new Set(job.mentions);
+    const defs = new Set(job.defs);
+    const have = new Set<number>();
+    const localNames = new Set<string>();
+    let facts: FileFacts | undefined;
+    for (let iter = 0; iter < 12; iter++) {
+      const select = jobSelector({ ...job, mentions: [...mentions], defs: [...defs] }, text, this.init.seed);
+      const step = factsFromTree(tree, rel, text, this.table, {
+        select: (name, start, end) => {
+          localNames.add(name);
+          if (have.has(start) || !select(name, start, end)) return false;
+          have.add(start);
+          return true;
+        },
+      });
+      if (!facts) facts = step;
+      else facts.functions.push(...step.functions);
+      let grew = false;
+      for (const fn of step.functions) {
+        if (FOLLOW_CALLERS && hasParam(fn) && !mentions.has(fn.name) && fn.name !== '<anonymous>') { mentions.add(fn.name); grew = true; }
+        for (const callee of retCallees(fn)) if (localNames.has(callee) && !defs.has(callee)) { defs.add(callee); grew = true; }
+      }
+      if (!grew) break;
+    }
+    facts!.functions.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+    return { facts, covered: { mentions: [...mentions].sort(), defs: [...defs].sort(), seed: job.seed } };
+  }
+
+  /** Recently parsed trees, least recent first, up to TREE_BUDGET bytes of source (≈13× that in WASM memory). */
+  private readonly trees = new Map<string, { text: string; tree: Tree }>();
+  private treeBytes = 0;
+
+  private keep(path: string, text: string, tree: Tree): void {
+    this.trees.set(path, { text, tree });
+    this.treeBytes += text.length;
+    for (const [p, t] of this.trees) {
+      if (this.treeBytes <= TREE_BUDGET || p === path) break;
+      t.tree.delete();
+      this.trees.delete(p);
+      this.treeBytes -= t.text.length;
+    }
+    if (this.treeBytes > TREE_BUDGET) { tree.delete(); this.trees.delete(path); this.treeBytes -= text.length; }
+  }
+
+  /** Deletes every kept tree (the end of a plan). */
+  release(): void {
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
+    this.treeBytes = 0;
+  }
+
+  async parse(path: string, rel: string, job: ParseJob): Promise<ParseOutcome> {
+    this.parser ??= await CParser.create();
+    let text: string;
+    try {
+      const buf = fs.readFileSync(path);
+      if (buf.length > this.init.maxBytes) return { i: job.index, skipped: 'over the size limit' };
+      const r = decodeSource(buf);
+      if ('skipped' in r) return { i: job.index, skipped: r.skipped.replace(/^skipped:\s*/, '') };
+      text = r.text;
+    } catch (e) {
+      return { i: job.index, skipped: (e as Error).message };
+    }
+    try {
+      // A file asked for again (a caller one level up, a round later) reuses its tree while it is recent.
+      let kept = this.trees.get(path);
+      if (kept && kept.text !== text) { kept.tree.delete(); this.trees.delete(path); this.treeBytes -= kept.text.length; kept = undefined; }
+      if (kept) { this.trees.delete(path); this.trees.set(path, kept); }
+      const tree = kept?.tree ?? this.parser.parse(text)?.tree;
+      if (!tree) return { i: job.index, skipped: 'the parser failed on this file' };
+      try {
+        return { i: job.index, ...this.summarise(tree, rel, text, job) };
+      } finally {
+        if (!kept) this.keep(path, text, tree);
+      }
+    } catch (e) {
+      return { i: job.index, skipped: `the analysis failed: ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+}
+
+/** Source bytes whose trees a worker keeps between plan rounds: 6 MB of C is ~80 MB of WASM memory. */
+const TREE_BUDGET = 6 * 1024 * 1024;
+
+/** Following local callers costs more summaries than the re-parses it saves (measured on mm/): off. */
+const FOLLOW_CALLERS = false;
+
+/** Whether a summary holds a PARAM value anywhere (its callers may be asked for). */
+function hasParam(fn: FnSummary): boolean {
+  const any = (alts: readonly Alt[] | undefined): boolean => !!alts && alts.some((a) => a.state === 'PARAM' || any(a.prev));
+  return fn.sinks.some((x) => any(x.alts)) || any(fn.returns) || fn.calls.some((c) => c.args.some(any));
+}
+
+/** RET callees named anywhere in a summary. */
+function retCallees(fn: FnSummary): string[] {
+  const out: string[] = [];
+  const walk = (alts: readonly Alt[] | undefined) => { if (alts) for (const a of alts) { if (a.state === 'RET' && a.callee) out.push(a.callee); walk(a.prev); } };
+  for (const x of fn.sinks) walk(x.alts);
+  walk(fn.returns);
+  for (const c of fn.calls) for (const a of c.args) walk(a);
+  return out;
+}
+
+/** The worker-thread side: answers TreeRequests on `port` until the thread is terminated. */
+export function serveTreeWorker(port: MessagePort, init: TreeWorkerInit): void {
+  const core = new TreeWorkerCore(init);
+  let chain = Promise.resolve();
+  port.on('message', (req: TreeRequest) => {
+    chain = chain.then(async () => {
+      if (req.type === 'release') {
+        core.release();
+      } else if (req.type === 'scan') {
+        const results = req.files.map((f) => core.scan(f.i, f.path, f.hash));
+        const transfer: ArrayBuffer[] = [];
+        for (const r of results) if (r.tokens) transfer.push(r.tokens.idents.buffer as ArrayBuffer, r.tokens.defs.buffer as ArrayBuffer);
+        port.postMessage({ type: 'scanned', id: req.id, results } satisfies TreeReply, transfer);
+      } else {
+        const results: ParseOutcome[] = [];
+        for (const j of req.jobs) results.push(await core.parse(j.path, j.rel, j.job));
+        port.postMessage({ type: 'parsed', id: req.id, results } satisfies TreeReply);
+      }
+    }).catch((e) => port.postMessage({ type: 'fatal', message: (e as Error).message } satisfies TreeReply));
+  });
+  port.postMessage({ type: 'ready' } satisfies TreeReply);
+}

@@ -1,0 +1,423 @@
+// A whole tree, audited on demand: index every file's identifiers (engine/scan.ts, in worker threads), parse only
+// the files — and summarise only the functions — the verdicts need (engine/plan.ts), keep summaries, not trees, and
+// cache both on disk (engine/cache.ts). The answer is the one parsing every file gives (test/plan.test.ts).
+//
+//   const { program, stats } = await auditTree(root, files, { jobs: os.availableParallelism() });
+//   const result = program.audit({ severity });
+//
+// The CLI calls this for every run; the language server can call it for its background index.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ContractEntry, ContractTable } from './analysis/contracts';
+import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
+import { FileFacts } from './analysis/model';
+import { Program } from './audit';
+import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, defaultCacheDir, filesDigest, stampKey } from './cache';
+import { ParseJob, PlanIndex, RoundStats, SeedSpec, plan, seedSpec } from './plan';
+import { FileTokens, HashQuery, identHash } from './scan';
+import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './tree-worker';
+import { DEFAULT_MAX_FILE_BYTES } from './workspace';
+
+export interface AuditTreeOptions {
+  /** Worker threads (default: the number of cores). 1 or less: everything in this thread. */
+  jobs?: number;
+  /** Extra contract entries (`.pagecheck.json`) and the kernel version selecting the built-in ones. */
+  extra?: readonly ContractEntry[];
+  kernelVersion?: string;
+  maxBytes?: number;
+  /** Cache directory; `false`: no cache. Default: `<root>/.pagecheck-cache`, else $XDG_CACHE_HOME/pagecheck. */
+  cacheDir?: string | false;
+  /** pagecheck's version (part of the cache key). */
+  version?: string;
+  /** The worker script (a bundle that hands `workerData.pagecheckTree` threads to serveTreeWorker). */
+  workerScript?: string;
+  onProgress?: (phase: 'scan' | 'parse', done: number, total: number) => void;
+}
+
+export interface TreeStats {
+  filesInTree: number;
+  /** Files read and indexed this run (the rest came from the cache's fingerprints). */
+  filesScanned: number;
+  /** Files the plan parsed (their facts may have come from the cache). */
+  filesParsed: number;
+  /** Parse jobs run this run (not answered from the cache). */
+  filesParsedNow: number;
+  functions: number;
+  rounds: number;
+  warm: 'cold' | 'partial' | 'full';
+  cacheDir?: string;
+  ms: { stat: number; scan: number; plan: number; parse: number; total: number };
+}
+
+export interface TreeAudit {
+  program: Program;
+  /** Facts of the parsed files, in path order. */
+  facts: FileFacts[];
+  skipped: Array<{ rel: string; reason: string }>;
+  stats: TreeStats;
+  rounds: RoundStats[];
+}
+
+export interface TreeFile {
+  file: string;
+  rel: string;
+}
+
+/** Audits `files` (absolute path + root-relative name) as one tree, parsing only what the verdicts need. */
+export async function auditTree(root: string, input: readonly TreeFile[], opts: AuditTreeOptions = {}): Promise<TreeAudit> {
+  const t0 = Date.now();
+  const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const extra = [...(opts.extra ?? [])];
+  const contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion);
+  const seed = seedSpec(contracts);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const cacheBase = opts.cacheDir === false ? undefined : opts.cacheDir ?? defaultCacheDir(root);
+  const cache = cacheBase ? new DiskCache(cacheBase, cacheKey(opts.version ?? '0', contracts)) : undefined;
+  const ms = { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 };
+  const stats: TreeStats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', cacheDir: cache?.dir, ms };
+
+  // 1. Fingerprints; an unchanged tree reuses the last plan whole.
+  let t = Date.now();
+  const state = cache?.loadState();
+  const stamps: FileStamp[] = files.map((f) => stampOf(f));
+  ms.stat = Date.now() - t;
+  const digest = filesDigest(stamps);
+  if (state?.lastPlan && state.lastPlan.filesDigest === digest) {
+    const facts: FileFacts[] = [];
+    for (const rel of state.lastPlan.parsed) { const e = state.facts.get(rel); if (e?.facts) facts.push(e.facts); }
+    const skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
+    stats.warm = 'full';
+    stats.filesParsed = state.lastPlan.parsed.length;
+    return finish(facts, skipped, [], stats, t0);
+  }
+
+  const pool = new Pool(files, {
+    extra, kernelVersion: opts.kernelVersion, maxBytes, seed, pagecheckTree: true,
+  }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
+  try {
+    // 2. The index: tokens from the cache where the fingerprint matches, the rest scanned.
+    t = Date.now();
+    const old = new Map<string, FileStamp>();
+    for (const s of state?.files ?? []) old.set(s.rel, s);
+    const tokens: Array<FileTokens | undefined> = new Array(files.length);
+    const todo: number[] = [];
+    const cachedTokens = state ? cache!.loadTokens(stamps) : undefined;
+    stamps.forEach((s, i) => {
+      const o = old.get(s.rel);
+      if (o && sameStat(o, s) && (o.skipped || cachedTokens?.[i])) {
+        s.hash = o.hash;
+        s.skipped = o.skipped;
+        s.patternHit = o.patternHit;
+        tokens[i] = cachedTokens?.[i];
+      } else todo.push(i);
+    });
+    if (state && todo.length < files.length) stats.warm = 'partial';
+    stats.filesScanned = todo.length;
+    // A changed fingerprint with cached facts: hash the content, a touched file keeps its facts.
+    const wantHash = new Set(todo.filter((i) => state?.facts.has(stamps[i].rel)));
+    for (const r of await pool.scan(todo, wantHash, opts.onProgress)) {
+      const s = stamps[r.i];
+      s.size = r.size; s.mtimeMs = r.mtimeMs; s.ino = r.ino; s.hash = r.hash;
+      s.skipped = r.skipped; s.patternHit = r.patternHit;
+      tokens[r.i] = r.tokens;
+    }
+    ms.scan = Date.now() - t;
+
+    // 3. The plan, parsing through the cache.
+    t = Date.now();
+    const index = new TokenIndex(tokens, stamps.map((s) => !!s.patternHit));
+    const factsCache = new Map<string, FactsEntry>();
+    const validEntry = (s: FileStamp): FactsEntry | undefined => {
+      const e = factsCache.get(s.rel) ?? state?.facts.get(s.rel);
+      if (!e) return undefined;
+      if (e.stamp === stampKey(s)) return e;
+      if (s.hash && e.hash === s.hash) return { ...e, stamp: stampKey(s) };
+      return undefined;
+    };
+    const result = await plan({
+      index,
+      parse: async (jobs) => {
+        const tp = Date.now();
+        const out: Array<{ index: number; facts?: FileFacts }> = [];
+        const run: ParseJob[] = [];
+        for (const job of jobs) {
+          const s = stamps[job.index];
+          const prev = validEntry(s);
+          if (prev && covers(prev, job)) { factsCache.set(s.rel, prev); out.push({ index: job.index, facts: prev.facts }); continue; }
+          // Ask for everything asked of this file so far: the cache entry only grows.
+          run.push(prev ? { index: job.index, mentions: union(prev.mentions, job.mentions), defs: union(prev.defs, job.defs), seed: prev.seed || job.seed } : job);
+        }
+        stats.filesParsedNow += run.length;
+        const byIndex = new Map(run.map((j) => [j.index, j]));
+        for (const r of await pool.parse(run, opts.onProgress)) {
+          const job = byIndex.get(r.i)!;
+          const s = stamps[r.i];
+          const c = r.covered ?? job;
+          factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, facts: r.facts, skipped: r.skipped });
+          out.push({ index: r.i, facts: r.facts });
+        }
+        ms.parse += Date.now() - tp;
+        return out;
+      },
+    }, contracts);
+    ms.plan = Date.now() - t - ms.parse;
+    stats.filesParsed = result.parsed.length;
+    stats.rounds = result.rounds.length;
+
+    // 4. Save: fingerprints, tokens when any were scanned, the facts of this plan's files, the plan itself.
+    const skipped = stamps.filter((s) => s.skipped).map((s) => ({ rel: s.rel, reason: s.skipped! }));
+    for (const r of result.parsed) { const e = factsCache.get(stamps[r].rel); if (e?.skipped) skipped.push({ rel: stamps[r].rel, reason: e.skipped }); }
+    if (cache) {
+      if (todo.length) cache.saveTokens(stamps, tokens);
+      const next: CacheState = { files: stamps, facts: factsCache, lastPlan: { parsed: result.parsed.map((i) => stamps[i].rel), filesDigest: digest } };
+      cache.saveState(next);
+    }
+    return finish(result.facts, skipped, result.rounds, stats, t0);
+  } finally {
+    await pool.close();
+  }
+}
+
+function finish(facts: FileFacts[], skipped: TreeAudit['skipped'], rounds: RoundStats[], stats: TreeStats, t0: number): TreeAudit {
+  const program = new Program(facts);
+  stats.functions = facts.reduce((n, f) => n + f.functions.length, 0);
+  stats.ms.total = Date.now() - t0;
+  skipped.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { program, facts, skipped, stats, rounds };
+}
+
+function stampOf(f: TreeFile): FileStamp {
+  try {
+    const st = fs.statSync(f.file);
+    return { rel: f.rel, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: '' };
+  } catch {
+    return { rel: f.rel, size: -1, mtimeMs: 0, ino: 0, hash: '' };
+  }
+}
+
+function sameStat(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.size >= 0;
+}
+
+function covers(e: FactsEntry, job: ParseJob): boolean {
+  if (job.seed && !e.seed) return false;
+  const m = new Set(e.mentions);
+  const d = new Set(e.defs);
+  return job.mentions.every((x) => m.has(x)) && job.defs.every((x) => d.has(x));
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+function defaultWorkerScript(): string | undefined {
+  const p = path.join(__dirname, 'worker.js');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+/**
+ * PlanIndex over per-file token sets. A query looks at a small Bloom filter per file first (2 bits per name, ~16
+ * bits per identifier the file holds), and reads a file's hashes only when the filter says it may hold a name: the
+ * 14 million hashes of the kernel are read once, to build the filters, not once per round.
+ */
+export class TokenIndex implements PlanIndex {
+  private readonly blooms: Record<'idents' | 'defs', { bits: Uint32Array; at: Int32Array; mask: Int32Array }>;
+
+  constructor(private readonly tokens: ReadonlyArray<FileTokens | undefined>, private readonly patternHits: readonly boolean[]) {
+    this.blooms = { idents: buildBlooms(tokens, 'idents'), defs: buildBlooms(tokens, 'defs') };
+  }
+
+  get count(): number { return this.tokens.length; }
+
+  seed(spec: SeedSpec): number[] {
+    const hits = this.query(spec.names, 'idents');
+    for (let i = 0; i < this.patternHits.length; i++) if (this.patternHits[i]) hits.set(i, []);
+    return [...hits.keys()];
+  }
+
+  mentioning(names: readonly string[]): Map<number, string[]> { return this.query(names, 'idents'); }
+  defining(names: readonly string[]): Map<number, string[]> { return this.query(names, 'defs'); }
+
+  private query(names: readonly string[], kind: 'idents' | 'defs'): Map<number, string[]> {
+    const byHash = new Map<number, string[]>();
+    for (const n of names) { const h = identHash(n); const l = byHash.get(h); if (l) l.push(n); else byHash.set(h, [n]); }
+    const hashes = [...byHash.keys()];
+    const b1 = hashes.map((h) => h >>> 0);
+    const b2 = hashes.map((h) => Math.imul(h, 0x9e3779b1) >>> 7);
+    const q = new HashQuery(hashes);
+    const { bits, at, mask } = this.blooms[kind];
+    const out = new Map<number, string[]>();
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = this.tokens[i];
+      if (!t || t[kind].length === 0) continue;
+      const base = at[i];
+      const m = mask[i];
+      let maybe = false;
+      for (let k = 0; k < hashes.length && !maybe; k++) {
+        const x = b1[k] & m;
+        const y = b2[k] & m;
+        maybe = (bits[base + (x >>> 5)] & (1 << (x & 31))) !== 0 && (bits[base + (y >>> 5)] & (1 << (y & 31))) !== 0;
+      }
+      if (!maybe) continue;
+      const set = t[kind];
+      let found: string[] | undefined;
+      for (let k = 0; k < set.length; k++) {
+        if (!q.has(set[k])) continue;
+        (found ??= []).push(...byHash.get(set[k])!);
+      }
+      if (found) out.set(i, found);
+    }
+    return out;
+  }
+}
+
+function buildBlooms(tokens: ReadonlyArray<FileTokens | undefined>, kind: 'idents' | 'defs') {
+  const at = new Int32Array(tokens.length);
+  const mask = new Int32Array(tokens.length);
+  let words = 0;
+  tokens.forEach((t, i) => {
+    let m = 64;
+    const n = t ? t[kind].length : 0;
+    while (m < n * 16) m *= 2;
+    at[i] = words;
+    mask[i] = m - 1;
+    words += m >>> 5;
+  });
+  const bits = new Uint32Array(words);
+  tokens.forEach((t, i) => {
+    if (!t) return;
+    const base = at[i];
+    const m = mask[i];
+    const set = t[kind];
+    for (let k = 0; k < set.length; k++) {
+      const h = set[k];
+      const x = (h >>> 0) & m;
+      const y = (Math.imul(h, 0x9e3779b1) >>> 7) & m;
+      bits[base + (x >>> 5)] |= 1 << (x & 31);
+      bits[base + (y >>> 5)] |= 1 << (y & 31);
+    }
+  });
+  return { bits, at, mask };
+}
+
+/** Worker threads for scan and parse jobs, or this thread when there are none. */
+class Pool {
+  private readonly workers: Array<{ w: Worker; ready: Promise<boolean> }> = [];
+  private local: TreeWorkerCore | undefined;
+  private nextId = 1;
+  private readonly owner = new Map<number, Worker>();
+
+  constructor(private readonly files: readonly TreeFile[], private readonly init: TreeWorkerInit, private readonly size: number, private readonly script: string | undefined) {}
+
+  private start(): void {
+    if (this.workers.length || !this.script || this.size <= 1) return;
+    for (let k = 0; k < this.size; k++) {
+      try {
+        const w = new Worker(this.script, { workerData: this.init });
+        const ready = new Promise<boolean>((resolve) => {
+          w.once('message', (m: TreeReply) => resolve(m.type === 'ready'));
+          w.once('error', () => resolve(false));
+          w.once('exit', () => resolve(false));
+        });
+        this.workers.push({ w, ready });
+      } catch {
+        break;
+      }
+    }
+  }
+
+  private core(): TreeWorkerCore {
+    this.local ??= new TreeWorkerCore(this.init);
+    return this.local;
+  }
+
+  async scan(indices: number[], wantHash: ReadonlySet<number>, onProgress?: AuditTreeOptions['onProgress']): Promise<ScanOutcome[]> {
+    if (!indices.length) return [];
+    const out: ScanOutcome[] = [];
+    const report = () => onProgress?.('scan', out.length, indices.length);
+    const batches: number[][] = [];
+    for (let k = 0; k < indices.length; k += 256) batches.push(indices.slice(k, k + 256));
+    await this.run(batches, (b) => ({ type: 'scan', id: 0, files: b.map((i) => ({ i, path: this.files[i].file, hash: wantHash.has(i) })) }),
+      async (b) => b.map((i) => this.core().scan(i, this.files[i].file, wantHash.has(i))),
+      (r) => { out.push(...(r as ScanOutcome[])); report(); });
+    return out;
+  }
+
+  async parse(jobs: ParseJob[], onProgress?: AuditTreeOptions['onProgress']): Promise<ParseOutcome[]> {
+    if (!jobs.length) return [];
+    const out: ParseOutcome[] = [];
+    // Big files first, so no thread is left with the one 700 KB file at the end.
+    const sizes = new Map(jobs.map((j) => [j.index, safeSize(this.files[j.index].file)]));
+    const sorted = [...jobs].sort((a, b) => sizes.get(b.index)! - sizes.get(a.index)!);
+    const batches: ParseJob[][] = [];
+    for (let k = 0; k < sorted.length; k += 2) batches.push(sorted.slice(k, k + 2));
+    await this.run(batches, (b) => ({ type: 'parse', id: 0, jobs: b.map((job) => ({ path: this.files[job.index].file, rel: this.files[job.index].rel, job })) }),
+      async (b) => { const r: ParseOutcome[] = []; for (const job of b) r.push(await this.core().parse(this.files[job.index].file, this.files[job.index].rel, job)); return r; },
+      (r) => { out.push(...(r as ParseOutcome[])); onProgress?.('parse', out.length, jobs.length); },
+      // A file goes back to the thread that parsed it last (it may still hold the tree).
+      (b, w) => { for (const job of b) this.owner.set(job.index, w); },
+      (b) => this.owner.get(b[0].index));
+    return out;
+  }
+
+  /**
+   * Hands batches to free workers; a worker that fails hands its batch (and the rest) to this thread. With `prefer`,
+   * a batch waits for the worker it names while that worker has work; `sent` records who took it.
+   */
+  private async run<B>(batches: B[], request: (b: B) => TreeRequest, locally: (b: B) => Promise<unknown[]>, done: (r: unknown[]) => void,
+    sent?: (b: B, w: Worker) => void, prefer?: (b: B) => Worker | undefined): Promise<void> {
+    this.start();
+    const queue = batches.slice();
+    const live: Array<{ w: Worker }> = [];
+    for (const x of this.workers) if (await x.ready) live.push(x);
+    const take = (w: Worker): B | undefined => {
+      // Own batches first, then unowned ones, then anyone's (no thread idles while work waits).
+      let k = prefer ? queue.findIndex((b) => prefer(b) === w) : 0;
+      if (k < 0) k = queue.findIndex((b) => { const p = prefer!(b); return !p || !live.some((x) => x.w === p); });
+      if (k < 0) k = 0;
+      return queue.splice(k, 1)[0];
+    };
+    const one = async (w: Worker): Promise<void> => {
+      for (;;) {
+        const b = queue.length ? take(w) : undefined;
+        if (b === undefined) return;
+        sent?.(b, w);
+        const req = request(b);
+        req.id = this.nextId++;
+        const reply = await new Promise<TreeReply | undefined>((resolve) => {
+          const onMsg = (m: TreeReply) => { if ('id' in m && m.id === req.id) { cleanup(); resolve(m); } else if (m.type === 'fatal') { cleanup(); resolve(undefined); } };
+          const onFail = () => { cleanup(); resolve(undefined); };
+          const cleanup = () => { w.off('message', onMsg); w.off('error', onFail); w.off('exit', onFail); };
+          w.on('message', onMsg);
+          w.once('error', onFail);
+          w.once('exit', onFail);
+          w.postMessage(req);
+        });
+        if (!reply || reply.type === 'fatal' || reply.type === 'ready') {
+          queue.unshift(b);
+          const idx = this.workers.findIndex((x) => x.w === w);
+          if (idx >= 0) this.workers.splice(idx, 1);
+          void w.terminate();
+          return;
+        }
+        done(reply.results);
+      }
+    };
+    await Promise.all(live.map((x) => one(x.w)));
+    // No threads (or all failed): this thread does what is left.
+    while (queue.length) done(await locally(queue.shift()!));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((x) => x.w.terminate()));
+    this.workers.length = 0;
+    this.local?.release();
+    this.local = undefined;
+  }
+}
+
+function safeSize(file: string): number {
+  try { return fs.statSync(file).size; } catch { return 0; }
+}

@@ -1,0 +1,110 @@
+// The benchmark's language-server numbers, driving `node dist/server.js --stdio` with the fuzzer's JSON-RPC client
+// (scripts/fuzz/lsp.ts). Bundled and run by scripts/bench.mjs; prints one JSON line.
+//   node lsp.js <kernel root> [--keys N] [--index-limit-s S] [--quick]
+// - keystroke → diagnostics: in a workspace of mm/ (indexed first), one-character edits inside a function of
+//   mm/memory.c and mm/page_alloc.c, each timed from didChange to the publishDiagnostics of that version;
+// - first diagnostics in a cold workspace: server start → diagnostics of mm/memory.c opened at once, root = tree;
+// - whole-tree index: root = tree with no file budget, until pagecheck/status says ready (or the time limit).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspProcess, fileUri } from '../fuzz/lsp';
+
+interface KeyStats { file: string; n: number; p50: number; p95: number; max: number; missed: number }
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+function statusOf(lsp: LspProcess): { state?: string; done?: number; total?: number } {
+  for (let i = lsp.notifications.length - 1; i >= 0; i--) {
+    const n = lsp.notifications[i];
+    if (n.method === 'pagecheck/status') return n.params;
+  }
+  return {};
+}
+
+async function open(lsp: LspProcess, file: string): Promise<{ uri: string; text: string }> {
+  const text = fs.readFileSync(file, 'utf8');
+  const uri = fileUri(file);
+  lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+  return { uri, text };
+}
+
+async function keystrokes(lsp: LspProcess, file: string, n: number): Promise<KeyStats> {
+  const { uri, text } = await open(lsp, file);
+  await lsp.waitFor(() => lsp.diagnostics.get(uri)?.version === 1, 120000);
+  // Inside the body of the function that holds the first ZONE_DEVICE test (edits there re-analyse it).
+  const at = Math.max(0, text.indexOf('is_zone_device_page('));
+  const line = text.slice(0, at).split('\n').length; // the line after the test (0-based: the test's line + 1)
+  const times: number[] = [];
+  let missed = 0;
+  let version = 1;
+  for (let k = 0; k < n; k++) {
+    version++;
+    // Alternately type a space at the start of the line and delete it again.
+    const change = k % 2 === 0
+      ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+      : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    const v = version;
+    const t0 = performance.now();
+    lsp.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [change] });
+    const ok = await lsp.waitFor(() => (lsp.diagnostics.get(uri)?.version ?? 0) >= v, 10000);
+    if (ok) times.push(performance.now() - t0); else missed++;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { file: path.basename(file), n: times.length, p50: +quantile(times, 0.5).toFixed(1), p95: +quantile(times, 0.95).toFixed(1), max: +Math.max(...times).toFixed(1), missed };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const root = path.resolve(argv[0]);
+  const keys = argv.includes('--keys') ? Number(argv[argv.indexOf('--keys') + 1]) : 40;
+  const indexLimit = argv.includes('--index-limit-s') ? Number(argv[argv.indexOf('--index-limit-s') + 1]) : 240;
+  const quick = argv.includes('--quick');
+  const out: Record<string, unknown> = {};
+
+  // Keystrokes, in a workspace of mm/ once its index is ready.
+  {
+    const mm = path.join(root, 'mm');
+    const lsp = new LspProcess({ cwd: mm });
+    await lsp.initialize(mm);
+    const ready = await lsp.waitFor(() => statusOf(lsp).state === 'ready', 180000);
+    out.mmIndexReady = ready;
+    out.keystrokes = [];
+    for (const f of ['memory.c', 'page_alloc.c']) (out.keystrokes as KeyStats[]).push(await keystrokes(lsp, path.join(mm, f), keys));
+    out.mmRssMb = Math.round(lsp.rssMb());
+    await lsp.stop();
+  }
+
+  // First diagnostics in a cold workspace (the whole tree as root).
+  {
+    const t0 = performance.now();
+    const lsp = new LspProcess({ cwd: root });
+    await lsp.initialize(root);
+    const { uri } = await open(lsp, path.join(root, 'mm', 'memory.c'));
+    const ok = await lsp.waitFor(() => lsp.diagnostics.has(uri), 120000);
+    out.firstDiagnosticsMs = ok ? Math.round(performance.now() - t0) : null;
+    await lsp.stop();
+  }
+
+  // The whole tree indexed (no file budget), with the peak RSS seen.
+  if (!quick) {
+    const t0 = performance.now();
+    const lsp = new LspProcess({ cwd: root });
+    lsp.settings = { index: { maxFiles: 1000000 } };
+    await lsp.initialize(root, { initializationOptions: { settings: { index: { maxFiles: 1000000 } } } });
+    let peak = 0;
+    const poll = setInterval(() => { peak = Math.max(peak, lsp.rssMb() || 0); }, 250);
+    const started = await lsp.waitFor(() => statusOf(lsp).state === 'indexing', 60000);
+    const done = started && await lsp.waitFor(() => statusOf(lsp).state === 'ready', indexLimit * 1000);
+    clearInterval(poll);
+    const st = statusOf(lsp);
+    out.treeIndex = { done: !!done, ms: Math.round(performance.now() - t0), files: st.done, total: st.total, peakRssMb: Math.round(peak) };
+    lsp.kill();
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((e) => { process.stderr.write(`lsp bench: ${(e as Error).stack}\n`); process.exitCode = 2; });

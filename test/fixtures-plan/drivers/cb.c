@@ -1,0 +1,6 @@
+#include <linux/mm.h>
+
+void start(unsigned long pfn)
+{
+	walker(pfn_to_page(pfn), visit);
+}

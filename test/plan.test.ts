@@ -1,0 +1,185 @@
+// The demand-driven audit (engine/plan.ts, engine/tree.ts) must give exactly the answer parsing every file gives:
+// same findings (with their reasons and provenance chains), same per-function verdicts. Checked on a small tree
+// built to exercise every way a file becomes needed (test/fixtures-plan/README.md), warm and cold, in this thread
+// and in worker threads, and on the real mm/ of the 6.1 tree when it is present.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CParser, FileFacts, Program, contractTable, factsForText } from '../engine/index';
+import { auditTree, TreeFile } from '../engine/tree';
+import { directivesOnly, identHash, scanTokens } from '../engine/scan';
+import { WasmScanner } from '../engine/wasm-scan';
+import { readSource, toPosix, walkCFiles } from '../engine/workspace';
+
+const REPO = path.resolve(__dirname, '..');
+const FIX = path.join(REPO, 'test', 'fixtures-plan');
+const KERNEL = path.join(REPO, '.kernel', 'linux-source-6.1');
+const WORKER = path.join(REPO, 'dist', 'worker.js');
+
+function treeFiles(root: string): TreeFile[] {
+  return walkCFiles(root).files.map((file) => ({ file, rel: toPosix(path.relative(root, file)) }));
+}
+
+async function parseEverything(files: TreeFile[], kernelVersion?: string): Promise<FileFacts[]> {
+  const parser = await CParser.create();
+  const table = contractTable([], kernelVersion);
+  const out: FileFacts[] = [];
+  for (const f of files) {
+    const r = readSource(f.file);
+    if ('text' in r) out.push(factsForText(parser, f.rel, r.text, table));
+  }
+  parser.delete();
+  return out;
+}
+
+/** The part of an audit a user sees: findings and per-function verdicts (deterministic order). */
+function answer(program: Program) {
+  const r = program.audit();
+  return {
+    findings: r.findings.map((f) => ({ ...f, sink: undefined })),
+    functions: r.functions,
+  };
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-plan-'));
+}
+
+describe('demand-driven audit (plan)', function () {
+  this.timeout(300000);
+
+  it('gives the same findings and verdicts as parsing every file, parsing fewer files', async () => {
+    const files = treeFiles(FIX);
+    const full = answer(new Program(await parseEverything(files)));
+    const t = await auditTree(FIX, files, { jobs: 1, cacheDir: false });
+    assert.deepEqual(answer(t.program), full);
+    // The tree is built so that every way of being needed happens at least once.
+    const rules = full.findings.map((f) => `${f.rule} ${f.fn}`).sort();
+    assert.ok(rules.includes('PC001 probe_page'), rules.join(', ')); // only through `.probe = probe_page`
+    assert.ok(rules.includes('PC001 check_page2'), rules.join(', ')); // via lookup() → find_it() → pte_page()
+    assert.ok(rules.includes('PC000 '), rules.join(', '));
+    assert.ok(full.functions.some((f) => f.fn === 'with_pgmap' && f.verdict === 'safe'), 'pgmap pinned by the caller');
+    assert.ok(full.functions.some((f) => f.fn === 'visit'), 'callback handed to a call');
+    const parsed = new Set(t.facts.map((f) => f.file));
+    for (const needed of ['drivers/ops.c', 'lib/plain.c', 'lib/lookup.c', 'mm/find.c', 'tools/same_name.c', 'lib/suppress.c']) {
+      assert.ok(parsed.has(needed), `${needed} must be parsed (parsed: ${[...parsed].join(', ')})`);
+    }
+    assert.ok(!parsed.has('kernel/unrelated.c'), 'a file nothing needs is not parsed');
+    assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
+    assert.ok(t.stats.filesParsed < files.length);
+  });
+
+  it('answers the same warm, after an edit, and after a touch', async () => {
+    const root = tmpDir();
+    const cacheDir = tmpDir();
+    try {
+      fs.cpSync(FIX, root, { recursive: true });
+      const files = treeFiles(root);
+      const cold = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      assert.equal(cold.stats.warm, 'cold');
+      const warm = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      assert.equal(warm.stats.warm, 'full');
+      assert.equal(warm.stats.filesScanned, 0);
+      assert.deepEqual(answer(warm.program), answer(cold.program));
+
+      // An edit that changes the answer: find_it() now returns an online page.
+      const find = path.join(root, 'mm/find.c');
+      fs.writeFileSync(find, fs.readFileSync(find, 'utf8').replace('return pte_page(*global_pte);', 'return pfn_to_online_page(42);'));
+      const bump = new Date(Date.now() + 5000);
+      fs.utimesSync(find, bump, bump);
+      const edited = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      assert.equal(edited.stats.warm, 'partial');
+      assert.equal(edited.stats.filesScanned, 1);
+      const full = answer(new Program(await parseEverything(files)));
+      assert.deepEqual(answer(edited.program), full);
+      assert.notDeepEqual(full, answer(cold.program));
+
+      // A touch (new mtime, same bytes) keeps the cached facts.
+      const plain = path.join(root, 'lib/plain.c');
+      const later = new Date(Date.now() + 10000);
+      fs.utimesSync(plain, later, later);
+      const touched = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      assert.equal(touched.stats.filesScanned, 1);
+      assert.equal(touched.stats.filesParsedNow, 0);
+      assert.deepEqual(answer(touched.program), full);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the same in worker threads', async function () {
+    if (!fs.existsSync(WORKER)) this.skip(); // `npm test` builds dist/ first
+    const files = treeFiles(FIX);
+    const t = await auditTree(FIX, files, { jobs: 2, cacheDir: false, workerScript: WORKER });
+    assert.deepEqual(answer(t.program), answer(new Program(await parseEverything(files))));
+  });
+
+  describe('the text index (engine/scan.ts)', () => {
+    const sources = () => [FIX, path.join(REPO, 'test', 'fixtures'), path.join(REPO, 'examples')]
+      .filter((d) => fs.existsSync(d)).flatMap((d) => treeFiles(d));
+
+    it('WebAssembly and JavaScript scanners agree', () => {
+      const wasm = new WasmScanner();
+      for (const f of sources()) {
+        const buf = fs.readFileSync(f.file);
+        const a = scanTokens(buf);
+        const b = wasm.scan(buf);
+        assert.deepEqual([...b.idents], [...a.idents], f.rel);
+        assert.deepEqual([...b.defs], [...a.defs], f.rel);
+      }
+    });
+
+    it('holds every name the facts hold: definitions among the definition candidates', async () => {
+      const parser = await CParser.create();
+      const table = contractTable([]);
+      const missing: string[] = [];
+      for (const f of sources()) {
+        const r = readSource(f.file);
+        if (!('text' in r)) continue;
+        const tokens = scanTokens(Buffer.from(r.text, 'utf8'));
+        const idents = new Set(tokens.idents);
+        const defs = new Set(tokens.defs);
+        const facts = factsForText(parser, f.rel, r.text, table);
+        const need = (name: string, where: string, set: Set<number>) => {
+          if (name.length > 1 && /^[A-Za-z_]\w*$/.test(name) && !set.has(identHash(name))) missing.push(`${f.rel}: ${where} ${name}`);
+        };
+        for (const r2 of facts.fieldRefs) { need(r2.fn, 'registered', idents); need(r2.field, 'field', idents); }
+        for (const fn of facts.functions) {
+          need(fn.name, 'definition', defs);
+          for (const c of fn.calls) {
+            need(c.callee.replace(/^\./, ''), 'call', idents);
+            for (const cb of c.callbacks ?? []) need(cb, 'callback', idents);
+          }
+          for (const r2 of fn.fieldRefs) { need(r2.fn, 'registered', idents); need(r2.field, 'field', idents); }
+        }
+      }
+      parser.delete();
+      assert.deepEqual(missing, []);
+    });
+
+    it('recognises directives-only headers, and nothing else', () => {
+      assert.equal(directivesOnly(Buffer.from('/* regs */\n#define A 1\n#define B(x) \\\n\tf(x)\n\n// end\n')), true);
+      assert.equal(directivesOnly(Buffer.from('#define A 1 /* a\n comment */\n#define B 2\n')), true);
+      assert.equal(directivesOnly(Buffer.from('#define A 1\nint x;\n')), false);
+      assert.equal(directivesOnly(Buffer.from('#define A "/*"\nint f(void) { return 0; }\n/* */\n')), false);
+      assert.equal(directivesOnly(Buffer.from('/* c */ int x;\n')), false);
+      assert.equal(directivesOnly(fs.readFileSync(path.join(FIX, 'include/regs.h'))), true);
+      assert.equal(directivesOnly(fs.readFileSync(path.join(FIX, 'mm/devmap.c'))), false);
+    });
+  });
+
+  describe('on the 6.1 tree', () => {
+    it('mm/ on demand gives the answer of parsing all of mm/', async function () {
+      if (!fs.existsSync(path.join(KERNEL, 'mm'))) this.skip(); // `bash scripts/kernel.sh` fetches the tree
+      const root = path.join(KERNEL, 'mm');
+      const files = treeFiles(root);
+      const full = answer(new Program(await parseEverything(files, '6.1')));
+      const t = await auditTree(root, files, { jobs: 1, cacheDir: false, kernelVersion: '6.1' });
+      assert.deepEqual(answer(t.program), full);
+      assert.ok(full.functions.length > 10);
+      assert.ok(t.stats.filesParsed < files.length / 2, `${t.stats.filesParsed} of ${files.length} parsed`);
+    });
+  });
+});
