@@ -1,6 +1,6 @@
 // The on-disk cache of the demand-driven audit, so a second run over an unchanged tree (or the editor opening a tree
-// the CLI already audited) starts warm. Keyed by pagecheck's version, the contract table in force and the scanner's
-// format; entries inside are keyed by file content hash (with a stat fingerprint — size, mtime, inode — in front,
+// the CLI already audited) starts warm. Keyed by pagecheck's version, the contract table in force, the cache format
+// and the running code's own hash; entries inside are keyed by file content hash (with a stat fingerprint — size, mtime, inode — in front,
 // so an unchanged tree is recognised without reading it, as git does).
 //
 //   <dir>/<key>/tokens.bin   every file's identifier hashes (engine/scan.ts) by fingerprint, to re-plan after an edit
@@ -19,7 +19,7 @@ import { FileFacts } from './analysis/model';
 import { FileTokens } from './scan';
 
 /** Bump when the scanner, the plan, or the shape of cached facts changes. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 export interface FileStamp {
   rel: string;
@@ -55,9 +55,24 @@ export interface CacheState {
 
 export function cacheKey(version: string, contracts: ContractTable): string {
   const h = createHash('sha1');
-  h.update(`pagecheck ${version} format ${CACHE_FORMAT}\n`);
+  h.update(`pagecheck ${version} format ${CACHE_FORMAT} code ${codeStamp()}\n`);
   h.update(JSON.stringify(contracts.entries()));
   return h.digest('hex').slice(0, 16);
+}
+
+let stamp: string | undefined;
+
+/**
+ * The engine's own identity: a change to the parser, the rewrite or the analysis (version bumped or not) starts a
+ * fresh cache instead of reusing facts an older engine made. scripts/build.mjs stamps the bundles with a hash of
+ * engine/ and the grammar (the CLI and the server share a cache); from sources, the file this runs from stands in.
+ */
+function codeStamp(): string {
+  if (stamp === undefined) {
+    stamp = process.env.PAGECHECK_ENGINE_STAMP;
+    if (!stamp) try { stamp = createHash('sha1').update(fs.readFileSync(__filename)).digest('hex').slice(0, 12); } catch { stamp = 'unknown'; }
+  }
+  return stamp;
 }
 
 /** The cache directory for a root: `<root>/.pagecheck-cache` if writable, else under $XDG_CACHE_HOME. */

@@ -13,8 +13,14 @@
 //     definition wins)                                               → every file that may define the callee;
 // and so on from the callers' and callees' own values. A name is "complete" once every file mentioning it is
 // parsed (its definitions are complete once every file that may define it is): from then on the call graph around
-// it is the one a full parse builds (same sites, same order, since facts are kept in path order). The planner walks from the sinks as far as complete names allow, asks for the
-// files of the names it stopped at, and repeats until it stops nowhere.
+// it is the one a full parse builds (same sites, same order, since facts are kept in path order). The planner
+// walks from the sinks as far as complete names allow, asks for the files of the names it stopped at, and repeats
+// until it stops nowhere.
+//
+// The unit is the function, not the file: a file asked for because it mentions `foo` is parsed, but only the
+// functions whose text mentions `foo` (or that are named like a definition asked for) are summarised (ParseJob,
+// jobSelector). Every function the walk can reach is summarised; extra ones never change the answer (a function
+// that calls a needed name mentions it; one that holds a resolved sink mentions a seed name).
 //
 // Architecture Invariant: the walk over-approximates what Resolver can touch (it ignores depth limits and visits
 // every caller), so a superset of the needed files is parsed, never a subset. Files never parsed hold no resolved

@@ -97,9 +97,9 @@ const K_CLOSE = 4; // `)`: prevVal is what K_OPEN recorded for its matching `(`
  * The reference scanner (JavaScript). engine/wasm-scan.ts runs the same algorithm faster; the tests compare them.
  * Definition candidates, by the previous token and the next non-blank byte (`(`, or `/` `\\` for a comment or a
  * continuation in between):
- *   start, or a comment end `/`, `*`, `]`                                     next `(`
+ *   start, a comment end `/`, `*`, `]`, `#` (`PREFIX ## _insert(`, a macro body)  next `(`
  *   an identifier other than NOT_TYPE (the return type, an annotation macro)   next `(`
- *   `(` or `)` whose `(` follows an identifier other than NOT_ATTRIBUTE       next `(`, or `)` after `(`
+ *   `(` or `)` whose `(` follows an identifier other than NOT_ATTRIBUTE        next `(`, or `)` after `(`
  *   (attributes: `__attribute__((x)) name(`; the parenthesized form `int (name)(…)`; never a cast `(T)name(`)
  */
 export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScratch()): FileTokens {
@@ -147,7 +147,7 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
       else if (next === 40 || next === 47 || next === 92) {
         if (prevKind === K_START) def = true;
         else if (prevKind === K_IDENT) def = !NOT_TYPE_H.has(prevVal);
-        else if (prevKind === K_BYTE) def = prevVal === 42 || prevVal === 93 || prevVal === 47;
+        else if (prevKind === K_BYTE) def = prevVal === 42 || prevVal === 93 || prevVal === 47 || prevVal === 35;
         else def = prevVal === -1 || (prevVal !== 0 && !NOT_ATTRIBUTE_H.has(prevVal));
       } else if (next === 41 && prevKind === K_OPEN) {
         def = prevVal === -1 || (prevVal !== 0 && !NOT_ATTRIBUTE_H.has(prevVal));

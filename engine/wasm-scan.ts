@@ -233,7 +233,7 @@ function scanFn(): Fn {
           f.oneOf('next', [40, 47, 92]).if(() => {
             f.get('prevKind').i32(0).op(OP.eq).if(() => { f.i32(1).set('def'); }, () => {
               f.get('prevKind').i32(1).op(OP.eq).if(() => { f.oneOf('prevVal', NOT_TYPE_H).op(OP.eqz).set('def'); }, () => {
-                f.get('prevKind').i32(2).op(OP.eq).if(() => { f.oneOf('prevVal', [42, 93, 47]).set('def'); }, () => {
+                f.get('prevKind').i32(2).op(OP.eq).if(() => { f.oneOf('prevVal', [42, 93, 47, 35]).set('def'); }, () => {
                   parenOk();
                   f.set('def');
                 });

@@ -1,6 +1,7 @@
 // Build: copy the grammar (ABI-checked) into grammars/, bundle the entry points into dist/.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,20 @@ copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(
 
 // web-tree-sitter's ESM build (picked for `import` statements) reads import.meta.url, which is empty in a CJS
 // bundle: bundle its CommonJS build instead, which locates itself with __dirname.
+// The engine's identity for the on-disk cache (engine/cache.ts): its sources and the grammar. The CLI and the
+// server bundle the same engine, so they share one cache.
+const engineStamp = (() => {
+  const h = createHash('sha1');
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) walk(p); else if (e.name.endsWith('.ts')) h.update(p).update(readFileSync(p));
+  });
+  walk(path.join(root, 'engine'));
+  h.update(readFileSync(path.join(root, 'grammars', 'tree-sitter-c.wasm')));
+  return h.digest('hex').slice(0, 12);
+})();
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+  define: { 'process.env.PAGECHECK_ENGINE_STAMP': JSON.stringify(engineStamp) },
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') } };
 const entries = [
   { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },

@@ -132,6 +132,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
       const wasLineStart = lineStart;
       lineStart = false;
       i = end;
+      const prevSig = lastSig;
       if (!inDirective) lastSig = 97; // an identifier
       if (text.charCodeAt(start - 1) === 46 /* . */ || text.charCodeAt(start - 1) === 62 /* > of -> */) continue;
       // Most identifiers are none of the macros below: only those that may be get a string of their own.
@@ -163,7 +164,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
         const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
         if (close > 0) {
           // At file scope with nothing after it (`DEFINE_EVENT(…)` in a trace header): blanked, like below.
-          if (wasLineStart && depth === 0 && endsItem(text, close + 1)) { blank(start, close + 1); i = close + 1; continue; }
+          if (wasLineStart && depth === 0 && itemStart(prevSig) && endsItem(text, close + 1)) { blank(start, close + 1); i = close + 1; continue; }
           rewritten += rewriteDefineMacro(text, out, start, open, close); i = close + 1; continue;
         }
       }
@@ -224,7 +225,7 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
           }
         }
       }
-      if (wasLineStart && depth === 0 && /^[A-Z][A-Z0-9_]+$/.test(word)) {
+      if (wasLineStart && depth === 0 && itemStart(prevSig) && /^[A-Z][A-Z0-9_]+$/.test(word)) {
         // A declaration-making macro at file scope (`BDI_SHOW(x, y)` with no `;`, a multi-line
         // `INTERVAL_TREE_DEFINE(…)`): what it declares is invisible anyway; blanked, the next item parses.
         const open = skipSpace(text, end);
@@ -415,6 +416,11 @@ function continued(text: string, nl: number): boolean {
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'typeof',
   '__typeof__', '__typeof', 'defined', '_Static_assert', 'static_assert', 'asm', '__asm__', '__asm', 'volatile',
   '_Generic', 'alignof', '_Alignof', '__alignof__', 'offsetof', '__builtin_offsetof', 'default', 'struct', 'union', 'enum']);
+
+/** The last character before a word (lastSig) ends a file-scope item, so the word starts one (not `x =\n MACRO(…)`). */
+function itemStart(lastSig: number): boolean {
+  return lastSig === 0 || lastSig === 59 /* ; */ || lastSig === 125 /* } */ || lastSig === 41 /* ) */;
+}
 
 /** Nothing follows `at` on its line but blanks or comments, and the next line starts a new item (or the file ends). */
 function endsItem(text: string, at: number): boolean {

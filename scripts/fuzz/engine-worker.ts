@@ -80,12 +80,18 @@ async function main(): Promise<void> {
       return;
     }
     send({ type: 'started', ...base, bytes: c.bytes.length });
-    const r = checker.check(c.source.rel, c.bytes, {
-      siblings: treeFacts(c.source.tree),
-      original: c.source.bytes.toString('utf8'),
-      expectFindings: c.oracle ? expectedFor(c) : undefined,
-      collectUses: m.index % 2 === 0,
-    });
+    let r: CheckResult;
+    try {
+      r = checker.check(c.source.rel, c.bytes, {
+        siblings: treeFacts(c.source.tree),
+        original: c.source.bytes.toString('utf8'),
+        expectFindings: c.oracle ? expectedFor(c) : undefined,
+        collectUses: m.index % 2 === 0,
+      });
+    } catch (e) {
+      // The unmutated tree itself failed (its facts or the oracle's expected findings).
+      r = { outcome: 'crash', message: `on the unmutated tree: ${(e as Error)?.stack ?? e}`, ms: 0, parseMs: 0, functions: 0, notAnalyzed: 0, budgetCuts: 0, findings: 0 };
+    }
     send({ type: 'result', ...base, bytes: c.bytes.length, ...r });
   });
   send({ type: 'ready', files: corpus.files.length, hasKernel: corpus.hasKernel });

@@ -386,7 +386,8 @@ export async function main(argv: string[]): Promise<number> {
     lines.push(`server: ${server.edits} edits, ${server.requests} requests (${server.cancelled} cancelled), ${server.chaos} chaos events; `
       + `${server.unanswered.length} unanswered, ${server.internalErrors.length} internal errors, ${server.died ? 'DIED' : 'stayed up'}, `
       + `${server.caughtUp ? 'caught up with the last edit' : 'DID NOT catch up'}; first diagnostics ${server.firstDiagnosticsMs ?? '?'} ms, slowest reply ${server.slowest ?? '-'}`);
-    lines.push(`server: RSS high-water ${Math.round(rss.warm)} MB after warm-up (${rss.warmEdits ?? '?'} edits) → ${Math.round(rss.end)} MB at the end (max ${Math.round(rss.max)} MB, Δ ${Math.round(rss.end - rss.warm)} MB)`);
+    lines.push(`server: RSS high-water ${Math.round(rss.warm)} MB after warm-up (${rss.warmEdits ?? '?'} edits) → ${Math.round(rss.end)} MB at the end (max ${Math.round(rss.max)} MB, Δ ${Math.round(rss.end - rss.warm)} MB)`
+      + `${server.edits < 5000 ? '; short run: the heap is still growing to its working size, see --full for the 10,000-edit figure' : ''}`);
     for (const x of [...server.unanswered, ...server.internalErrors, ...server.errorLogs].slice(0, 10)) lines.push(`  ${x.split('\n')[0]}`);
     if (server.died) lines.push(`  ${server.died}\n${server.stderrTail}`);
     if (server.divergence) lines.push(`  incremental vs fresh diagnostics differ: ${server.divergence}`);
