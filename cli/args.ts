@@ -34,7 +34,8 @@ Options:
   --version                        print the version
 
 Exit status: 0 no warning-level finding, 1 at least one, 2 usage, configuration or I/O error.
-An invalid configuration file is an error (status 2, one line per problem): it is never half-applied.
+An invalid configuration file is an error (one line per problem, naming the key): the audit still runs with
+the valid parts and the defaults, and the status is 2.
 Files that cannot be audited (binary, unreadable, over maxFileSize) are skipped with a reason on stderr.
 `;
 

@@ -46,7 +46,7 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
 async function audit(opts: CliOptions, cwd: string, started: number): Promise<number> {
   const paths = opts.paths.length ? opts.paths : [path.join(packageRoot(), 'examples')];
   const { root } = findRoot(paths, cwd); // fails first on a missing path, before anything else is read
-  const config = readConfig(opts, root, cwd);
+  const { config, failed: configFailed } = readConfig(opts, root, cwd);
   const inputs = collectFiles(paths, cwd, config.ignore);
   for (const w of inputs.warnings) process.stderr.write(`pagecheck: ${w}\n`);
   if (!inputs.files.length) {
@@ -94,23 +94,26 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   });
   write(opts.output, render(opts, doc, root), cwd);
   if (opts.format === 'text') process.stderr.write(`${summaryLine(doc)}\n`);
+  if (configFailed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
   return failsBuild(doc) ? 1 : 0;
 }
 
-/** --config FILE must exist; the default .pagecheck.json at the root is optional. Any error is fatal. */
-function readConfig(opts: CliOptions, root: string, cwd: string): PagecheckConfig {
+/**
+ * --config FILE must exist; the default .pagecheck.json at the root is optional. A malformed configuration is
+ * reported one line per error (naming the key) and the audit goes on with its valid parts and the defaults, as in
+ * the editor; the run then exits 2, so a broken configuration never passes CI silently.
+ */
+function readConfig(opts: CliOptions, root: string, cwd: string): { config: PagecheckConfig; failed: boolean } {
   const file = opts.config ? path.resolve(cwd, opts.config) : path.join(root, '.pagecheck.json');
-  if (!opts.config && !fs.existsSync(file)) return { ...DEFAULT_CONFIG, contracts: [], ignore: [], severity: {} };
+  if (!opts.config && !fs.existsSync(file)) return { config: { ...DEFAULT_CONFIG, contracts: [], ignore: [], severity: {} }, failed: false };
   const shown = opts.config ?? display(file, cwd);
   const loaded: ConfigResult = loadConfig(file);
-  if (loaded.errors.length) {
-    // A half-applied configuration would audit something other than what the user asked for: refuse it.
-    for (const e of loaded.errors.slice(0, -1)) process.stderr.write(`pagecheck: ${formatConfigError(shown, e)}\n`);
-    throw new Fatal(formatConfigError(shown, loaded.errors[loaded.errors.length - 1]));
-  }
+  // An unreadable --config file is a usage error: there is nothing to go on with.
+  if (loaded.errors.length && opts.config && !fs.existsSync(file)) throw new Fatal(formatConfigError(shown, loaded.errors[0]));
+  for (const e of loaded.errors) process.stderr.write(`pagecheck: ${formatConfigError(shown, e)}\n`);
   // Contract provenance names the file as the user knows it, not an absolute path.
   for (const c of loaded.config.contracts) c.source = shown;
-  return loaded.config;
+  return { config: loaded.config, failed: loaded.errors.length > 0 };
 }
 
 function render(opts: CliOptions, doc: JsonDocument, root: string): string {
