@@ -80,8 +80,10 @@ export async function auditTree(root: string, input: readonly TreeFile[], opts: 
 
   // 1. Fingerprints; an unchanged tree reuses the last plan whole.
   let t = Date.now();
+  // The fingerprints of a big tree are taken in a thread of their own while this one reads the cache.
+  const pending = files.length >= 5000 && cache ? statInThread(files) : undefined;
   const state = cache?.loadState();
-  const stamps: FileStamp[] = files.map((f) => stampOf(f));
+  const stamps: FileStamp[] = (pending && await pending) || files.map((f) => stampOf(f));
   ms.stat = Date.now() - t;
   const digest = filesDigest(stamps);
   if (state?.lastPlan && state.lastPlan.filesDigest === digest) {
@@ -195,6 +197,31 @@ function stampOf(f: TreeFile): FileStamp {
   } catch {
     return { rel: f.rel, size: -1, mtimeMs: 0, ino: 0, hash: '' };
   }
+}
+
+/** stampOf() for every file, in a short-lived thread (undefined when no thread can start). */
+function statInThread(files: readonly TreeFile[]): Promise<FileStamp[] | undefined> {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const out = new Float64Array(workerData.length * 3);
+    workerData.forEach((f, i) => {
+      const st = fs.statSync(f, { throwIfNoEntry: false });
+      if (st) { out[3 * i] = st.size; out[3 * i + 1] = st.mtimeMs; out[3 * i + 2] = st.ino; } else out[3 * i] = -1;
+    });
+    parentPort.postMessage(out, [out.buffer]);`;
+  return new Promise((resolve) => {
+    let w: Worker;
+    try { w = new Worker(code, { eval: true, workerData: files.map((f) => f.file) }); } catch { resolve(undefined); return; }
+    w.once('message', (v: Float64Array) => {
+      resolve(files.map((f, i) => (v[3 * i] < 0
+        ? { rel: f.rel, size: -1, mtimeMs: 0, ino: 0, hash: '' }
+        : { rel: f.rel, size: v[3 * i], mtimeMs: v[3 * i + 1], ino: v[3 * i + 2], hash: '' })));
+      void w.terminate();
+    });
+    w.once('error', () => resolve(undefined));
+    w.once('exit', () => resolve(undefined));
+  });
 }
 
 function sameStat(a: FileStamp, b: FileStamp): boolean {

@@ -89,7 +89,7 @@ export function walkCFiles(root: string, opts: WalkOptions = {}): { files: strin
 }
 
 export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
 /** A compiled glob: `test(rel)` on a root-relative `/` path. */
