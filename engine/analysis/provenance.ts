@@ -34,7 +34,8 @@ export class ProvenanceWalker {
   private readonly env0 = new Env();
   private readonly types = new Map<string, PageType>();
   private readonly sinks = new Map<string, Sink>();
-  private readonly calls = new Map<string, CallSite>();
+  /** Call sites by position (loops walk a body twice: the second visit merges into the first), with their index. */
+  private readonly calls = new Map<string, { site: CallSite; index: number }>();
   private readonly callOrder: CallSite[] = [];
   private readonly returns: Alt[] = [];
   private readonly fieldRefs: Array<{ field: string; fn: string }> = [];
@@ -819,7 +820,8 @@ export class ProvenanceWalker {
   private userCall(n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
     const loc = nodeLoc(this.file, n);
     const id = `${loc.line}:${loc.col}`;
-    let site = this.calls.get(id);
+    const known = this.calls.get(id);
+    let site = known?.site;
     const pgmapPins = args.map((a) => {
       const k = this.key(stripAddr(a));
       return k ? env.pins.get(k)?.pin : undefined;
@@ -843,10 +845,10 @@ export class ProvenanceWalker {
       if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
       if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
       if (callbacks.length) site.callbacks = [...new Set(callbacks)];
-      this.calls.set(id, site);
+      this.calls.set(id, { site, index: this.callOrder.length });
       this.callOrder.push(site);
     }
-    return [{ state: 'RET', callee: name, call: this.callOrder.indexOf(site), origin: { loc, message: `page returned by ${name}()` } }];
+    return [{ state: 'RET', callee: name, call: known ? known.index : this.callOrder.length - 1, origin: { loc, message: `page returned by ${name}()` } }];
   }
 
   private sink(kind: Sink['kind'], api: string, n: Node, arg: Node, v: Alt[], env: Env, extra: Partial<Sink>): void {
