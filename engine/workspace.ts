@@ -44,7 +44,7 @@ export interface WalkOptions {
   cancelled?: () => boolean;
 }
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
 
 /** Every .c/.h file under `root`, sorted, following no directory twice (symlink loops end here). */
 export function walkCFiles(root: string, opts: WalkOptions = {}): { files: string[]; truncated: boolean; errors: string[] } {

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine/index';
 import { hashText } from '../engine/analysis/facts';
-import { globToRegExp, readSource, walkCFiles } from '../engine/workspace';
+import { globToRegExp, readSource, walkCFiles, SKIP_DIRS } from '../engine/workspace';
 import { Folder } from './paths';
 
 export interface IndexTarget {
@@ -23,9 +23,6 @@ export interface IndexOptions {
   /** Resolves when the open files have nothing pending: their analysis runs before the next indexed file. */
   yieldTo(): Promise<void>;
 }
-
-/** Directories never indexed (as in engine/workspace.ts walkCFiles). */
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
 
 export class WorkspaceIndex {
   private readonly facts = new Map<string, FileFacts>();

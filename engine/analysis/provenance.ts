@@ -962,8 +962,10 @@ function capPrev(alts: Alt[], room = MAX_PREV_DEPTH): Alt[] {
 
 /** A contract's reason without the API's own name in front: "pte_page() decodes …" → "decodes …". */
 function said(name: string, reason: string): string {
-  const m = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\([^)]*\\):?\\s+`).exec(reason);
-  return m ? reason.slice(m[0].length) : reason;
+  if (!reason.startsWith(`${name}(`)) return reason;
+  const close = reason.indexOf(')', name.length);
+  if (close < 0) return reason;
+  return reason.slice(close + 1).replace(/^:?\s+/, '');
 }
 
 /** A pin on a value: a pending (PARAM/RET) value keeps its state so the callers' pins are still found. */
