@@ -10,12 +10,11 @@ import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
 import { findKernelVersion } from '../engine/kernel-version';
 import { parseAll } from './pool';
-import { auditTree } from '../engine/tree';
+import { auditTree, onDemand } from '../engine/tree';
+import { cacheDirFromEnv } from '../engine/cache';
 
-/** From this many files on, the CLI audits on demand (engine/tree.ts); PAGECHECK_DEMAND=1/0 forces it either way. */
-const DEMAND_MIN_FILES = 2000;
 import { Progress } from './progress';
-import { TOOL_NAME, TOOL_VERSION } from './version';
+import { TOOL_NAME, TOOL_VERSION } from '../engine/version';
 import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/json';
 import { renderText, summaryLine } from './formats/text';
 import { renderSarif } from './formats/sarif';
@@ -58,11 +57,11 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   const progress = new Progress(process.stderr);
   // A big tree is audited on demand (engine/tree.ts): only the files the verdicts need are parsed, with the same
   // answer; stats.functions then counts the functions analysed. A small one is parsed whole (it takes no longer).
-  const demand = process.env.PAGECHECK_DEMAND ? process.env.PAGECHECK_DEMAND !== '0' : inputs.files.length >= DEMAND_MIN_FILES;
+  const demand = onDemand(inputs.files.length);
   const tree = demand
     ? await auditTree(root, inputs.files, {
       jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      version: TOOL_VERSION, cacheDir: process.env.PAGECHECK_CACHE === '0' ? false : process.env.PAGECHECK_CACHE_DIR || undefined,
+      version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
       onProgress: (phase, done, total) => progress.update(`${phase === 'scan' ? 'indexing' : 'parsing'} ${done}/${total} files`),
     })
     : undefined;

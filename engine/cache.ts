@@ -75,6 +75,11 @@ function codeStamp(): string {
   return stamp;
 }
 
+/** The cache directory the environment asks for: PAGECHECK_CACHE=0 none, PAGECHECK_CACHE_DIR a directory, else the default. */
+export function cacheDirFromEnv(): string | false | undefined {
+  return process.env.PAGECHECK_CACHE === '0' ? false : process.env.PAGECHECK_CACHE_DIR || undefined;
+}
+
 /** The cache directory for a root: `<root>/.pagecheck-cache` if writable, else under $XDG_CACHE_HOME. */
 export function defaultCacheDir(root: string): string {
   const local = path.join(root, '.pagecheck-cache');

@@ -263,43 +263,89 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete): P
 
 /** Parses the seed, then the files of every pending name, until nothing is pending. */
 export async function plan(host: PlanHost, contracts: ContractTable): Promise<PlanResult> {
-  const parsed = new Map<number, FileFacts | undefined>();
-  const complete = { mentions: new Set<string>(), defs: new Set<string>() };
-  const rounds: RoundStats[] = [];
-  let jobs: ParseJob[] = [...new Set(host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b)
-    .map((index) => ({ index, mentions: [], defs: [], seed: true }));
-  let newNames = 0;
-  for (let round = 0; ; round++) {
-    const t0 = Date.now();
-    if (jobs.length) {
-      for (const r of await host.parse(jobs, round)) merge(parsed, r.index, r.facts);
-      for (const j of jobs) if (!parsed.has(j.index)) parsed.set(j.index, undefined);
-    }
-    const stats: RoundStats = { round, names: newNames, files: jobs.length, parsedSoFar: parsed.size, ms: 0 };
-    const facts = ordered(parsed);
-    const pending = pendingNames(facts, complete);
-    stats.ms = Date.now() - t0;
-    rounds.push(stats);
-    host.onRound?.(stats);
-    if (pending.mentions.size === 0 && pending.defs.size === 0) {
-      const numbers = [...parsed.keys()].sort((a, b) => a - b);
-      return { facts, parsed: numbers, rounds, completeNames: complete.mentions.size + complete.defs.size };
-    }
-    const mentions = [...pending.mentions].sort();
-    const defs = [...pending.defs].sort();
-    for (const n of mentions) complete.mentions.add(n);
-    for (const n of defs) complete.defs.add(n);
-    newNames = mentions.length + defs.length;
-    const next = new Map<number, ParseJob>();
-    const job = (i: number) => {
-      let j = next.get(i);
-      if (!j) next.set(i, (j = { index: i, mentions: [], defs: [], seed: false }));
-      return j;
-    };
-    if (mentions.length) for (const [i, names] of host.index.mentioning(mentions)) job(i).mentions.push(...names);
-    if (defs.length) for (const [i, names] of host.index.defining(defs)) job(i).defs.push(...names);
-    jobs = [...next.values()].sort((a, b) => a.index - b.index);
+  return new Planner(host).start(contracts);
+}
+
+/**
+ * The planning state kept between runs: which files are parsed (and what is known of them) and which names are
+ * complete. start() plans from the seed; widen() plans again for facts that came from elsewhere — the buffers an
+ * editor holds — so a language server can keep one Planner for a tree and ask only for what an edit adds.
+ */
+export class Planner {
+  private readonly parsed = new Map<number, FileFacts | undefined>();
+  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>() };
+  readonly rounds: RoundStats[] = [];
+
+  constructor(private readonly host: PlanHost) {}
+
+  async start(contracts: ContractTable): Promise<PlanResult> {
+    const jobs = [...new Set(this.host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b)
+      .map((index) => ({ index, mentions: [], defs: [], seed: true }));
+    await this.loop(jobs, new Map(), []);
+    return this.result();
   }
+
+  /**
+   * Plans again with `overlay`: facts of whole files (every function summarised) that replace what the index holds
+   * for their file numbers, and `extra` whole-file facts of files the index does not number (a buffer not saved
+   * yet). Their sinks, calls and definitions join the walk; the files they need are parsed; they are never parsed
+   * themselves. Returns the file numbers parsed by this call.
+   */
+  async widen(overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[] = []): Promise<number[]> {
+    const before = new Set(this.parsed.keys());
+    await this.loop([], overlay, extra);
+    return [...this.parsed.keys()].filter((i) => !before.has(i)).sort((a, b) => a - b);
+  }
+
+  /** Facts of every parsed file (path order), the overlay not included. */
+  result(): PlanResult {
+    const numbers = [...this.parsed.keys()].sort((a, b) => a - b);
+    return { facts: ordered(this.parsed), parsed: numbers, rounds: this.rounds, completeNames: this.complete.mentions.size + this.complete.defs.size };
+  }
+
+  private async loop(first: ParseJob[], overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[]): Promise<void> {
+    let jobs = first;
+    let newNames = 0;
+    for (;;) {
+      const t0 = Date.now();
+      if (jobs.length) {
+        for (const r of await this.host.parse(jobs, this.rounds.length)) merge(this.parsed, r.index, r.facts);
+        for (const j of jobs) if (!this.parsed.has(j.index)) this.parsed.set(j.index, undefined);
+      }
+      const stats: RoundStats = { round: this.rounds.length, names: newNames, files: jobs.length, parsedSoFar: this.parsed.size, ms: 0 };
+      const facts = overlay.size || extra.length ? withOverlay(this.parsed, overlay, extra) : ordered(this.parsed);
+      const pending = pendingNames(facts, this.complete);
+      stats.ms = Date.now() - t0;
+      // A widen() that found nothing to do is not a round.
+      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size) {
+        this.rounds.push(stats);
+        this.host.onRound?.(stats);
+      }
+      if (pending.mentions.size === 0 && pending.defs.size === 0) return;
+      const mentions = [...pending.mentions].sort();
+      const defs = [...pending.defs].sort();
+      for (const n of mentions) this.complete.mentions.add(n);
+      for (const n of defs) this.complete.defs.add(n);
+      newNames = mentions.length + defs.length;
+      const next = new Map<number, ParseJob>();
+      const job = (i: number) => {
+        let j = next.get(i);
+        if (!j) next.set(i, (j = { index: i, mentions: [], defs: [], seed: false }));
+        return j;
+      };
+      if (mentions.length) for (const [i, names] of this.host.index.mentioning(mentions)) job(i).mentions.push(...names);
+      if (defs.length) for (const [i, names] of this.host.index.defining(defs)) job(i).defs.push(...names);
+      // An overlay file is known whole: never parsed from disk.
+      jobs = [...next.values()].filter((j) => !overlay.has(j.index)).sort((a, b) => a.index - b.index);
+    }
+  }
+}
+
+/** The parsed facts with the overlay's files replaced (or added) and the extra files appended. */
+function withOverlay(parsed: ReadonlyMap<number, FileFacts | undefined>, overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[]): FileFacts[] {
+  const all = new Map<number, FileFacts | undefined>(parsed);
+  for (const [i, f] of overlay) all.set(i, f);
+  return [...ordered(all), ...extra];
 }
 
 /** Adds newly summarised functions of a file to what is known of it (functions kept in text order). */
@@ -344,7 +390,7 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function ordered(parsed: Map<number, FileFacts | undefined>): FileFacts[] {
+function ordered(parsed: ReadonlyMap<number, FileFacts | undefined>): FileFacts[] {
   const out: FileFacts[] = [];
   for (const i of [...parsed.keys()].sort((a, b) => a - b)) {
     const f = parsed.get(i);

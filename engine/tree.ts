@@ -15,7 +15,7 @@ import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 import { FileFacts } from './analysis/model';
 import { Program } from './audit';
 import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, defaultCacheDir, filesDigest, stampKey } from './cache';
-import { ParseJob, PlanIndex, RoundStats, SeedSpec, plan, seedSpec } from './plan';
+import { ParseJob, PlanIndex, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
 import { FileTokens, HashQuery, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './tree-worker';
 import { DEFAULT_MAX_FILE_BYTES } from './workspace';
@@ -34,6 +34,8 @@ export interface AuditTreeOptions {
   /** The worker script (a bundle that hands `workerData.pagecheckTree` threads to serveTreeWorker). */
   workerScript?: string;
   onProgress?: (phase: 'scan' | 'parse', done: number, total: number) => void;
+  /** Checked between phases and before every parse round: true stops open() with TreeRunCancelled. */
+  cancelled?: () => boolean;
 }
 
 export interface TreeStats {
@@ -65,47 +67,184 @@ export interface TreeFile {
   rel: string;
 }
 
+/** From this many files on, a tree is audited on demand (a smaller one is parsed whole: it takes no longer). */
+export const DEMAND_MIN_FILES = 2000;
+
+/** Whether `files` files are audited on demand; PAGECHECK_DEMAND=1/0 forces it either way (tests, benchmarks). */
+export function onDemand(files: number): boolean {
+  return process.env.PAGECHECK_DEMAND ? process.env.PAGECHECK_DEMAND !== '0' : files >= DEMAND_MIN_FILES;
+}
+
 /** Audits `files` (absolute path + root-relative name) as one tree, parsing only what the verdicts need. */
 export async function auditTree(root: string, input: readonly TreeFile[], opts: AuditTreeOptions = {}): Promise<TreeAudit> {
-  const t0 = Date.now();
-  const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const extra = [...(opts.extra ?? [])];
-  const contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion);
-  const seed = seedSpec(contracts);
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const cacheBase = opts.cacheDir === false ? undefined : opts.cacheDir ?? defaultCacheDir(root);
-  const cache = cacheBase ? new DiskCache(cacheBase, cacheKey(opts.version ?? '0', contracts)) : undefined;
-  const ms = { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 };
-  const stats: TreeStats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', cacheDir: cache?.dir, ms };
+  const run = await TreeRun.open(root, input, opts);
+  try {
+    return run.audit();
+  } finally {
+    await run.close();
+  }
+}
 
-  // 1. Fingerprints; an unchanged tree reuses the last plan whole.
-  let t = Date.now();
-  // The fingerprints of a big tree are taken in a thread of their own while this one reads the cache.
-  const pending = files.length >= 5000 && cache ? statInThread(files) : undefined;
-  const state = cache?.loadState();
-  const stamps: FileStamp[] = (pending && await pending) || files.map((f) => stampOf(f));
-  ms.stat = Date.now() - t;
-  const digest = filesDigest(stamps);
-  if (state?.lastPlan && state.lastPlan.filesDigest === digest) {
-    const facts: FileFacts[] = [];
-    for (const rel of state.lastPlan.parsed) { const e = state.facts.get(rel); if (e?.facts) facts.push(e.facts); }
-    const skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
-    stats.warm = 'full';
-    stats.filesParsed = state.lastPlan.parsed.length;
-    return finish(facts, skipped, [], stats, t0);
+/** Thrown out of TreeRun.open() when `cancelled()` turned true. */
+export class TreeRunCancelled extends Error {
+  constructor() { super('the tree audit was cancelled'); }
+}
+
+/** How long TreeRun keeps its threads after a widen(): the next edit's widen often follows soon. */
+const IDLE_THREADS_MS = 30000;
+
+/**
+ * One tree, planned on demand, with what a language server needs to keep it: after open() the facts of the parsed
+ * files; widen() plans again with the editor's buffers as an overlay and parses only what they add (engine/plan.ts
+ * Planner.widen). Holds the identifier index of the tree (tens of MB for a kernel), never a tree-sitter tree; its
+ * threads are stopped when idle.
+ */
+export class TreeRun {
+  facts: FileFacts[] = [];
+  skipped: TreeAudit['skipped'] = [];
+  rounds: RoundStats[] = [];
+  readonly stats: TreeStats;
+  private readonly files: TreeFile[];
+  private readonly numberOf = new Map<string, number>();
+  private readonly contracts: ContractTable;
+  private cache: DiskCache | undefined;
+  private readonly pool: Pool;
+  private stamps: FileStamp[] = [];
+  private state: CacheState | undefined;
+  private planner: Planner | undefined;
+  private readonly factsCache = new Map<string, FactsEntry>();
+  private idle: NodeJS.Timeout | undefined;
+
+  private constructor(files: TreeFile[], private readonly opts: AuditTreeOptions) {
+    this.files = files;
+    files.forEach((f, i) => this.numberOf.set(f.rel, i));
+    const extra = [...(opts.extra ?? [])];
+    this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion);
+    this.stats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 } };
+    this.pool = new Pool(files, {
+      extra, kernelVersion: opts.kernelVersion, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
+    }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
   }
 
-  const pool = new Pool(files, {
-    extra, kernelVersion: opts.kernelVersion, maxBytes, seed, pagecheckTree: true,
-  }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
-  try {
-    // 2. The index: tokens from the cache where the fingerprint matches, the rest scanned.
+  /** Indexes and plans the tree (from the cache where it can). Threads are stopped before it resolves. */
+  static async open(root: string, input: readonly TreeFile[], opts: AuditTreeOptions = {}): Promise<TreeRun> {
+    const t0 = Date.now();
+    const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    const run = new TreeRun(files, opts);
+    const cacheBase = opts.cacheDir === false ? undefined : opts.cacheDir ?? defaultCacheDir(root);
+    run.cache = cacheBase ? new DiskCache(cacheBase, cacheKey(opts.version ?? '0', run.contracts)) : undefined;
+    run.stats.cacheDir = run.cache?.dir;
+    try {
+      await run.plan(t0);
+    } finally {
+      await run.pool.close();
+    }
+    return run;
+  }
+
+  /** The audit of the parsed files. */
+  audit(): TreeAudit {
+    const program = new Program(this.facts);
+    this.stats.functions = this.facts.reduce((n, f) => n + f.functions.length, 0);
+    this.skipped.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    return { program, facts: this.facts, skipped: this.skipped, stats: this.stats, rounds: this.rounds };
+  }
+
+  /** Whether `rel` is a file of this tree. */
+  has(rel: string): boolean {
+    return this.numberOf.has(rel);
+  }
+
+  /**
+   * Plans again with whole-file facts that replace the files they name (the editor's buffers; facts of a name that
+   * is not in the tree are added as a file of their own) and parses what they need. Updates `facts`; returns the
+   * names of the files parsed by this call.
+   */
+  async widen(overlay: ReadonlyMap<string, FileFacts>): Promise<string[]> {
+    if (this.idle) clearTimeout(this.idle);
+    try {
+      if (!this.planner) await this.replan();
+      const byNumber = new Map<number, FileFacts>();
+      const extra: FileFacts[] = [];
+      for (const [rel, f] of overlay) { const i = this.numberOf.get(rel); if (i === undefined) extra.push(f); else byNumber.set(i, f); }
+      const added = await this.planner!.widen(byNumber, extra);
+      if (added.length) this.facts = this.planner!.result().facts;
+      return added.map((i) => this.files[i].rel);
+    } finally {
+      this.idle = setTimeout(() => { void this.pool.close(); }, IDLE_THREADS_MS);
+      this.idle.unref();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    await this.pool.close();
+  }
+
+  private async plan(t0: number): Promise<void> {
+    const { ms } = this.stats;
+    // 1. Fingerprints; an unchanged tree reuses the last plan whole.
+    let t = Date.now();
+    // The fingerprints of a big tree are taken in a thread of their own while this one reads the cache.
+    const pending = this.files.length >= 5000 && this.cache ? statInThread(this.files) : undefined;
+    this.state = this.cache?.loadState();
+    this.stamps = (pending && await pending) || this.files.map((f) => stampOf(f));
+    ms.stat = Date.now() - t;
+    const digest = filesDigest(this.stamps);
+    const state = this.state;
+    if (state?.lastPlan && state.lastPlan.filesDigest === digest) {
+      for (const rel of state.lastPlan.parsed) { const e = state.facts.get(rel); if (e?.facts) this.facts.push(e.facts); }
+      this.skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
+      this.stats.warm = 'full';
+      this.stats.filesParsed = state.lastPlan.parsed.length;
+      ms.total = Date.now() - t0;
+      return;
+    }
+    this.checkCancelled();
+    // 2. The identifier index.
     t = Date.now();
+    const scanned = await this.index();
+    ms.scan = Date.now() - t;
+    this.checkCancelled();
+
+    // 3. The plan, parsing through the cache.
+    t = Date.now();
+    const result = await this.planner!.start(this.contracts);
+    ms.plan = Date.now() - t - ms.parse;
+    this.facts = result.facts;
+    this.rounds = result.rounds;
+    this.stats.filesParsed = result.parsed.length;
+    this.stats.rounds = result.rounds.length;
+
+    // 4. Save: fingerprints, tokens when any were scanned, the facts of this plan's files, the plan itself.
+    const stamps = this.stamps;
+    this.skipped = stamps.filter((s) => s.skipped).map((s) => ({ rel: s.rel, reason: s.skipped! }));
+    for (const r of result.parsed) { const e = this.factsCache.get(stamps[r].rel); if (e?.skipped) this.skipped.push({ rel: stamps[r].rel, reason: e.skipped }); }
+    if (this.cache) {
+      if (scanned.tokens) this.cache.saveTokens(stamps, scanned.tokens);
+      this.cache.saveState({ files: stamps, facts: this.factsCache, lastPlan: { parsed: result.parsed.map((i) => stamps[i].rel), filesDigest: digest } });
+    }
+    ms.total = Date.now() - t0;
+  }
+
+  /** A run that reused the last plan whole has no index and no planner yet: build them (from the cache). */
+  private async replan(): Promise<void> {
+    await this.index();
+    const result = await this.planner!.start(this.contracts);
+    this.facts = result.facts;
+  }
+
+  /**
+   * The identifier index: tokens from the cache where the fingerprint matches, the rest scanned; then a Planner
+   * over it. Returns the tokens when any file was scanned (they are to be saved).
+   */
+  private async index(): Promise<{ tokens?: Array<FileTokens | undefined> }> {
+    const { stamps, state, files, opts } = this;
     const old = new Map<string, FileStamp>();
     for (const s of state?.files ?? []) old.set(s.rel, s);
     const tokens: Array<FileTokens | undefined> = new Array(files.length);
     const todo: number[] = [];
-    const cachedTokens = state ? cache!.loadTokens(stamps) : undefined;
+    const cachedTokens = state ? this.cache!.loadTokens(stamps) : undefined;
     stamps.forEach((s, i) => {
       const o = old.get(s.rel);
       if (o && sameStat(o, s) && (o.skipped || cachedTokens?.[i])) {
@@ -115,22 +254,25 @@ export async function auditTree(root: string, input: readonly TreeFile[], opts: 
         tokens[i] = cachedTokens?.[i];
       } else todo.push(i);
     });
-    if (state && todo.length < files.length) stats.warm = 'partial';
-    stats.filesScanned = todo.length;
+    if (state && todo.length < files.length && this.stats.warm === 'cold') this.stats.warm = 'partial';
+    this.stats.filesScanned = todo.length;
     // A changed fingerprint with cached facts: hash the content, a touched file keeps its facts.
     const wantHash = new Set(todo.filter((i) => state?.facts.has(stamps[i].rel)));
-    for (const r of await pool.scan(todo, wantHash, opts.onProgress)) {
+    for (const r of await this.pool.scan(todo, wantHash, opts.onProgress)) {
       const s = stamps[r.i];
       s.size = r.size; s.mtimeMs = r.mtimeMs; s.ino = r.ino; s.hash = r.hash;
       s.skipped = r.skipped; s.patternHit = r.patternHit;
       tokens[r.i] = r.tokens;
     }
-    ms.scan = Date.now() - t;
-
-    // 3. The plan, parsing through the cache.
-    t = Date.now();
     const index = new TokenIndex(tokens, stamps.map((s) => !!s.patternHit));
-    const factsCache = new Map<string, FactsEntry>();
+    this.planner = new Planner({ index, parse: (jobs) => this.parse(jobs) });
+    return { tokens: todo.length ? tokens : undefined };
+  }
+
+  /** Parse jobs, answered from the cache where its facts cover the job. */
+  private async parse(jobs: ParseJob[]): Promise<Array<{ index: number; facts?: FileFacts }>> {
+    this.checkCancelled();
+    const { stamps, state, factsCache } = this;
     const validEntry = (s: FileStamp): FactsEntry | undefined => {
       const e = factsCache.get(s.rel) ?? state?.facts.get(s.rel);
       if (!e) return undefined;
@@ -138,56 +280,32 @@ export async function auditTree(root: string, input: readonly TreeFile[], opts: 
       if (s.hash && e.hash === s.hash) return { ...e, stamp: stampKey(s) };
       return undefined;
     };
-    const result = await plan({
-      index,
-      parse: async (jobs) => {
-        const tp = Date.now();
-        const out: Array<{ index: number; facts?: FileFacts }> = [];
-        const run: ParseJob[] = [];
-        for (const job of jobs) {
-          const s = stamps[job.index];
-          const prev = validEntry(s);
-          if (prev && covers(prev, job)) { factsCache.set(s.rel, prev); out.push({ index: job.index, facts: prev.facts }); continue; }
-          // Ask for everything asked of this file so far: the cache entry only grows.
-          run.push(prev ? { index: job.index, mentions: union(prev.mentions, job.mentions), defs: union(prev.defs, job.defs), seed: prev.seed || job.seed } : job);
-        }
-        stats.filesParsedNow += run.length;
-        const byIndex = new Map(run.map((j) => [j.index, j]));
-        for (const r of await pool.parse(run, opts.onProgress)) {
-          const job = byIndex.get(r.i)!;
-          const s = stamps[r.i];
-          const c = r.covered ?? job;
-          factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, facts: r.facts, skipped: r.skipped });
-          out.push({ index: r.i, facts: r.facts });
-        }
-        ms.parse += Date.now() - tp;
-        return out;
-      },
-    }, contracts);
-    ms.plan = Date.now() - t - ms.parse;
-    stats.filesParsed = result.parsed.length;
-    stats.rounds = result.rounds.length;
-
-    // 4. Save: fingerprints, tokens when any were scanned, the facts of this plan's files, the plan itself.
-    const skipped = stamps.filter((s) => s.skipped).map((s) => ({ rel: s.rel, reason: s.skipped! }));
-    for (const r of result.parsed) { const e = factsCache.get(stamps[r].rel); if (e?.skipped) skipped.push({ rel: stamps[r].rel, reason: e.skipped }); }
-    if (cache) {
-      if (todo.length) cache.saveTokens(stamps, tokens);
-      const next: CacheState = { files: stamps, facts: factsCache, lastPlan: { parsed: result.parsed.map((i) => stamps[i].rel), filesDigest: digest } };
-      cache.saveState(next);
+    const tp = Date.now();
+    const out: Array<{ index: number; facts?: FileFacts }> = [];
+    const run: ParseJob[] = [];
+    for (const job of jobs) {
+      const s = stamps[job.index];
+      const prev = validEntry(s);
+      if (prev && covers(prev, job)) { factsCache.set(s.rel, prev); out.push({ index: job.index, facts: prev.facts }); continue; }
+      // Ask for everything asked of this file so far: the cache entry only grows.
+      run.push(prev ? { index: job.index, mentions: union(prev.mentions, job.mentions), defs: union(prev.defs, job.defs), seed: prev.seed || job.seed } : job);
     }
-    return finish(result.facts, skipped, result.rounds, stats, t0);
-  } finally {
-    await pool.close();
+    this.stats.filesParsedNow += run.length;
+    const byIndex = new Map(run.map((j) => [j.index, j]));
+    for (const r of await this.pool.parse(run, this.opts.onProgress)) {
+      const job = byIndex.get(r.i)!;
+      const s = stamps[r.i];
+      const c = r.covered ?? job;
+      factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, facts: r.facts, skipped: r.skipped });
+      out.push({ index: r.i, facts: r.facts });
+    }
+    this.stats.ms.parse += Date.now() - tp;
+    return out;
   }
-}
 
-function finish(facts: FileFacts[], skipped: TreeAudit['skipped'], rounds: RoundStats[], stats: TreeStats, t0: number): TreeAudit {
-  const program = new Program(facts);
-  stats.functions = facts.reduce((n, f) => n + f.functions.length, 0);
-  stats.ms.total = Date.now() - t0;
-  skipped.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { program, facts, skipped, stats, rounds };
+  private checkCancelled(): void {
+    if (this.opts.cancelled?.()) throw new TreeRunCancelled();
+  }
 }
 
 function stampOf(f: TreeFile): FileStamp {

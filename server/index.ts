@@ -106,6 +106,14 @@ export class WorkspaceIndex {
     return true;
   }
 
+  /** An on-demand run (server/indexer.ts) decided the facts: exactly these, plus the files it skipped. */
+  replaceAll(facts: readonly FileFacts[], skipped: ReadonlyArray<{ rel: string; reason: string }> = []): void {
+    this.facts.clear();
+    for (const s of skipped) this.facts.set(s.rel, skippedFacts(s.rel, s.reason));
+    for (const f of facts) this.facts.set(f.file, f);
+    this.version++;
+  }
+
   remove(name: string): boolean {
     if (!this.facts.delete(name)) return false;
     this.version++;

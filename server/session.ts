@@ -10,9 +10,10 @@ import {
   DidChangeWatchedFilesParams, FileChangeType, Hover, HoverParams, InitializeParams, MarkupKind, WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AuditResult, CParser, ContractTable, Finding, Program, contractTable } from '../engine/index';
+import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine/index';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
 import { codeActions } from './codeActions';
+import { IdleCollector } from './memory';
 import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
 import { DiagnosticCaps, notAnalyzedDiagnostics, toDiagnostic } from './diagnostics';
 import { OpenDocument, OpenDocuments } from './documents';
@@ -34,6 +35,12 @@ const STATUS_DELAY_MS = 1000;
 const REPUBLISH_WHILE_INDEXING_MS = 1000;
 /** The index does not start a file within this long after a keystroke: typing bursts are served first. */
 const TYPING_PAUSE_MS = 250;
+/** An on-demand index parses what edited buffers newly need once typing pauses this long. */
+const WIDEN_DELAY_MS = 300;
+/** Files changed on disk re-plan an on-demand index after this quiet period (a checkout changes many). */
+const DISK_CHANGE_DELAY_MS = 1000;
+/** A full garbage collection when edits pause this long (server/memory.ts). */
+const IDLE_GC_MS = 2000;
 /** PAGECHECK_TIMING=1: log how long each analysis step takes (for the benchmark). */
 const TIMING = !!process.env.PAGECHECK_TIMING;
 
@@ -54,6 +61,13 @@ export class Session {
   private readonly programs: ProgramCache;
   private readonly analysis: Scheduler;
   private readonly status: Scheduler;
+  /** On-demand index: parse what the open buffers newly need; re-plan after changes on disk. */
+  private readonly widening: Scheduler;
+  private readonly diskChanges: Scheduler;
+  private readonly idleGc: Scheduler;
+  private readonly collector = new IdleCollector();
+  /** On-demand index: open files that changed on disk while open (re-planned when they close). */
+  private readonly changedWhileOpen = new Set<string>();
   private readonly caps: ClientCaps;
   private readonly trusted: boolean;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -99,6 +113,9 @@ export class Session {
     this.contracts = contractTable();
     this.analysis = new Scheduler(ANALYSIS_DELAY_MS, (t) => this.analyse(t), (e) => this.logError('analysis', e));
     this.status = new Scheduler(STATUS_DELAY_MS, (t) => this.refreshStatus(t), (e) => this.logError('status', e));
+    this.widening = new Scheduler(WIDEN_DELAY_MS, () => this.indexer.widen(), (e) => this.logError('index', e));
+    this.idleGc = new Scheduler(IDLE_GC_MS, () => { this.collector.maybeCollect(); }, (e) => this.logError('gc', e));
+    this.diskChanges = new Scheduler(DISK_CHANGE_DELAY_MS, () => { void this.startIndexing('files changed on disk'); }, (e) => this.logError('index', e));
   }
 
   // ---------------------------------------------------------------------------------------------- lifecycle
@@ -128,7 +145,10 @@ export class Session {
     this.disposed = true;
     this.analysis.dispose();
     this.status.dispose();
-    this.indexer.cancel();
+    this.widening.dispose();
+    this.diskChanges.dispose();
+    this.idleGc.dispose();
+    void this.indexer.dispose();
     this.docs.dispose();
   }
 
@@ -155,7 +175,12 @@ export class Session {
     // Back to the file on disk: its callers and callees elsewhere see the saved text again.
     const fsPath = uriToPath(uri);
     const where = fsPath && this.paths.locate(fsPath);
-    if (fsPath && where && indexable(where.rel, this.ignoreFor(where.folder))) this.index.update({ fsPath, name: d.name }, this.contracts, this.maxFileSize());
+    if (this.indexer.onDemand) {
+      // The index holds what the file on disk needed; a file saved while open is re-planned.
+      if (this.changedWhileOpen.delete(d.name)) this.diskChanges.poke();
+    } else if (fsPath && where && indexable(where.rel, this.ignoreFor(where.folder))) {
+      this.index.update({ fsPath, name: d.name }, this.contracts, this.maxFileSize());
+    }
     this.analysis.poke();
   }
 
@@ -181,8 +206,12 @@ export class Session {
     if (TIMING) { this.programs.get(); this.timing.push(`program ${(performance.now() - t1).toFixed(1)}`); }
     this.publishFindings();
     if (TIMING) { this.log(`timing: ${this.timing.join(', ')}, program+audit+publish ${(performance.now() - t1).toFixed(1)} ms`); this.timing = []; }
-    // The workspace count follows edits, once typing pauses.
-    if (stale.length) this.status.poke();
+    // The workspace count follows edits, once typing pauses; an on-demand index parses what the edits need.
+    if (stale.length) {
+      this.status.poke();
+      this.idleGc.poke();
+      if (this.indexer.onDemand) this.widening.poke();
+    }
   }
 
   private auditOptions(onlyFiles?: ReadonlySet<string>) {
@@ -191,7 +220,12 @@ export class Session {
 
   /** While the index is still filling in, "no callers in the indexed tree" is not known yet: no PC005. */
   private shown(f: Finding): boolean {
-    return !f.suppressed && !(f.rule === 'PC005' && this.indexer.running);
+    return !f.suppressed && !(f.rule === 'PC005' && this.settling());
+  }
+
+  /** The index may still add callers: it is running, or an on-demand index has an edit's needs to parse. */
+  private settling(): boolean {
+    return this.indexer.running || this.indexer.widening || this.widening.busy;
   }
 
   private publishFindings(): void {
@@ -267,7 +301,7 @@ export class Session {
     if (!this.settings.enable) return '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
     this.ensureFresh();
     const result = await this.auditWorkspace();
-    return renderReport(result, { files: this.programs.files().length, truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion });
+    return renderReport(result, { files: this.indexedFiles(), truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion });
   }
 
   /** pagecheck/auditWorkspace: re-index everything, audit everything, publish everything. */
@@ -281,14 +315,14 @@ export class Session {
     this.publishFindings();
     this.workspaceUnsafe = unsafeCount(result);
     this.sendStatus(true);
-    const summary = summarize(result, this.programs.files().length, this.index.truncated, Date.now() - t0);
+    const summary = summarize(result, this.indexedFiles(), this.index.truncated, Date.now() - t0);
     this.log(summary.text);
     return summary;
   }
 
   /** The whole tree (no PC005 while the index is still filling in). */
   private auditWorkspace(token?: RunToken): Promise<AuditResult> {
-    return auditInSlices(this.programs.get(), this.auditOptions(), (f) => !(f.rule === 'PC005' && this.indexer.running), () => !!token?.cancelled);
+    return auditInSlices(this.programs.get(), this.auditOptions(), (f) => !(f.rule === 'PC005' && this.settling()), () => !!token?.cancelled);
   }
 
   // ---------------------------------------------------------------------------------------------- index
@@ -303,6 +337,25 @@ export class Session {
     return {
       targets: (cancelled) => this.index.list(this.paths.roots(), (f) => this.ignoreFor(f), this.settings.maxFiles,
         (p) => this.paths.nameOfPath(p), () => cancelled() || this.disposed, this.docs.all().map((d) => uriToPath(d.uri) ?? '')),
+      treeOptions: () => ({
+        root: this.paths.roots()[0]?.fsPath ?? process.cwd(),
+        extra: this.trusted ? this.project.contracts : [],
+        kernelVersion: this.kernelVersion,
+        maxBytes: this.maxFileSize(),
+      }),
+      overlay: () => {
+        const out = new Map<string, FileFacts>();
+        for (const d of this.docs.all()) {
+          if (!d.fresh) this.docs.refresh(d, this.contracts, this.maxFileSize());
+          if (d.facts && !d.facts.skipped) out.set(d.name, d.facts);
+        }
+        return out;
+      },
+      widened: (line) => {
+        this.log(line);
+        this.analysis.poke(0);
+        this.status.poke();
+      },
       options: () => ({
         contracts: this.contracts,
         maxFileSize: this.maxFileSize(),
@@ -320,6 +373,8 @@ export class Session {
         this.log(line);
         this.analysis.poke(0);
         this.status.poke(0);
+        // An index run leaves its garbage (file texts, scan buffers) behind: collect it once things settle.
+        this.idleGc.poke();
       },
     };
   }
@@ -345,11 +400,14 @@ export class Session {
       if (where.rel === CONFIG_FILE) { configChanged = true; continue; }
       if (!indexable(where.rel, this.ignoreFor(where.folder))) continue;
       const name = this.paths.nameOfPath(fsPath);
-      if (this.docs.byName(name)) continue; // the buffer is authoritative while open
+      if (this.docs.byName(name)) { this.changedWhileOpen.add(name); continue; } // the buffer is authoritative while open
+      // An on-demand index re-plans (from its cache: only changed files are read again).
+      if (this.indexer.onDemand) { changed = true; continue; }
       if (c.type === FileChangeType.Deleted) changed = this.index.remove(name) || changed;
       else if (this.index.get(name) || this.index.size < this.settings.maxFiles) changed = this.index.update({ fsPath, name }, this.contracts, this.maxFileSize()) || changed;
     }
     if (configChanged) this.reconfigure(`${CONFIG_FILE} changed`);
+    else if (changed && this.indexer.onDemand) this.diskChanges.poke();
     else if (changed) { this.analysis.poke(); this.status.poke(); }
   }
 
@@ -436,12 +494,17 @@ export class Session {
     this.sendStatus(true);
   }
 
+  /** Files of the workspace the index covers (an on-demand index reads every file, parses what is needed). */
+  private indexedFiles(): number {
+    return this.indexer.treeFiles || this.programs.files().length;
+  }
+
   private sendStatus(force = false): void {
     const now = Date.now();
     if (!force && now - this.lastStatusSent < 100) return;
     const s = statusOf({
       enabled: this.settings.enable, indexing: this.indexer.running, ...this.indexed, unsafe: this.workspaceUnsafe,
-      files: this.programs.files().length, truncated: this.index.truncated,
+      files: this.indexedFiles(), truncated: this.index.truncated,
     });
     if (!force && this.lastStatus && JSON.stringify(this.lastStatus) === JSON.stringify(s)) return;
     this.lastStatus = s;

@@ -19,7 +19,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   enable: true,
   severity: {},
   ignore: [],
-  maxFiles: 5000,
+  maxFiles: 100000,
   maxFileSize: undefined,
 });
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CParser, FileFacts, Program, contractTable, factsForText } from '../engine/index';
-import { auditTree, TreeFile } from '../engine/tree';
+import { auditTree, TreeFile, TreeRun } from '../engine/tree';
 import { directivesOnly, identHash, scanTokens } from '../engine/scan';
 import { WasmScanner } from '../engine/wasm-scan';
 import { readSource, toPosix, walkCFiles } from '../engine/workspace';
@@ -114,6 +114,41 @@ describe('demand-driven audit (plan)', function () {
     const files = treeFiles(FIX);
     const t = await auditTree(FIX, files, { jobs: 2, cacheDir: false, workerScript: WORKER });
     assert.deepEqual(answer(t.program), answer(new Program(await parseEverything(files))));
+  });
+
+  it('widens for an editor buffer: parses the callers its new sink needs, and nothing when nothing is new', async () => {
+    const files = treeFiles(FIX);
+    const run = await TreeRun.open(FIX, files, { jobs: 1, cacheDir: false });
+    try {
+      const parsedBefore = new Set(run.facts.map((f) => f.file));
+      assert.ok(!parsedBefore.has('kernel/tally.c'), 'no sink on disk needs kernel/tally.c');
+      const parser = await CParser.create();
+      const table = contractTable();
+      // A buffer whose text is the file on disk needs nothing new.
+      const diskText = fs.readFileSync(path.join(FIX, 'mm/devmap.c'), 'utf8');
+      assert.deepEqual(await run.widen(new Map([['mm/devmap.c', factsForText(parser, 'mm/devmap.c', diskText, table)]])), []);
+
+      // The buffer of kernel/unrelated.c now defines note_page() with a test on its parameter: its caller
+      // tally() (kernel/tally.c) and tally's callers decide the verdict.
+      const buffer = `${fs.readFileSync(path.join(FIX, 'kernel/unrelated.c'), 'utf8')}
+bool note_page(struct page *page)
+{
+	return is_zone_device_page(page);
+}
+`;
+      const overlay = factsForText(parser, 'kernel/unrelated.c', buffer, table);
+      const added = await run.widen(new Map([['kernel/unrelated.c', overlay]]));
+      assert.ok(added.includes('kernel/tally.c'), `parsed: ${added.join(', ')}`);
+      const withBuffer = (facts: FileFacts[]) => [...facts.filter((f) => f.file !== overlay.file), overlay].sort((a, b) => (a.file < b.file ? -1 : 1));
+      const everything = await parseEverything(files);
+      const full = answer(new Program(withBuffer(everything)));
+      assert.deepEqual(answer(new Program(withBuffer(run.facts))), full);
+      // tally_from_pte() hands tally() a page-table decode with no lock held: the worst caller decides.
+      assert.ok(full.findings.some((f) => f.rule === 'PC001' && f.fn === 'note_page'), JSON.stringify(full.findings.map((f) => `${f.rule} ${f.fn}`)));
+      parser.delete();
+    } finally {
+      await run.close();
+    }
   });
 
   describe('the text index (engine/scan.ts)', () => {

@@ -3,7 +3,7 @@
 // from this document and they can never disagree.
 import { AuditResult, Finding, Loc, Verdict } from '../../engine/index';
 import { RuleCode, Severity } from '../../engine/analysis/rules/table';
-import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 
 export interface JsonRelated { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }
 

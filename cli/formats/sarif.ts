@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { RULES, RULE_CODES, RuleCode, Severity, helpUri } from '../../engine/analysis/rules/table';
-import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../version';
+import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { JsonDocument, JsonFinding, JsonRelated } from './json';
 
 type Level = 'error' | 'warning' | 'note';

@@ -4,8 +4,10 @@
 // - keystroke → diagnostics: in a workspace of mm/ (indexed first), one-character edits inside a function of
 //   mm/memory.c and mm/page_alloc.c, each timed from didChange to the publishDiagnostics of that version;
 // - first diagnostics in a cold workspace: server start → diagnostics of mm/memory.c opened at once, root = tree;
-// - whole-tree index: root = tree with no file budget, until pagecheck/status says ready (or the time limit).
+// - whole-tree index: root = tree with no file budget, until pagecheck/status says ready (or the time limit), cold
+//   and warm; then 10,000 edits of mm/memory.c, with the RSS before and after.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspProcess, fileUri } from '../fuzz/lsp';
 
@@ -57,12 +59,48 @@ async function keystrokes(lsp: LspProcess, file: string, n: number): Promise<Key
   return { file: path.basename(file), n: times.length, p50: +quantile(times, 0.5).toFixed(1), p95: +quantile(times, 0.95).toFixed(1), max: +Math.max(...times).toFixed(1), missed };
 }
 
+/** How long the server is left alone before an RSS reading (it collects garbage when edits pause). */
+const SETTLE_MS = 4000;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * `n` one-character edits (type a space, delete it) inside the first function with a ZONE_DEVICE test, in bursts of
+ * 10 that each wait for the burst's diagnostics: RSS before (settled), the highest seen, and after (settled).
+ */
+async function manyEdits(lsp: LspProcess, file: string, n: number): Promise<{ n: number; beforeMb: number; maxMb: number; afterMb: number; ms: number }> {
+  const { uri, text } = await open(lsp, file);
+  await lsp.waitFor(() => lsp.diagnostics.get(uri)?.version === 1, 120000);
+  await pause(SETTLE_MS);
+  const beforeMb = Math.round(lsp.rssMb());
+  const line = text.slice(0, Math.max(0, text.indexOf('is_zone_device_page('))).split('\n').length;
+  let maxMb = beforeMb;
+  const t0 = performance.now();
+  for (let k = 0; k < n; k++) {
+    const v = k + 2;
+    const change = k % 2 === 0
+      ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+      : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    lsp.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [change] });
+    if (k % 10 === 9 || k === n - 1) {
+      await lsp.waitFor(() => (lsp.diagnostics.get(uri)?.version ?? 0) >= v, 10000);
+      if (k % 500 === 499) maxMb = Math.max(maxMb, Math.round(lsp.rssMb()));
+    }
+  }
+  const ms = Math.round(performance.now() - t0);
+  await pause(SETTLE_MS);
+  return { n, beforeMb, maxMb, afterMb: Math.round(lsp.rssMb()), ms };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const root = path.resolve(argv[0]);
   const keys = argv.includes('--keys') ? Number(argv[argv.indexOf('--keys') + 1]) : 40;
   const indexLimit = argv.includes('--index-limit-s') ? Number(argv[argv.indexOf('--index-limit-s') + 1]) : 240;
   const quick = argv.includes('--quick');
+  const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1]) : 10000;
   const out: Record<string, unknown> = {};
 
   // Keystrokes, in a workspace of mm/ once its index is ready.
@@ -89,20 +127,36 @@ async function main(): Promise<void> {
     await lsp.stop();
   }
 
-  // The whole tree indexed (no file budget), with the peak RSS seen.
+  // The whole tree indexed on demand (no file budget): cold (an empty cache), then warm (the cache the cold run
+  // left, as when the CLI audited the tree before); peak RSS, and RSS once the server has settled.
   if (!quick) {
-    const t0 = performance.now();
-    const lsp = new LspProcess({ cwd: root });
-    lsp.settings = { index: { maxFiles: 1000000 } };
-    await lsp.initialize(root, { initializationOptions: { settings: { index: { maxFiles: 1000000 } } } });
-    let peak = 0;
-    const poll = setInterval(() => { peak = Math.max(peak, lsp.rssMb() || 0); }, 250);
-    const started = await lsp.waitFor(() => statusOf(lsp).state === 'indexing', 60000);
-    const done = started && await lsp.waitFor(() => statusOf(lsp).state === 'ready', indexLimit * 1000);
-    clearInterval(poll);
-    const st = statusOf(lsp);
-    out.treeIndex = { done: !!done, ms: Math.round(performance.now() - t0), files: st.done, total: st.total, peakRssMb: Math.round(peak) };
-    lsp.kill();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-lsp-cache-'));
+    try {
+      const runs: Record<string, unknown>[] = [];
+      for (const phase of ['cold', 'warm']) {
+        const t0 = performance.now();
+        const lsp = new LspProcess({ cwd: root, env: { PAGECHECK_CACHE_DIR: cacheDir } });
+        lsp.settings = { index: { maxFiles: 1000000 } };
+        await lsp.initialize(root, { initializationOptions: { settings: { index: { maxFiles: 1000000 } } } });
+        let peak = 0;
+        const poll = setInterval(() => { peak = Math.max(peak, lsp.rssMb() || 0); }, 250);
+        const started = await lsp.waitFor(() => statusOf(lsp).state === 'indexing', 60000);
+        const done = started && await lsp.waitFor(() => statusOf(lsp).state === 'ready', indexLimit * 1000);
+        const ms = Math.round(performance.now() - t0);
+        const st = statusOf(lsp);
+        const run: Record<string, unknown> = { phase, done: !!done, ms, files: st.done, total: st.total, peakRssMb: Math.round(peak) };
+        await pause(SETTLE_MS);
+        run.settledRssMb = Math.round(lsp.rssMb());
+        if (phase === 'warm' && done) run.edits = await manyEdits(lsp, path.join(root, 'mm', 'memory.c'), edits);
+        clearInterval(poll);
+        run.peakRssMb = Math.round(Math.max(peak, lsp.rssMb() || 0));
+        runs.push(run);
+        lsp.kill();
+      }
+      out.treeIndex = runs;
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -9,14 +9,17 @@ import { ensureServer } from './build';
 const CALLEE = 'mm/offline.c';
 const CALLER = 'drivers/base/offline_store.c';
 
-describe('server: cross-file verdicts', () => {
+// The same behaviour whether the workspace is indexed file by file (a small tree) or on demand (a big one:
+// engine/tree.ts, forced here with PAGECHECK_DEMAND=1 and its own cache directory).
+for (const mode of ['file by file', 'on demand'] as const) describe(`server: cross-file verdicts (index ${mode})`, () => {
   let fx: ReturnType<typeof copyFixtures>;
   let c: LspClient;
   let testLine: number;
   before(async () => {
     ensureServer();
     fx = copyFixtures();
-    c = await LspClient.start(fx.dir);
+    c = await LspClient.start(fx.dir, mode === 'on demand' ? { env: { PAGECHECK_DEMAND: '1', PAGECHECK_CACHE_DIR: `${fx.dir}/.cache` } } : {});
+    if (mode === 'on demand') await c.waitFor('an on-demand index', () => c.logs.some((l) => /indexed on demand/.test(l)));
     const doc = await c.open(CALLEE);
     testLine = lineOf(doc.getText(), 'if (is_zone_device_page(page))');
     await c.indexed();

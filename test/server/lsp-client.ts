@@ -48,6 +48,8 @@ export interface ClientOptions {
   initializationOptions?: unknown;
   /** The `pagecheck` settings section (answered to workspace/configuration). */
   settings?: Record<string, unknown>;
+  /** Extra environment for the server process (PAGECHECK_DEMAND=1: index on demand, as for a big tree). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class LspClient {
@@ -85,7 +87,7 @@ export class LspClient {
   }
 
   static async start(root: string, opts: ClientOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, root, opts);
     proc.stderr!.on('data', (d) => { client.stderr += String(d); });
