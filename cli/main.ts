@@ -3,7 +3,7 @@
 // Exit: 0 clean, 1 a warning-level finding, 2 usage / configuration / I/O error (one line on stderr).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Program } from '../engine/index';
+import { AuditResult, Program } from '../engine/index';
 import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine/config';
 import { packageRoot } from '../engine/syntax/parser';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
@@ -91,7 +91,7 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
       ms: Date.now() - started,
     },
   });
-  write(opts.output, render(opts, doc, root), cwd);
+  write(opts.output, render(opts, doc, result, root), cwd);
   if (opts.format === 'text') process.stderr.write(`${summaryLine(doc)}\n`);
   if (configFailed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
   return failsBuild(doc) ? 1 : 0;
@@ -115,11 +115,11 @@ function readConfig(opts: CliOptions, root: string, cwd: string): { config: Page
   return { config: loaded.config, failed: loaded.errors.length > 0 };
 }
 
-function render(opts: CliOptions, doc: JsonDocument, root: string): string {
+function render(opts: CliOptions, doc: JsonDocument, result: AuditResult, root: string): string {
   switch (opts.format) {
     case 'json': return renderJson(doc);
     case 'sarif': return renderSarif(doc, root);
-    case 'report': return renderReport(doc);
+    case 'report': return renderReport(result);
     default: return renderText(doc);
   }
 }

@@ -88,6 +88,21 @@ export function walkCFiles(root: string, opts: WalkOptions = {}): { files: strin
   return { files, truncated, errors };
 }
 
+/**
+ * The name of a file in a workspace of folders (the language server's names): its path relative to the most
+ * specific folder holding it, with that folder's prefix (`''` for a single folder, `name/` for several).
+ */
+export function nameInFolders(folders: ReadonlyArray<{ fsPath: string; prefix: string }>, file: string): string | undefined {
+  const abs = path.resolve(file);
+  let best: { fsPath: string; prefix: string; rel: string } | undefined;
+  for (const f of folders) {
+    const rel = path.relative(f.fsPath, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (!best || f.fsPath.length > best.fsPath.length) best = { ...f, rel };
+  }
+  return best ? best.prefix + toPosix(best.rel) : undefined;
+}
+
 export function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }

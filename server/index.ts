@@ -5,8 +5,7 @@
 import * as path from 'node:path';
 import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine/index';
 import { hashText } from '../engine/analysis/facts';
-import { globToRegExp, readSource, walkCFiles, SKIP_DIRS } from '../engine/workspace';
-import { Folder } from './paths';
+import { globToRegExp, readSource, SKIP_DIRS } from '../engine/workspace';
 
 export interface IndexTarget {
   fsPath: string;
@@ -44,24 +43,6 @@ export class WorkspaceIndex {
 
   entries(): IterableIterator<FileFacts> {
     return this.facts.values();
-  }
-
-  /** Every C file of the folders, minus ignored ones, up to `maxFiles`; files near `priority` first. */
-  list(folders: readonly Folder[], ignoreFor: (f: Folder) => string[], maxFiles: number, nameOf: (fsPath: string) => string,
-    cancelled: () => boolean, priority: readonly string[] = []): IndexTarget[] {
-    const out: IndexTarget[] = [];
-    this.truncated = false;
-    for (const folder of folders) {
-      const left = maxFiles - out.length;
-      if (left <= 0) { this.truncated = true; break; }
-      const walk = walkCFiles(folder.fsPath, { ignore: ignoreFor(folder), maxFiles: left, cancelled });
-      if (walk.truncated) this.truncated = true;
-      for (const f of walk.files) out.push({ fsPath: f, name: nameOf(f) });
-    }
-    // Files in the directories of open files first: their callers and callees decide the open verdicts.
-    const dirs = new Set(priority.map((p) => path.dirname(p)));
-    if (dirs.size) out.sort((a, b) => Number(!dirs.has(path.dirname(a.fsPath))) - Number(!dirs.has(path.dirname(b.fsPath))));
-    return out;
   }
 
   /** Indexes `targets`, dropping files no longer listed. Resolves when done or cancelled. */
@@ -114,6 +95,12 @@ export class WorkspaceIndex {
     this.version++;
   }
 
+  /** An on-demand widen (server/indexer.ts) changed these files' facts. */
+  merge(facts: readonly FileFacts[]): void {
+    for (const f of facts) this.facts.set(f.file, f);
+    if (facts.length) this.version++;
+  }
+
   remove(name: string): boolean {
     if (!this.facts.delete(name)) return false;
     this.version++;
@@ -124,6 +111,13 @@ export class WorkspaceIndex {
     if (this.facts.size) this.version++;
     this.facts.clear();
   }
+}
+
+/** Files in the directories of open files first: their callers and callees decide the open verdicts. */
+export function nearOpenFilesFirst(targets: IndexTarget[], openPaths: readonly string[]): IndexTarget[] {
+  const dirs = new Set(openPaths.map((p) => path.dirname(p)));
+  if (!dirs.size) return targets;
+  return [...targets].sort((a, b) => Number(!dirs.has(path.dirname(a.fsPath))) - Number(!dirs.has(path.dirname(b.fsPath))));
 }
 
 /** Whether a file (changed on disk) belongs in the index: a .c/.h file, not in a skipped directory, not ignored. */

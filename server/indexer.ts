@@ -3,16 +3,21 @@
 // comes from the host (the session).
 //
 // Two ways to index, chosen by the size of the workspace (engine/tree.ts onDemand):
-// - a small workspace: every file read and summarised, one at a time on this thread (WorkspaceIndex.build);
-// - a big one (a kernel checkout): engine/tree.ts TreeRun — every file's identifiers indexed in worker threads,
-//   only the files the verdicts need parsed, summaries (not trees) kept, the disk cache shared with the CLI. The
-//   open buffers join it as an overlay (widen()): what an edit newly needs is parsed then, in the background.
+// - a small workspace: every file read and summarised on this thread, one at a time, yielding between files
+//   (WorkspaceIndex.build);
+// - a big one (a kernel checkout): on demand, in the index thread (engine/tree-thread.ts): every file's
+//   identifiers indexed, only the files the verdicts need parsed, summaries (not trees) kept, the disk cache
+//   shared with the CLI. The open buffers join it as an overlay (widen()): what an edit newly needs is parsed
+//   then, in the background. The listing of the workspace happens in that thread as well.
+// Both start only once the open files are analysed: their diagnostics come first.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Connection } from 'vscode-languageserver';
 import { ContractEntry, FileFacts } from '../engine/index';
 import { cacheDirFromEnv } from '../engine/cache';
-import { TreeRun, TreeRunCancelled, onDemand } from '../engine/tree';
+import { Listing, ThreadFolder, TreeThread, listFolders } from '../engine/tree-thread';
 import { TOOL_VERSION } from '../engine/version';
-import { IndexOptions, IndexTarget, WorkspaceIndex } from './index';
+import { IndexOptions, IndexTarget, WorkspaceIndex, nearOpenFilesFirst } from './index';
 
 export interface TreeRunOptions {
   /** Where the disk cache lives when no PAGECHECK_CACHE_DIR says otherwise (the first workspace folder). */
@@ -23,8 +28,12 @@ export interface TreeRunOptions {
 }
 
 export interface IndexerHost {
-  /** The files to index (listing may stop early when `cancelled()`). */
-  targets(cancelled: () => boolean): IndexTarget[];
+  /** The workspace folders, with the prefix of their files' names and their ignore globs. */
+  folders(): ThreadFolder[];
+  /** The file budget (pagecheck.index.maxFiles). */
+  maxFiles(): number;
+  /** Paths of the open files: a file-by-file index reads their neighbours first. */
+  openPaths(): string[];
   options(): Omit<IndexOptions, 'cancelled' | 'progress'>;
   treeOptions(): TreeRunOptions;
   /** The open buffers' facts, by name (whole files: every function summarised). */
@@ -42,9 +51,14 @@ interface Run {
   done: Promise<void>;
 }
 
+/** The worker bundle next to this one (dist/worker.js), which serves the index thread. */
+const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+
 export class Indexer {
   private run: Run | undefined;
-  private tree: TreeRun | undefined;
+  private thread: TreeThread | undefined | null;
+  /** The last run indexed on demand: the thread holds its tree. */
+  private demand = false;
   /** A run is listing or reading files. */
   running = false;
   /** A widen() is waiting or in progress. */
@@ -54,9 +68,9 @@ export class Indexer {
 
   constructor(private readonly connection: Connection, private readonly index: WorkspaceIndex, private readonly host: IndexerHost) {}
 
-  /** The workspace is indexed on demand (a TreeRun holds it). */
+  /** The workspace is indexed on demand (the index thread holds it). */
   get onDemand(): boolean {
-    return !!this.tree;
+    return this.demand;
   }
 
   /** Cancels the current run (if any) and starts a new one after it. Resolves when the new run ends. */
@@ -71,30 +85,32 @@ export class Indexer {
 
   cancel(): void {
     if (this.run) this.run.cancelled = true;
+    this.thread?.cancel();
   }
 
   /** An on-demand index: parses what the open buffers now need (after the current run). No-op otherwise. */
   widen(): Promise<void> {
-    if (!this.tree) return Promise.resolve();
+    if (!this.demand || !this.thread) return Promise.resolve();
+    const thread = this.thread;
     this.widening = true;
     const run = this.run;
     const done = (run?.done ?? Promise.resolve()).then(async () => {
-      const tree = this.tree;
-      if (!tree || this.run !== run) return; // a new run plans with the buffers itself
+      if (!this.demand || this.run !== run) return; // a new run plans with the buffers itself
       const t0 = Date.now();
-      const added = await tree.widen(this.host.overlay());
-      if (!added.length || this.tree !== tree) return;
-      this.index.replaceAll(tree.facts);
+      const changed: FileFacts[] = [];
+      const added = await thread.widen(this.host.overlay(), (chunk) => changed.push(...chunk));
+      if (!added.length || this.run !== run) return;
+      this.index.merge(changed);
       this.host.widened(`the open files need ${added.length} more file(s), parsed in ${Date.now() - t0} ms: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}`);
     }).finally(() => { if (this.run === run) this.widening = false; });
-    if (this.run) this.run.done = done.catch(() => undefined);
+    if (run) run.done = done.catch(() => undefined);
     return done;
   }
 
   async dispose(): Promise<void> {
     this.cancel();
-    await this.tree?.close();
-    this.tree = undefined;
+    await this.thread?.close();
+    this.thread = null;
   }
 
   private async execute(run: Run, reason: string): Promise<void> {
@@ -107,15 +123,19 @@ export class Indexer {
     }
   }
 
+  /** The index thread, started on first use; null when it cannot start (the index is then built file by file). */
+  private indexThread(): TreeThread | null {
+    if (this.thread === undefined) this.thread = fs.existsSync(WORKER_SCRIPT) ? TreeThread.start(WORKER_SCRIPT) ?? null : null;
+    return this.thread;
+  }
+
   private async files(run: Run, reason: string): Promise<void> {
     const t0 = Date.now();
     this.host.progress(0, 0);
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('pagecheck: indexing', 0, 'listing C files', true);
-    progress?.token.onCancellationRequested(() => { run.cancelled = true; });
+    progress?.token.onCancellationRequested(() => this.cancel());
     const cancelled = () => run.cancelled;
-    const targets = this.host.targets(cancelled);
-    this.host.progress(0, targets.length);
     let last = 0;
     const report = (done: number, total: number, what: string) => {
       const now = Date.now();
@@ -125,9 +145,23 @@ export class Indexer {
       this.host.progress(done, total);
     };
     try {
-      const line = onDemand(targets.length) && !cancelled()
-        ? await this.onDemandRun(targets, cancelled, report)
-        : await this.fileByFile(targets, cancelled, report);
+      // The open files first: their diagnostics must not wait for the listing of a big tree.
+      await this.host.options().yieldTo();
+      const thread = this.indexThread();
+      const folders = this.host.folders();
+      let listing: Listing;
+      let all: IndexTarget[] | undefined;
+      if (thread) listing = await thread.list(folders, this.host.maxFiles());
+      else {
+        const local = listFolders(folders, this.host.maxFiles(), cancelled);
+        listing = { ...local.listing, onDemand: false };
+        all = local.all.map((f) => ({ fsPath: f.file, name: f.rel }));
+      }
+      this.index.truncated = listing.truncated;
+      this.host.progress(0, listing.count);
+      const line = cancelled() ? `${listing.count} files, cancelled`
+        : thread && listing.onDemand ? await this.onDemandRun(thread, listing, cancelled, report)
+          : await this.fileByFile(nearOpenFilesFirst(listing.files ?? all ?? [], this.host.openPaths()), cancelled, report);
       this.host.finished(`${reason}: ${line} in ${((Date.now() - t0) / 1000).toFixed(1)} s`
         + `${this.index.truncated ? ' (stopped at the file budget, pagecheck.index.maxFiles)' : ''}${run.cancelled ? ' (cancelled)' : ''}`);
     } finally {
@@ -136,8 +170,7 @@ export class Indexer {
   }
 
   private async fileByFile(targets: IndexTarget[], cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
-    await this.tree?.close();
-    this.tree = undefined;
+    this.demand = false;
     this.treeFiles = 0;
     const result = await this.index.build(targets, {
       ...this.host.options(),
@@ -148,27 +181,24 @@ export class Indexer {
     return `${result.done}/${targets.length} files`;
   }
 
-  private async onDemandRun(targets: IndexTarget[], cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
+  private async onDemandRun(thread: TreeThread, listing: Listing, cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
     const o = this.host.treeOptions();
-    let tree: TreeRun;
-    try {
-      tree = await TreeRun.open(o.root, targets.map((t) => ({ file: t.fsPath, rel: t.name })), {
-        extra: o.extra, kernelVersion: o.kernelVersion, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), cancelled,
-        onProgress: (phase, done, total) => report(phase === 'scan' ? done : targets.length, targets.length,
-          phase === 'scan' ? `indexing identifiers ${done}/${total}` : `parsing what the verdicts need ${done}/${total}`),
-      });
-    } catch (e) {
-      if (e instanceof TreeRunCancelled) return `${targets.length} files, cancelled`;
-      throw e;
-    }
-    await this.tree?.close();
-    this.tree = tree;
-    this.treeFiles = targets.length;
+    const total = listing.count;
+    thread.onProgress = (phase, done, n) => report(phase === 'scan' ? done : total, total,
+      phase === 'scan' ? `indexing identifiers ${done}/${n}` : `parsing what the verdicts need ${done}/${n}`);
+    const facts = new Map<string, FileFacts>();
+    const opened = await thread.open(o.root, { extra: o.extra, kernelVersion: o.kernelVersion, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv() },
+      (chunk) => { for (const f of chunk) facts.set(f.file, f); });
+    thread.onProgress = undefined;
+    if (opened.cancelled || cancelled()) return `${total} files, cancelled`;
     // The open buffers: what their verdicts need beyond what the files on disk needed.
-    await tree.widen(this.host.overlay());
-    this.index.replaceAll(tree.facts, tree.skipped);
-    this.host.progress(targets.length, targets.length);
-    const s = tree.stats;
-    return `${targets.length} files indexed on demand (${s.warm}), ${tree.facts.length} parsed for the verdicts, ${s.functions || tree.facts.reduce((n, f) => n + f.functions.length, 0)} functions summarised`;
+    await thread.widen(this.host.overlay(), (chunk) => { for (const f of chunk) facts.set(f.file, f); });
+    this.demand = true;
+    this.treeFiles = total;
+    this.index.replaceAll([...facts.values()], opened.skipped);
+    this.host.progress(total, total);
+    const s = opened.stats;
+    const functions = [...facts.values()].reduce((n, f) => n + f.functions.length, 0);
+    return `${total} files indexed on demand (${s.warm}), ${s.filesParsed} parsed for the verdicts, ${functions} functions summarised`;
   }
 }

@@ -6,7 +6,7 @@
 // absolute path, and a buffer that is not a file by its URI.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { toPosix } from '../engine/workspace';
+import { nameInFolders, toPosix } from '../engine/workspace';
 
 export interface Folder {
   uri: string;
@@ -44,9 +44,12 @@ export class Paths {
   }
 
   nameOfPath(fsPath: string): string {
-    const hit = this.locate(fsPath);
-    if (!hit) return toPosix(path.resolve(fsPath));
-    return this.folders.length > 1 ? `${hit.folder.name}/${hit.rel}` : hit.rel;
+    return nameInFolders(this.prefixed(), fsPath) ?? toPosix(path.resolve(fsPath));
+  }
+
+  /** The folders with the prefix their files' names carry (none with one folder). */
+  prefixed(): Array<Folder & { prefix: string }> {
+    return this.folders.map((f) => ({ ...f, prefix: this.folders.length > 1 ? `${f.name}/` : '' }));
   }
 
   nameOf(uri: string): string {

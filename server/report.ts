@@ -1,10 +1,9 @@
-// The workspace in the seed's words: one line per function with a ZONE_DEVICE test, grouped by file
-// (`add_to_kill(): safe, protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)`), the
-// other findings (PC003/PC004) after them, and the one-line summary used by notifications and the status bar.
-import { AuditResult, Verdict } from '../engine/index';
+// The workspace as a Markdown document: the seed's list (engine/report.ts, the same lines as the CLI's
+// `--format report`), the other findings (PC003/PC004) after them, and the one-line summary used by
+// notifications and the status bar.
+import { AuditResult } from '../engine/index';
+import { seedList, verdictTotals } from '../engine/report';
 import { AuditSummary } from './protocol';
-
-const VERDICTS: Verdict[] = ['unsafe', 'unsafe? HMM', 'unknown', 'safe'];
 
 export interface ReportContext {
   files: number;
@@ -17,25 +16,11 @@ export function renderReport(r: AuditResult, cx: ReportContext): string {
   const lines: string[] = ['# pagecheck report', ''];
   lines.push(`${cx.files} file${cx.files === 1 ? '' : 's'} indexed${cx.truncated ? ' (stopped at the pagecheck.index.maxFiles budget)' : ''}${cx.indexing ? ', indexing still running: verdicts may change' : ''}${cx.kernelVersion ? `; API contracts for Linux ${cx.kernelVersion}` : ''}.`);
   lines.push('');
-  const byFile = new Map<string, AuditResult['functions']>();
-  for (const f of [...r.functions].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
   lines.push('## Functions with a ZONE_DEVICE test', '');
-  if (!byFile.size) lines.push('(none)');
-  for (const [file, fns] of byFile) {
-    lines.push(`${file}:`);
-    for (const f of fns) {
-      const suppressed = f.tests.some((t) => t.rule) && f.tests.filter((t) => t.rule).every((t) =>
-        r.findings.some((x) => x.loc.file === f.file && x.loc.line === t.line && x.rule === t.rule && x.suppressed));
-      lines.push(`  ${f.fn}(): ${f.verdict}, ${f.reason}${suppressed ? ' [suppressed]' : ''}`);
-    }
-    lines.push('');
-  }
-  const counts = VERDICTS.map((v) => `${r.functions.filter((f) => f.verdict === v).length} ${v}`);
-  lines.push(`${r.functions.length} function${r.functions.length === 1 ? '' : 's'} with a ZONE_DEVICE test: ${counts.join(', ')}`, '');
+  const list = seedList(r);
+  if (!list.length) lines.push('(none)');
+  for (const f of list) lines.push(`${f.file}:`, ...f.lines, '');
+  lines.push(verdictTotals(r.functions), '');
 
   const memmap = r.findings.filter((f) => (f.rule === 'PC003' || f.rule === 'PC004') && !f.suppressed);
   if (memmap.length) {

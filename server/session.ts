@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine/index';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
 import { codeActions } from './codeActions';
-import { IdleCollector } from './memory';
+import { IdleCollector } from '../engine/memory';
 import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
 import { DiagnosticCaps, notAnalyzedDiagnostics, toDiagnostic } from './diagnostics';
 import { OpenDocument, OpenDocuments } from './documents';
@@ -39,7 +39,7 @@ const TYPING_PAUSE_MS = 250;
 const WIDEN_DELAY_MS = 300;
 /** Files changed on disk re-plan an on-demand index after this quiet period (a checkout changes many). */
 const DISK_CHANGE_DELAY_MS = 1000;
-/** A full garbage collection when edits pause this long (server/memory.ts). */
+/** A full garbage collection when edits pause this long (engine/memory.ts). */
 const IDLE_GC_MS = 2000;
 /** PAGECHECK_TIMING=1: log how long each analysis step takes (for the benchmark). */
 const TIMING = !!process.env.PAGECHECK_TIMING;
@@ -64,8 +64,8 @@ export class Session {
   /** On-demand index: parse what the open buffers newly need; re-plan after changes on disk. */
   private readonly widening: Scheduler;
   private readonly diskChanges: Scheduler;
-  private readonly idleGc: Scheduler;
-  private readonly collector = new IdleCollector();
+  /** A full garbage collection once edits pause (engine/memory.ts). */
+  private readonly idleGc = new IdleCollector(IDLE_GC_MS);
   /** On-demand index: open files that changed on disk while open (re-planned when they close). */
   private readonly changedWhileOpen = new Set<string>();
   private readonly caps: ClientCaps;
@@ -114,7 +114,6 @@ export class Session {
     this.analysis = new Scheduler(ANALYSIS_DELAY_MS, (t) => this.analyse(t), (e) => this.logError('analysis', e));
     this.status = new Scheduler(STATUS_DELAY_MS, (t) => this.refreshStatus(t), (e) => this.logError('status', e));
     this.widening = new Scheduler(WIDEN_DELAY_MS, () => this.indexer.widen(), (e) => this.logError('index', e));
-    this.idleGc = new Scheduler(IDLE_GC_MS, () => { this.collector.maybeCollect(); }, (e) => this.logError('gc', e));
     this.diskChanges = new Scheduler(DISK_CHANGE_DELAY_MS, () => { void this.startIndexing('files changed on disk'); }, (e) => this.logError('index', e));
   }
 
@@ -335,8 +334,9 @@ export class Session {
   private indexerHost(): IndexerHost {
     let lastPublish = 0;
     return {
-      targets: (cancelled) => this.index.list(this.paths.roots(), (f) => this.ignoreFor(f), this.settings.maxFiles,
-        (p) => this.paths.nameOfPath(p), () => cancelled() || this.disposed, this.docs.all().map((d) => uriToPath(d.uri) ?? '')),
+      folders: () => this.paths.prefixed().map((f) => ({ fsPath: f.fsPath, prefix: f.prefix, ignore: this.ignoreFor(f) })),
+      maxFiles: () => this.settings.maxFiles,
+      openPaths: () => this.docs.all().map((d) => uriToPath(d.uri) ?? ''),
       treeOptions: () => ({
         root: this.paths.roots()[0]?.fsPath ?? process.cwd(),
         extra: this.trusted ? this.project.contracts : [],

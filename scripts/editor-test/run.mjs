@@ -170,11 +170,11 @@ function newestMtime(paths) {
   return best;
 }
 
-// The .vsix must hold the client and the server (and the wasm files the server loads), nothing big besides.
+// The .vsix must hold the client and the server (its index threads and the wasm files it loads), nothing big besides.
 function checkVsixContents(vsix) {
   const entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').filter(Boolean);
   const pkg = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' }));
-  const need = [pkg.main, 'dist/server.js'].map((f) => `extension/${f.replace(/^\.\//, '')}`);
+  const need = [pkg.main, 'dist/server.js', 'dist/worker.js'].map((f) => `extension/${f.replace(/^\.\//, '')}`);
   const missing = need.filter((f) => !entries.includes(f));
   if (missing.length) throw new Failure(`${path.basename(vsix)} lacks ${missing.join(', ')} (${entries.length} entries)`);
   if (!entries.some((e) => e.endsWith('.wasm'))) log(`warning: ${path.basename(vsix)} holds no .wasm file: the server needs tree-sitter's`);

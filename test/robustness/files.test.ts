@@ -12,6 +12,7 @@ import { CParser, contractTable } from '../../engine/index';
 import { readSource, toPosix, walkCFiles } from '../../engine/workspace';
 import { parseFile } from '../../cli/parse-file';
 import { WorkspaceIndex } from '../../server/index';
+import { listFolders } from '../../engine/tree-thread';
 import { CLI, WITNESS_C, ensureBuilt, hostileTree, mkfifo, tempDir, writeBigC } from './helpers';
 
 // The module object itself: the engine's bundled `import * as fs` reads its properties through getters.
@@ -116,7 +117,7 @@ describe('robustness: hostile files', function () {
       const names = ['a.c', 'b.c', 'c.c', 'd.c', 'e.c', 'f.c'];
       for (const n of names) fs.writeFileSync(path.join(t.dir, n), WITNESS_C.replace('witness', n[0]));
       const index = new WorkspaceIndex(parser);
-      const targets = index.list([{ uri: 'file:///x', fsPath: t.dir, name: 'x' }], () => [], 100, (p) => path.basename(p), () => false);
+      const targets = listFolders([{ fsPath: t.dir, prefix: '', ignore: [] }], 100).all.map((f) => ({ fsPath: f.file, name: f.rel }));
       assert.deepEqual(targets.map((x) => x.name), names);
       const fifo = mkfifo(path.join(t.dir, 'fifo-probe'));
       // Each file is sabotaged right before the index gets to it.
