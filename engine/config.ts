@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { ContractEntry, Effect, EFFECTS } from './analysis/contracts';
 import { RULES, RuleCode, Severity } from './analysis/rules/table';
-import { DEFAULT_MAX_FILE_BYTES, globToRegExp } from './workspace';
+import { DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES_CEILING, globToRegExp } from './workspace';
 
 export interface PagecheckConfig {
   contracts: ContractEntry[];
@@ -68,8 +68,11 @@ export function parseConfig(text: string, file: string): ConfigResult {
   if ('severity' in raw) config.severity = severities(raw.severity, errors);
   if ('maxFileSize' in raw) {
     const v = raw.maxFileSize;
-    if (typeof v === 'number' && Number.isInteger(v) && v > 0) config.maxFileSize = v;
-    else errors.push({ key: 'maxFileSize', message: `expected a positive whole number of bytes, got ${quote(v)}` });
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_FILE_BYTES_CEILING) config.maxFileSize = v;
+    else if (typeof v === 'number' && Number.isInteger(v) && v > MAX_FILE_BYTES_CEILING) {
+      config.maxFileSize = MAX_FILE_BYTES_CEILING;
+      errors.push({ key: 'maxFileSize', message: `${v} bytes is over the ${MAX_FILE_BYTES_CEILING} (32 MB) ceiling: using the ceiling` });
+    } else errors.push({ key: 'maxFileSize', message: `expected a positive whole number of bytes, got ${quote(v)}` });
   }
   return { config, errors };
 }

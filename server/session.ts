@@ -441,7 +441,7 @@ export class Session {
   private readSettings(raw: unknown): Settings {
     const problems: string[] = [];
     const s = readSettings(raw, problems);
-    for (const p of problems) this.connection.console.warn(`settings: ${p} (using the default)`);
+    for (const p of problems) this.connection.console.warn(`settings: ${p}`);
     return s;
   }
 

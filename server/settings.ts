@@ -1,6 +1,7 @@
 // The `pagecheck.*` settings (package.json contributes.configuration), read tolerantly: a wrong value falls
 // back to its default with a message, it never disables the server.
 import { RULES } from '../engine/index';
+import { MAX_FILE_BYTES_CEILING } from '../engine/workspace';
 import type { RuleCode, Severity } from '../engine/analysis/rules/table';
 
 export interface Settings {
@@ -37,13 +38,13 @@ export function readSettings(raw: unknown, problems: string[] = []): Settings {
   };
   const enable = get('enable');
   if (typeof enable === 'boolean') s.enable = enable;
-  else if (enable !== undefined && enable !== null) problems.push(`pagecheck.enable: expected true or false`);
+  else if (enable !== undefined && enable !== null) problems.push(`pagecheck.enable: expected true or false (using the default)`);
 
   const sev = get('severity');
   if (isObject(sev)) {
     for (const [code, v] of Object.entries(sev)) {
-      if (!(code in RULES)) problems.push(`pagecheck.severity.${code}: unknown rule (expected one of ${Object.keys(RULES).join(', ')})`);
-      else if (typeof v !== 'string' || !SEVERITIES.includes(v)) problems.push(`pagecheck.severity.${code}: expected one of ${SEVERITIES.join(', ')}`);
+      if (!(code in RULES)) problems.push(`pagecheck.severity.${code}: unknown rule (expected one of ${Object.keys(RULES).join(', ')}) (using the default)`);
+      else if (typeof v !== 'string' || !SEVERITIES.includes(v)) problems.push(`pagecheck.severity.${code}: expected one of ${SEVERITIES.join(', ')} (using the default)`);
       else s.severity[code as RuleCode] = v as Severity | 'off';
     }
   }
@@ -52,17 +53,20 @@ export function readSettings(raw: unknown, problems: string[] = []): Settings {
   if (Array.isArray(ignore)) {
     for (const g of ignore) {
       if (typeof g === 'string' && g.trim()) s.ignore.push(g.trim());
-      else problems.push(`pagecheck.ignore: ${JSON.stringify(g)} is not a glob string`);
+      else problems.push(`pagecheck.ignore: ${JSON.stringify(g)} is not a glob string (left out)`);
     }
   }
 
   const maxFiles = get('index.maxFiles');
   if (typeof maxFiles === 'number' && Number.isFinite(maxFiles) && maxFiles >= 0) s.maxFiles = Math.floor(maxFiles);
-  else if (maxFiles !== undefined && maxFiles !== null) problems.push('pagecheck.index.maxFiles: expected a number of files');
+  else if (maxFiles !== undefined && maxFiles !== null) problems.push('pagecheck.index.maxFiles: expected a number of files (using the default)');
 
   const maxFileSize = get('maxFileSize');
-  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > 0) s.maxFileSize = Math.floor(maxFileSize);
-  else if (maxFileSize !== undefined && maxFileSize !== null && maxFileSize !== 0) problems.push('pagecheck.maxFileSize: expected a number of bytes');
+  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > MAX_FILE_BYTES_CEILING) {
+    s.maxFileSize = MAX_FILE_BYTES_CEILING;
+    problems.push(`pagecheck.maxFileSize: ${maxFileSize} bytes is over the 32 MB ceiling (using the ceiling)`);
+  } else if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > 0) s.maxFileSize = Math.floor(maxFileSize);
+  else if (maxFileSize !== undefined && maxFileSize !== null && maxFileSize !== 0) problems.push('pagecheck.maxFileSize: expected a number of bytes (using the default)');
   return s;
 }
 

@@ -1,5 +1,6 @@
 // .pagecheck.json validation: every problem names its key, valid parts are kept, nothing throws.
 import { strict as assert } from 'node:assert';
+import { readSettings } from '../server/settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -88,6 +89,22 @@ describe('config: .pagecheck.json', () => {
     assert.match(errors[2].message, /got an array/);
     assert.match(errors[3].message, /positive whole number.*-3/);
     assert.equal(config.maxFileSize, DEFAULT_MAX_FILE_BYTES);
+  });
+
+  it('maxFileSize over the 32 MB ceiling: the ceiling, with an error naming the key', () => {
+    const { errors, config } = parse({ maxFileSize: 50 * 1048576 });
+    assert.deepEqual(keys(errors), ['maxFileSize']);
+    assert.match(errors[0].message, /over the .*32 MB.* ceiling/);
+    assert.equal(config.maxFileSize, 32 * 1048576);
+  });
+
+  it('the editor setting pagecheck.maxFileSize: the same ceiling, said in the log', () => {
+    const problems: string[] = [];
+    assert.equal(readSettings({ maxFileSize: 50 * 1048576 }, problems).maxFileSize, 32 * 1048576);
+    assert.match(problems.join('\n'), /pagecheck\.maxFileSize: .*over the 32 MB ceiling \(using the ceiling\)/);
+    const fine: string[] = [];
+    assert.equal(readSettings({ maxFileSize: 1048576 }, fine).maxFileSize, 1048576);
+    assert.deepEqual(fine, []);
   });
 
   it('a contract with a missing name', () => {
