@@ -149,10 +149,11 @@ export function resolvedSinks(fn: FnSummary): Sink[] {
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /**
- * One walk from the resolved sinks over the current facts. Returns the names it stopped at: functions whose
- * callers or definitions are not all parsed yet, and fields their callers may call them through.
+ * One walk from the resolved sinks over the current facts (and from `focus`: every page-variable use of these
+ * functions, for an editor's hover). Returns the names it stopped at: functions whose callers or definitions are
+ * not all parsed yet, and fields their callers may call them through.
  */
-export function pendingNames(facts: readonly FileFacts[], complete: Complete): Pending {
+export function pendingNames(facts: readonly FileFacts[], complete: Complete, focus?: ReadonlySet<string>): Pending {
   const graph = new CallGraph(facts);
   const fieldsOf = new Map<string, Set<string>>();
   const addField = (fn: string, field: string) => {
@@ -241,7 +242,12 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete): P
     }
   };
 
-  for (const f of facts) for (const fn of f.functions) for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts });
+  for (const f of facts) {
+    for (const fn of f.functions) {
+      for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts });
+      if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4] });
+    }
+  }
   while (work.length) {
     const { fn, alts } = work.pop()!;
     if (seenAlts.has(alts)) continue;
@@ -259,6 +265,11 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete): P
     }
   }
   return pending;
+}
+
+/** How a function is named across threads (a hover's focus): its file and where its definition starts. */
+export function functionKey(file: string, fn: FnSummary): string {
+  return `${file}#${fn.loc.line}:${fn.loc.col}`;
 }
 
 /** Parses the seed, then the files of every pending name, until nothing is pending. */
@@ -281,7 +292,7 @@ export class Planner {
   async start(contracts: ContractTable): Promise<PlanResult> {
     const jobs = [...new Set(this.host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b)
       .map((index) => ({ index, mentions: [], defs: [], seed: true }));
-    await this.loop(jobs, new Map(), []);
+    await this.loop(jobs, new Map(), [], undefined);
     return this.result();
   }
 
@@ -289,11 +300,13 @@ export class Planner {
    * Plans again with `overlay`: facts of whole files (every function summarised) that replace what the index holds
    * for their file numbers, and `extra` whole-file facts of files the index does not number (a buffer not saved
    * yet). Their sinks, calls and definitions join the walk; the files they need are parsed; they are never parsed
-   * themselves. Returns the file numbers parsed by this call.
+   * themselves. `focus` (functionKey()s) adds the page-variable uses of those functions as roots: what a hover on
+   * them explains (where a parameter comes from, caller by caller) is then complete too. Returns the file numbers
+   * parsed by this call.
    */
-  async widen(overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[] = []): Promise<number[]> {
+  async widen(overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[] = [], focus?: ReadonlySet<string>): Promise<number[]> {
     const before = new Set(this.parsed.keys());
-    await this.loop([], overlay, extra);
+    await this.loop([], overlay, extra, focus);
     return [...this.parsed.keys()].filter((i) => !before.has(i)).sort((a, b) => a - b);
   }
 
@@ -303,7 +316,7 @@ export class Planner {
     return { facts: ordered(this.parsed), parsed: numbers, rounds: this.rounds, completeNames: this.complete.mentions.size + this.complete.defs.size };
   }
 
-  private async loop(first: ParseJob[], overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[]): Promise<void> {
+  private async loop(first: ParseJob[], overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[], focus: ReadonlySet<string> | undefined): Promise<void> {
     let jobs = first;
     let newNames = 0;
     for (;;) {
@@ -314,7 +327,7 @@ export class Planner {
       }
       const stats: RoundStats = { round: this.rounds.length, names: newNames, files: jobs.length, parsedSoFar: this.parsed.size, ms: 0 };
       const facts = overlay.size || extra.length ? withOverlay(this.parsed, overlay, extra) : ordered(this.parsed);
-      const pending = pendingNames(facts, this.complete);
+      const pending = pendingNames(facts, this.complete, focus);
       stats.ms = Date.now() - t0;
       // A widen() that found nothing to do is not a round.
       if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size) {

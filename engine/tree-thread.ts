@@ -8,7 +8,7 @@
 //   main (TreeThread)                      thread (serveTreeThread)
 //   list {folders, maxFiles}          →    walk; ← listed {count, truncated, files when not on demand}
 //   open {root, options}              →    TreeRun.open; ← progress …, facts chunks …, opened {skipped, stats}
-//   widen {overlay}                   →    TreeRun.widen; ← facts chunks (changed files only) …, widened {added}
+//   widen {overlay, focus}            →    TreeRun.widen; ← facts chunks (changed files only) …, widened {added}
 //   cancel                            →    the running open() stops at its next check
 import * as path from 'node:path';
 import { MessagePort, Worker } from 'node:worker_threads';
@@ -44,7 +44,7 @@ export interface Listing {
 type Request =
   | { type: 'list'; id: number; folders: ThreadFolder[]; maxFiles: number }
   | { type: 'open'; id: number; root: string; options: ThreadOpenOptions }
-  | { type: 'widen'; id: number; overlay: Array<[string, FileFacts]> }
+  | { type: 'widen'; id: number; overlay: Array<[string, FileFacts]>; focus: string[] }
   | { type: 'cancel' };
 
 type Reply =
@@ -93,10 +93,10 @@ export function serveTreeThread(port: MessagePort): void {
           port.postMessage({ type: 'opened', id: req.id, skipped: run?.skipped ?? [], stats: run?.stats ?? emptyStats(files.length), cancelled: !run } satisfies Reply);
         } else if (req.type === 'widen') {
           if (!run) { port.postMessage({ type: 'widened', id: req.id, added: [] } satisfies Reply); return; }
-          const before = new Set(run.facts);
-          const added = await run.widen(new Map(req.overlay));
+          const added = await run.widen(new Map(req.overlay), new Set(req.focus));
           // Only what changed crosses back: new files, and files a widen summarised more functions of.
-          if (added.length) sendFacts(req.id, run.facts.filter((f) => !before.has(f)));
+          const changed = new Set(added);
+          if (added.length) sendFacts(req.id, run.facts.filter((f) => changed.has(f.file)));
           port.postMessage({ type: 'widened', id: req.id, added } satisfies Reply);
         }
       } catch (e) {
@@ -180,9 +180,12 @@ export class TreeThread {
     return r;
   }
 
-  /** Widens the tree with the editor's buffers; `changed` receives the facts of the files that changed. */
-  async widen(overlay: ReadonlyMap<string, FileFacts>, changed: (chunk: FileFacts[]) => void): Promise<string[]> {
-    const r = await this.request({ type: 'widen', id: 0, overlay: [...overlay] }, changed);
+  /**
+   * Widens the tree with the editor's buffers (and the page-variable uses of the `focus` functions, plan.ts
+   * functionKey()); `changed` receives the facts of the files that changed.
+   */
+  async widen(overlay: ReadonlyMap<string, FileFacts>, changed: (chunk: FileFacts[]) => void, focus: readonly string[] = []): Promise<string[]> {
+    const r = await this.request({ type: 'widen', id: 0, overlay: [...overlay], focus: [...focus] }, changed);
     if (r.type !== 'widened') throw this.error(r);
     return r.added;
   }

@@ -157,19 +157,22 @@ export class TreeRun {
 
   /**
    * Plans again with whole-file facts that replace the files they name (the editor's buffers; facts of a name that
-   * is not in the tree are added as a file of their own) and parses what they need. Updates `facts`; returns the
-   * names of the files parsed by this call.
+   * is not in the tree are added as a file of their own) and parses what they need, also for the page-variable
+   * uses of the `focus` functions (Planner.widen). Updates `facts`; returns the names of the files whose facts this
+   * call added or grew.
    */
-  async widen(overlay: ReadonlyMap<string, FileFacts>): Promise<string[]> {
+  async widen(overlay: ReadonlyMap<string, FileFacts>, focus?: ReadonlySet<string>): Promise<string[]> {
     if (this.idle) clearTimeout(this.idle);
     try {
       if (!this.planner) await this.replan();
       const byNumber = new Map<number, FileFacts>();
       const extra: FileFacts[] = [];
       for (const [rel, f] of overlay) { const i = this.numberOf.get(rel); if (i === undefined) extra.push(f); else byNumber.set(i, f); }
-      const added = await this.planner!.widen(byNumber, extra);
-      if (added.length) this.facts = this.planner!.result().facts;
-      return added.map((i) => this.files[i].rel);
+      const before = new Set(this.facts);
+      await this.planner!.widen(byNumber, extra, focus);
+      this.facts = this.planner!.result().facts;
+      // New files, and files parsed before of which more functions are now summarised (a new facts object).
+      return this.facts.filter((f) => !before.has(f)).map((f) => f.file);
     } finally {
       this.idle = setTimeout(() => { void this.pool.close(); }, IDLE_THREADS_MS);
       this.idle.unref();

@@ -88,8 +88,11 @@ export class Indexer {
     this.thread?.cancel();
   }
 
-  /** An on-demand index: parses what the open buffers now need (after the current run). No-op otherwise. */
-  widen(): Promise<void> {
+  /**
+   * An on-demand index: parses what the open buffers now need (after the current run), and what a hover on the
+   * `focus` functions explains (plan.ts functionKey()). No-op otherwise.
+   */
+  widen(focus: readonly string[] = []): Promise<void> {
     if (!this.demand || !this.thread) return Promise.resolve();
     const thread = this.thread;
     this.widening = true;
@@ -98,7 +101,7 @@ export class Indexer {
       if (!this.demand || this.run !== run) return; // a new run plans with the buffers itself
       const t0 = Date.now();
       const changed: FileFacts[] = [];
-      const added = await thread.widen(this.host.overlay(), (chunk) => changed.push(...chunk));
+      const added = await thread.widen(this.host.overlay(), (chunk) => changed.push(...chunk), focus);
       if (!added.length || this.run !== run) return;
       this.index.merge(changed);
       this.host.widened(`the open files need ${added.length} more file(s), parsed in ${Date.now() - t0} ms: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}`);

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine/index';
+import { functionKey } from '../engine/plan';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
 import { codeActions } from './codeActions';
 import { IdleCollector } from '../engine/memory';
@@ -39,6 +40,8 @@ const TYPING_PAUSE_MS = 250;
 const WIDEN_DELAY_MS = 300;
 /** Files changed on disk re-plan an on-demand index after this quiet period (a checkout changes many). */
 const DISK_CHANGE_DELAY_MS = 1000;
+/** A hover waits at most this long for an on-demand index to parse what it explains. */
+const FOCUS_WAIT_MS = 3000;
 /** A full garbage collection when edits pause this long (engine/memory.ts). */
 const IDLE_GC_MS = 2000;
 /** PAGECHECK_TIMING=1: log how long each analysis step takes (for the benchmark). */
@@ -66,6 +69,8 @@ export class Session {
   private readonly diskChanges: Scheduler;
   /** A full garbage collection once edits pause (engine/memory.ts). */
   private readonly idleGc = new IdleCollector(IDLE_GC_MS);
+  /** On-demand index: functions whose hover was planned for (functionKey → text hash); reset by every index run. */
+  private readonly focused = new Map<string, string>();
   /** On-demand index: open files that changed on disk while open (re-planned when they close). */
   private readonly changedWhileOpen = new Set<string>();
   private readonly caps: ClientCaps;
@@ -273,15 +278,35 @@ export class Session {
 
   // ---------------------------------------------------------------------------------------------- features
 
-  hover(params: HoverParams): Hover | null {
-    const d = this.docs.get(params.textDocument.uri);
+  async hover(params: HoverParams): Promise<Hover | null> {
+    let d = this.docs.get(params.textDocument.uri);
     if (!d || !this.settings.enable) return null;
     this.ensureFresh();
+    if (this.indexer.onDemand) {
+      await this.focusOn(d, params.position);
+      d = this.docs.get(params.textDocument.uri);
+      if (!d) return null;
+      this.ensureFresh();
+    }
     const program = this.programs.get();
     return hoverAt({
       program, doc: d, contracts: this.contracts, findings: this.fileFindings(program, d),
       uriOf: (n) => this.paths.uriOf(n), markdown: this.caps.markdown,
     }, params.position);
+  }
+
+  /**
+   * An on-demand index parsed what the verdicts need, not everything a hover explains (where a parameter with no
+   * ZONE_DEVICE test comes from, caller by caller): have the hovered function's page-variable uses planned too,
+   * waiting at most FOCUS_WAIT_MS. Once per function text.
+   */
+  private async focusOn(d: OpenDocument, pos: { line: number }): Promise<void> {
+    const fn = d.facts?.functions.find((f) => f.loc.line <= pos.line && pos.line <= f.loc.endLine);
+    if (!fn) return;
+    const key = functionKey(d.name, fn);
+    if (this.focused.get(key) === fn.hash) return;
+    const done = this.indexer.widen([key]).then(() => { this.focused.set(key, fn.hash); });
+    await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, FOCUS_WAIT_MS))]);
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {
@@ -328,6 +353,7 @@ export class Session {
 
   private startIndexing(reason: string): Promise<void> {
     if (!this.settings.enable) { this.indexer.cancel(); return Promise.resolve(); }
+    this.focused.clear();
     return this.indexer.start(reason).catch((e) => this.logError('index', e));
   }
 

@@ -40,4 +40,19 @@ describe('server: on-demand index (a big tree)', () => {
     assert.ok(d.relatedInformation!.some((r) => r.location.uri === c.uri('kernel/tally.c')), JSON.stringify(d.relatedInformation));
     assert.ok(c.logs.some((l) => /the open files need \d+ more file\(s\).*kernel\/tally\.c/.test(l)), c.logs.join('\n'));
   });
+
+  it('a hover on a parameter with no ZONE_DEVICE test names its callers, parsed for the hover', async () => {
+    const doc = c.docs.get(c.uri(BUFFER))!;
+    const end = doc.lineCount;
+    await c.change(BUFFER, [{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } },
+      text: '\nint weigh(struct page *page)\n{\n\treturn page != NULL;\n}\n' }]);
+    const text = c.docs.get(c.uri(BUFFER))!.getText();
+    const line = lineOf(text, 'return page != NULL;');
+    const character = text.split('\n')[line].indexOf('page') + 1;
+    const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: c.uri(BUFFER) }, position: { line, character } });
+    assert.ok(h, 'a hover');
+    // The only caller, weigh_from_pte() in kernel/tally.c, is nothing the verdicts needed.
+    assert.match(h.contents.value, /Callers of `weigh\(\)`/, `${h.contents.value}\n${c.logs.join('\n')}`);
+    assert.match(h.contents.value, /weigh_from_pte\(\)/, h.contents.value);
+  });
 });

@@ -18,3 +18,9 @@ int tally_from_pte(pte_t *pte)
 {
 	return tally(pte_page(*pte));
 }
+
+/* weigh() has no ZONE_DEVICE test: only a hover on its parameter (TreeRun.widen with a focus) needs this caller. */
+int weigh_from_pte(pte_t *pte)
+{
+	return weigh(pte_page(*pte));
+}
