@@ -29,6 +29,8 @@ import { statusOf } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
 
 const ANALYSIS_DELAY_MS = 30;
+/** Background completion of findings-first documents works in slices of about this long. */
+const COMPLETION_SLICE_MS = 30;
 const STATUS_DELAY_MS = 1000;
 /** While indexing, the open files are republished this often (their callers are being indexed). */
 const REPUBLISH_WHILE_INDEXING_MS = 1000;
@@ -168,21 +170,50 @@ export class Session {
 
   private async analyse(token: RunToken): Promise<void> {
     if (!this.settings.enable || this.disposed) return;
-    const stale = this.docs.stale();
+    const stale = this.docs.outdated();
+    // Findings first pays only while the other files are few to plan over (documents.ts).
+    let context = 0;
+    if (stale.length) for (const f of this.programs.files()) context += f.functions.length;
     for (const d of stale) {
       const t0 = TIMING ? performance.now() : 0;
-      this.docs.refresh(d, this.contracts, this.maxFileSize());
-      if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)})`);
+      const complete = this.docs.update(d, this.contracts, this.maxFileSize(), context - (d.facts?.functions.length ?? 0));
+      if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)}${complete ? '' : `, ${d.partial?.progress.done} of ${d.partial?.progress.total} functions`})`);
       // A keystroke that arrived meanwhile supersedes this run.
       await yieldToEventLoop();
       if (token.cancelled) return;
     }
+    // Findings first: what the findings need of the partial documents, given every other file (engine/focus.ts).
+    const tf = TIMING ? performance.now() : 0;
+    const focused = this.docs.focus(this.programs.files(), this.contracts);
+    if (TIMING && focused) this.timing.push(`focus ${(performance.now() - tf).toFixed(1)} (${focused.rounds} rounds, ${this.docs.partials().map((d) => `${d.partial!.progress.done} of ${d.partial!.progress.total}`).join(', ') || 'complete'})`);
     const t1 = TIMING ? performance.now() : 0;
     if (TIMING) { this.programs.get(); this.timing.push(`program ${(performance.now() - t1).toFixed(1)}`); }
     this.publishFindings();
     if (TIMING) { this.log(`timing: ${this.timing.join(', ')}, program+audit+publish ${(performance.now() - t1).toFixed(1)} ms`); this.timing = []; }
+    // The rest of the partial documents' functions, in the background (hover, code actions want them).
+    if (this.docs.partials().length) this.completion.poke(0);
     // The workspace count follows edits, once typing pauses.
     if (stale.length) this.status.poke();
+  }
+
+  /** Background completion of partial documents: slices of COMPLETION_SLICE_MS, yielding to the event loop. */
+  private readonly completion = new Scheduler(0, (t) => this.completeFacts(t), (e) => this.logError('completion', e));
+
+  private async completeFacts(token: RunToken): Promise<void> {
+    const t0 = TIMING ? performance.now() : 0;
+    let slices = 0;
+    for (;;) {
+      await yieldToEventLoop();
+      if (token.cancelled || this.disposed || !this.settings.enable) return;
+      const d = this.docs.partials()[0];
+      if (!d) return;
+      slices++;
+      if (!this.docs.completeSlice(d, performance.now() + COMPLETION_SLICE_MS)) continue;
+      if (TIMING) this.log(`timing: completed ${d.name} in ${slices} slices, ${(performance.now() - t0).toFixed(1)} ms`);
+      // Republish (the not-analysed hints of the other functions), unless a newer text is on its way: its analysis
+      // publishes.
+      if (!this.analysis.busy && this.docs.outdated().length === 0) this.publishFindings();
+    }
   }
 
   private auditOptions(onlyFiles?: ReadonlySet<string>) {
