@@ -2,8 +2,9 @@
 // workspace index and the derived Program, and decides when to analyse, publish, index and report. main.ts
 // wires the protocol to it; the features themselves live in hover.ts, codeActions.ts, report.ts.
 //
-// Architecture Invariant: the open files come first. Their analysis is debounced (30 ms) and superseded by any
-// newer input; the background index yields to the event loop after every file; nothing waits for the index.
+// Architecture Invariant: the open files come first. An edit after a pause is analysed at once, edits in a burst are
+// debounced (30 ms), and any newer input supersedes a run; the background index yields to the event loop after every
+// file; nothing waits for the index.
 import * as path from 'node:path';
 import {
   CodeAction, CodeActionParams, Connection, Diagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
@@ -29,6 +30,8 @@ import { statusOf } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
 
 const ANALYSIS_DELAY_MS = 30;
+/** An edit this soon after the previous one is part of a burst: debounced. Later ones are analysed at once. */
+const BURST_GAP_MS = ANALYSIS_DELAY_MS;
 /** Background completion of findings-first documents works in slices of about this long. */
 const COMPLETION_SLICE_MS = 30;
 const STATUS_DELAY_MS = 1000;
@@ -145,8 +148,12 @@ export class Session {
 
   didChange(doc: TextDocument): void {
     if (!this.docs.changed(doc)) return;
-    this.lastEditAt = Date.now();
-    this.analysis.poke();
+    // A keystroke after a pause is analysed at once; one inside a burst waits for the burst to end (a run in
+    // progress is superseded either way).
+    const now = Date.now();
+    const burst = now - this.lastEditAt < BURST_GAP_MS;
+    this.lastEditAt = now;
+    this.analysis.poke(burst ? ANALYSIS_DELAY_MS : 0);
   }
 
   didClose(uri: string): void {
