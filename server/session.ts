@@ -181,13 +181,17 @@ export class Session {
     // Findings first pays only while the other files are few to plan over (documents.ts).
     let context = 0;
     if (stale.length) for (const f of this.programs.files()) context += f.functions.length;
-    for (const d of stale) {
+    for (const [i, d] of stale.entries()) {
+      // A keystroke that arrived meanwhile supersedes this run. None is looked at after the last document: its
+      // result is published for the version it describes (the buffer cannot change while this code runs), and
+      // nothing else queued (the index listing the tree) gets in before the diagnostics.
+      if (i > 0) {
+        await yieldToEventLoop();
+        if (token.cancelled) return;
+      }
       const t0 = TIMING ? performance.now() : 0;
       const complete = this.docs.update(d, this.contracts, this.maxFileSize(), context - (d.facts?.functions.length ?? 0));
       if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)}${complete ? '' : `, ${d.partial?.progress.done} of ${d.partial?.progress.total} functions`})`);
-      // A keystroke that arrived meanwhile supersedes this run.
-      await yieldToEventLoop();
-      if (token.cancelled) return;
     }
     // Findings first: what the findings need of the partial documents, given every other file (engine/focus.ts).
     const tf = TIMING ? performance.now() : 0;
