@@ -163,11 +163,18 @@ export class OpenDocuments {
    * Summarises, in every partial document, what the findings of the whole program need (engine/focus.ts);
    * `context`: the facts of every other file (entries for open documents are left out here).
    */
-  focus(context: readonly FileFacts[], contracts: ContractTable): FocusStats | undefined {
+  focus(context: readonly FileFacts[], contracts: ContractTable, onError: (e: unknown) => void = () => undefined): FocusStats | undefined {
     const docs = this.partials();
     if (!docs.length) return undefined;
     const names = new Set(docs.map((d) => d.name));
-    const stats = focus(docs.map((d) => d.partial!), context.filter((f) => !names.has(f.file)), contracts);
+    let stats: FocusStats | undefined;
+    try {
+      stats = focus(docs.map((d) => d.partial!), context.filter((f) => !names.has(f.file)), contracts);
+    } catch (e) {
+      // Never publish findings the plan could not vouch for: summarise everything instead.
+      onError(e);
+      for (const d of docs) d.partial!.addAll();
+    }
     for (const d of docs) {
       if (d.partial!.complete) this.install(d, d.partial!.facts!, d.factsVersion);
       else this.setFacts(d, d.partial!.facts!, d.factsVersion);

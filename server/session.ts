@@ -195,7 +195,7 @@ export class Session {
     }
     // Findings first: what the findings need of the partial documents, given every other file (engine/focus.ts).
     const tf = TIMING ? performance.now() : 0;
-    const focused = this.docs.focus(this.programs.files(), this.contracts);
+    const focused = this.docs.focus(this.programs.files(), this.contracts, (e) => this.logError('findings first', e));
     if (TIMING && focused) this.timing.push(`focus ${(performance.now() - tf).toFixed(1)} (${focused.rounds} rounds, ${this.docs.partials().map((d) => `${d.partial!.progress.done} of ${d.partial!.progress.total}`).join(', ') || 'complete'})`);
     const t1 = TIMING ? performance.now() : 0;
     if (TIMING) { this.programs.get(); this.timing.push(`program ${(performance.now() - t1).toFixed(1)}`); }

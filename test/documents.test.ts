@@ -78,6 +78,18 @@ describe('open documents: findings first (server/documents.ts)', () => {
     assert.deepEqual(d.facts, full(edited));
   });
 
+  it('summarises everything when planning fails, and says so', () => {
+    const text = source(30);
+    const d = docs.open(TextDocument.create('file:///a.c', 'c', 1, text), 'mm/a.c');
+    docs.update(d, contracts);
+    const errors: unknown[] = [];
+    const broken = { file: 'mm/b.c', functions: null } as unknown as FileFacts;
+    docs.focus([broken], contracts, (e) => errors.push(e));
+    assert.equal(errors.length, 1);
+    assert.ok(d.complete);
+    assert.deepEqual(d.facts, full(text));
+  });
+
   it('summarises at once: a small file, a keystroke after a complete analysis, a workspace too large to plan over', () => {
     const small = docs.open(TextDocument.create('file:///s.c', 'c', 1, source(3)), 'mm/s.c');
     assert.equal(docs.update(small, contracts), true);
