@@ -2,8 +2,9 @@
 // workspace index and the derived Program, and decides when to analyse, publish, index and report. main.ts
 // wires the protocol to it; the features themselves live in hover.ts, codeActions.ts, report.ts.
 //
-// Architecture Invariant: the open files come first. Their analysis is debounced (30 ms) and superseded by any
-// newer input; the background index yields to the event loop after every file; nothing waits for the index.
+// Architecture Invariant: the open files come first. An edit after a pause is analysed at once, edits in a burst are
+// debounced (30 ms), and any newer input supersedes a run; the background index yields to the event loop after every
+// file; nothing waits for the index.
 import * as path from 'node:path';
 import {
   CodeAction, CodeActionParams, Connection, Diagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
@@ -31,6 +32,10 @@ import { statusOf } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
 
 const ANALYSIS_DELAY_MS = 30;
+/** An edit this soon after the previous one is part of a burst: debounced. Later ones are analysed at once. */
+const BURST_GAP_MS = ANALYSIS_DELAY_MS;
+/** Background completion of findings-first documents works in slices of about this long. */
+const COMPLETION_SLICE_MS = 30;
 const STATUS_DELAY_MS = 1000;
 /** While indexing, the open files are republished this often (their callers are being indexed). */
 const REPUBLISH_WHILE_INDEXING_MS = 1000;
@@ -167,8 +172,12 @@ export class Session {
 
   didChange(doc: TextDocument): void {
     if (!this.docs.changed(doc)) return;
-    this.lastEditAt = Date.now();
-    this.analysis.poke();
+    // A keystroke after a pause is analysed at once; one inside a burst waits for the burst to end (a run in
+    // progress is superseded either way).
+    const now = Date.now();
+    const burst = now - this.lastEditAt < BURST_GAP_MS;
+    this.lastEditAt = now;
+    this.analysis.poke(burst ? ANALYSIS_DELAY_MS : 0);
   }
 
   didClose(uri: string): void {
@@ -197,24 +206,57 @@ export class Session {
 
   private async analyse(token: RunToken): Promise<void> {
     if (!this.settings.enable || this.disposed) return;
-    const stale = this.docs.stale();
-    for (const d of stale) {
+    const stale = this.docs.outdated();
+    // Findings first pays only while the other files are few to plan over (documents.ts).
+    let context = 0;
+    if (stale.length) for (const f of this.programs.files()) context += f.functions.length;
+    for (const [i, d] of stale.entries()) {
+      // A keystroke that arrived meanwhile supersedes this run. None is looked at after the last document: its
+      // result is published for the version it describes (the buffer cannot change while this code runs), and
+      // nothing else queued (the index listing the tree) gets in before the diagnostics.
+      if (i > 0) {
+        await yieldToEventLoop();
+        if (token.cancelled) return;
+      }
       const t0 = TIMING ? performance.now() : 0;
-      this.docs.refresh(d, this.contracts, this.maxFileSize());
-      if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)})`);
-      // A keystroke that arrived meanwhile supersedes this run.
-      await yieldToEventLoop();
-      if (token.cancelled) return;
+      const complete = this.docs.update(d, this.contracts, this.maxFileSize(), context - (d.facts?.functions.length ?? 0));
+      if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)}${complete ? '' : `, ${d.partial?.progress.done} of ${d.partial?.progress.total} functions`})`);
     }
+    // Findings first: what the findings need of the partial documents, given every other file (engine/focus.ts).
+    const tf = TIMING ? performance.now() : 0;
+    const focused = this.docs.focus(this.programs.files(), this.contracts, (e) => this.logError('findings first', e));
+    if (TIMING && focused) this.timing.push(`focus ${(performance.now() - tf).toFixed(1)} (${focused.rounds} rounds, ${this.docs.partials().map((d) => `${d.partial!.progress.done} of ${d.partial!.progress.total}`).join(', ') || 'complete'})`);
     const t1 = TIMING ? performance.now() : 0;
     if (TIMING) { this.programs.get(); this.timing.push(`program ${(performance.now() - t1).toFixed(1)}`); }
     this.publishFindings();
     if (TIMING) { this.log(`timing: ${this.timing.join(', ')}, program+audit+publish ${(performance.now() - t1).toFixed(1)} ms`); this.timing = []; }
+    // The rest of the partial documents' functions, in the background (hover, code actions want them).
+    if (this.docs.partials().length) this.completion.poke(0);
     // The workspace count follows edits, once typing pauses; an on-demand index parses what the edits need.
     if (stale.length) {
       this.status.poke();
       this.idleGc.poke();
       if (this.indexer.onDemand) this.widening.poke();
+    }
+  }
+
+  /** Background completion of partial documents: slices of COMPLETION_SLICE_MS, yielding to the event loop. */
+  private readonly completion = new Scheduler(0, (t) => this.completeFacts(t), (e) => this.logError('completion', e));
+
+  private async completeFacts(token: RunToken): Promise<void> {
+    const t0 = TIMING ? performance.now() : 0;
+    let slices = 0;
+    for (;;) {
+      await yieldToEventLoop();
+      if (token.cancelled || this.disposed || !this.settings.enable) return;
+      const d = this.docs.partials()[0];
+      if (!d) return;
+      slices++;
+      if (!this.docs.completeSlice(d, performance.now() + COMPLETION_SLICE_MS)) continue;
+      if (TIMING) this.log(`timing: completed ${d.name} in ${slices} slices, ${(performance.now() - t0).toFixed(1)} ms`);
+      // Republish (the not-analysed hints of the other functions), unless a newer text is on its way: its analysis
+      // publishes.
+      if (!this.analysis.busy && this.docs.outdated().length === 0) this.publishFindings();
     }
   }
 
@@ -372,7 +414,8 @@ export class Session {
       overlay: () => {
         const out = new Map<string, FileFacts>();
         for (const d of this.docs.all()) {
-          if (!d.fresh) this.docs.refresh(d, this.contracts, this.maxFileSize());
+          // Whole files: the planner never parses an overlay file, so a findings-first (partial) one is completed.
+          if (!d.complete) this.docs.refresh(d, this.contracts, this.maxFileSize());
           if (d.facts && !d.facts.skipped) out.set(d.name, d.facts);
         }
         return out;
