@@ -719,6 +719,10 @@ export class ProvenanceWalker {
         case 'returns-devpriv':
           result = [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` } }];
           break;
+        case 'returns-unknown':
+          // Like a call to a function outside the tree (RET with no definition), without asking for one.
+          result = [{ state: 'RET', opaque: said(name, e.reason), origin: { loc, message: `page returned by ${name}()` } }];
+          break;
         case 'returns-raw':
           result = this.pfnToPage(name, n, arg, argVals[ai], env);
           break;
@@ -848,6 +852,9 @@ export class ProvenanceWalker {
       this.calls.set(id, { site, index: this.callOrder.length });
       this.callOrder.push(site);
     }
+    // `fn(page)` where `fn` is a parameter or a local variable: a call through a function pointer (C scoping: the
+    // variable hides any function of that name), which pagecheck does not follow.
+    if (this.types.has(name)) return [{ state: 'RET', opaque: `a call through the function pointer ${name}, which pagecheck does not follow`, origin: { loc, message: `page returned by ${name}()` } }];
     return [{ state: 'RET', callee: name, call: known ? known.index : this.callOrder.length - 1, origin: { loc, message: `page returned by ${name}()` } }];
   }
 
