@@ -1,7 +1,7 @@
 // Who calls whom, across every file given: direct calls, callbacks registered in a local ops struct and handed
 // to a call (`rwc = {.rmap_one = f}; rmap_walk(page, &rwc)` calls f with that page), and calls through a
 // function-pointer field (`ops->fn(…)`) matched to every function assigned to that field in the tree.
-import { CallSite, FileFacts, FnSummary } from './model';
+import { Alt, CallSite, FileFacts, FnSummary } from './model';
 
 export interface CallerEdge {
   caller: FnSummary;
@@ -79,8 +79,10 @@ export class CallGraph {
     const cbs = (this.viaCallback.get(fn.name) ?? []).filter((e) => reaches(e.caller.file) && e.caller !== fn);
     for (const e of cbs) {
       // The callback receives the pages the registering call passes: page parameters in order ↔ page-valued args.
+      // An argument that is only the caller's own struct pointer parameter (`write_cache_pages(mapping, wbc,
+      // __writepage, mapping)`) is not a page.
       const pageParams = fn.params.map((p, i) => (p.kind === 'page' || p.kind === 'folio' ? i : -1)).filter((i) => i >= 0);
-      const pageArgs = e.site.args.map((a, i) => (a.length ? i : -1)).filter((i) => i >= 0);
+      const pageArgs = e.site.args.map((a, i) => (a.length && !a.every((x) => notAPage(e.caller, x)) ? i : -1)).filter((i) => i >= 0);
       edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
     }
     if (cbs.length === 0) {
@@ -91,6 +93,11 @@ export class CallGraph {
     this.edgeCache.set(fn, edges);
     return edges;
   }
+}
+
+/** A value that is the function's own parameter declared as a pointer to some other struct: never a page. */
+function notAPage(fn: FnSummary, a: Alt): boolean {
+  return a.state === 'PARAM' && a.param !== undefined && !a.viaPfn && fn.params[a.param]?.kind === 'object';
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

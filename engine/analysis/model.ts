@@ -113,7 +113,8 @@ export interface CallSite {
   callbacks?: string[];
 }
 
-export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'other';
+/** `object`: a pointer to a struct other than page, folio or dev_pagemap (`struct address_space *`): never a page. */
+export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'object' | 'other';
 
 export interface ParamInfo {
   name: string;

@@ -76,7 +76,7 @@ export class ProvenanceWalker {
     params.forEach((p, i) => {
       this.paramIndex.set(p.name, i);
       if (p.kind === 'pgmap') this.pgmapParams.set(p.name, i);
-      this.types.set(p.name, p.kind === 'int' ? 'other' : (p.kind as PageType));
+      this.types.set(p.name, p.kind === 'int' || p.kind === 'object' ? 'other' : (p.kind as PageType));
       const loc = this.paramNodes[i] ? nodeLoc(file, this.paramNodes[i]!) : this.fnLoc();
       const contract = pickDefinitionContract(own, i);
       const devprivPath = own.find((e) => e.effect === 'devpriv-param' && argOf(e) === i);
