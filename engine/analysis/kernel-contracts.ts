@@ -74,13 +74,15 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('get_user_pages_fast', 'takes-ref', 'get_user_pages_fast() returns referenced pages', { arg: 3 }),
   E('get_user_pages_fast_only', 'takes-ref', 'get_user_pages_fast_only() returns referenced pages', { arg: 3 }),
   E('get_user_pages_remote', 'takes-ref', 'get_user_pages_remote() returns referenced pages', { arg: 4 }),
-  E('get_user_pages_unlocked', 'takes-ref', 'get_user_pages_unlocked() returns referenced pages', { arg: 3 }),
+  E('get_user_pages_unlocked', 'takes-ref', 'get_user_pages_unlocked() returns referenced pages', { arg: 2 }), // mm/gup.c:2354 (start, nr_pages, pages, gup_flags)
   E('pin_user_pages', 'takes-ref', 'pin_user_pages() returns pinned pages', { arg: 3 }),
   E('pin_user_pages_fast', 'takes-ref', 'pin_user_pages_fast() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_fast_only', 'takes-ref', 'pin_user_pages_fast_only() returns pinned pages', { arg: 3 }), // mm/gup.c:3208
   E('pin_user_pages_remote', 'takes-ref', 'pin_user_pages_remote() returns pinned pages', { arg: 4 }),
-  E('pin_user_pages_unlocked', 'takes-ref', 'pin_user_pages_unlocked() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_unlocked', 'takes-ref', 'pin_user_pages_unlocked() returns pinned pages', { arg: 2 }), // mm/gup.c:3329 (start, nr_pages, pages, gup_flags)
   E('__get_user_pages_fast', 'takes-ref', '__get_user_pages_fast() returns referenced pages', { arg: 3 }),
-  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 5 }),
+  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 5, until: '5.8' }), // (tsk, mm, start, nr_pages, gup_flags, pages, …)
+  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 4, since: '5.9' }), // mm/gup.c:1179 (mm, start, nr_pages, gup_flags, pages, …)
 
   // --- put paths: PUT ---
   E('put_page', 'consumes-ref', 'put_page(): the caller hands over the reference it holds'),

@@ -25,6 +25,9 @@ type PageType = 'page' | 'folio' | 'pages' | 'pgmap' | 'other';
 const SAFE_DEFINITION_STATE: Partial<Record<Effect, State>> = {
   'consumes-ref': 'PUT',
   'caller-holds-ref': 'REF',
+  // The API references the pages in `arg` (gup's pages[]: an output array, filled before any use inside; get_page()'s
+  // caller already holds one): its callers' values are never asked for.
+  'takes-ref': 'REF',
   'driver-managed': 'DRIVER',
   'zone-device-test': 'PREDICATE',
 };
