@@ -87,16 +87,21 @@ export interface PlanResult {
   completeNames: number;
 }
 
-/** What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet. */
+/**
+ * What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet; and names
+ * of static functions of a .c file whose callers can only be in that file (`local`: file → names).
+ */
 export interface Pending {
   mentions: Set<string>;
   defs: Set<string>;
+  local: Map<string, Set<string>>;
 }
 
-/** Names already complete: every file mentioning (defining) them is parsed. */
+/** Names already complete: every file mentioning (defining) them is parsed; `local`: `file\0name` parsed there. */
 export interface Complete {
   mentions: ReadonlySet<string>;
   defs: ReadonlySet<string>;
+  local: ReadonlySet<string>;
 }
 
 const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
@@ -154,20 +159,19 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  */
 export function pendingNames(facts: readonly FileFacts[], complete: Complete): Pending {
   const graph = new CallGraph(facts);
-  const fieldsOf = new Map<string, Set<string>>();
-  const addField = (fn: string, field: string) => {
-    let s = fieldsOf.get(fn);
-    if (!s) fieldsOf.set(fn, (s = new Set()));
-    s.add(field);
-  };
-  for (const f of facts) {
-    for (const r of f.fieldRefs) addField(r.fn, r.field);
-    for (const fn of f.functions) for (const r of fn.fieldRefs) addField(r.fn, r.field);
-  }
-  const pending: Pending = { mentions: new Set(), defs: new Set() };
+  const pending: Pending = { mentions: new Set(), defs: new Set(), local: new Map() };
   const need = (name: string): boolean => {
     if (complete.mentions.has(name)) return true;
     pending.mentions.add(name);
+    return false;
+  };
+  // A static function of a .c file is called, handed over as a callback and assigned to fields only in its own file
+  // (CallGraph.resolve never reaches it from another): that file's functions mentioning it are all its callers.
+  const needIn = (file: string, name: string): boolean => {
+    if (complete.mentions.has(name) || complete.local.has(`${file}\0${name}`)) return true;
+    let s = pending.local.get(file);
+    if (!s) pending.local.set(file, (s = new Set()));
+    s.add(name);
     return false;
   };
   const needDefs = (name: string): boolean => {
@@ -179,12 +183,12 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete): P
   const callers = (fn: FnSummary): CallerEdge[] | null => {
     if (edgesMemo.has(fn)) return edgesMemo.get(fn)!;
     let edges: CallerEdge[] | null = null;
-    if (need(fn.name)) {
+    if (CallGraph.fileScoped(fn) ? needIn(fn.file, fn.name) : need(fn.name)) {
       edges = graph.callers(fn);
       // Calls through a function-pointer field count only when no registering call hands the function over.
       if (!edges.some((e) => e.kind === 'callback')) {
         let ready = true;
-        for (const field of fieldsOf.get(fn.name) ?? []) if (IDENT.test(field) && !need(field)) ready = false;
+        for (const field of graph.fieldsFor(fn)) if (IDENT.test(field) && !need(field)) ready = false;
         if (!ready) edges = null;
       }
     }
@@ -273,7 +277,7 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
  */
 export class Planner {
   private readonly parsed = new Map<number, FileFacts | undefined>();
-  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>() };
+  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), local: new Set<string>() };
   readonly rounds: RoundStats[] = [];
 
   constructor(private readonly host: PlanHost) {}
@@ -317,11 +321,11 @@ export class Planner {
       const pending = pendingNames(facts, this.complete);
       stats.ms = Date.now() - t0;
       // A widen() that found nothing to do is not a round.
-      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size) {
+      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size || pending.local.size) {
         this.rounds.push(stats);
         this.host.onRound?.(stats);
       }
-      if (pending.mentions.size === 0 && pending.defs.size === 0) return;
+      if (pending.mentions.size === 0 && pending.defs.size === 0 && pending.local.size === 0) return;
       const mentions = [...pending.mentions].sort();
       const defs = [...pending.defs].sort();
       for (const n of mentions) this.complete.mentions.add(n);
@@ -335,6 +339,18 @@ export class Planner {
       };
       if (mentions.length) for (const [i, names] of this.host.index.mentioning(mentions)) job(i).mentions.push(...names);
       if (defs.length) for (const [i, names] of this.host.index.defining(defs)) job(i).defs.push(...names);
+      if (pending.local.size) {
+        // The file a static function was summarised from; an overlay or extra file is known whole already.
+        const numberOf = new Map<string, number>();
+        for (const [i, f] of this.parsed) if (f) numberOf.set(f.file, i);
+        for (const [file, names] of [...pending.local].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+          const sorted = [...names].sort();
+          for (const n of sorted) this.complete.local.add(`${file}\0${n}`);
+          newNames += sorted.length;
+          const i = numberOf.get(file);
+          if (i !== undefined) job(i).mentions.push(...sorted);
+        }
+      }
       // An overlay file is known whole: never parsed from disk.
       jobs = [...next.values()].filter((j) => !overlay.has(j.index)).sort((a, b) => a.index - b.index);
     }

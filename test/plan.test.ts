@@ -66,6 +66,9 @@ describe('demand-driven audit (plan)', function () {
       assert.ok(parsed.has(needed), `${needed} must be parsed (parsed: ${[...parsed].join(', ')})`);
     }
     assert.ok(!parsed.has('kernel/unrelated.c'), 'a file nothing needs is not parsed');
+    assert.ok(rules.includes('PC001 scoped_test'), rules.join(', ')); // a static function's caller in its own file
+    assert.ok(parsed.has('drivers/check_ops.c'), 'a caller through the field a static function is assigned to');
+    assert.ok(!parsed.has('fs/scoped_other.c'), 'a file that mentions a static function of another .c file is not parsed for it');
     assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
     assert.ok(t.stats.filesParsed < files.length);
   });
