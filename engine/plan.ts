@@ -52,7 +52,9 @@ export interface SeedSpec {
 /**
  * One file to parse, and which of its functions to summarise (FactsOptions.select): those whose text mentions one
  * of `mentions` (as an identifier), those named one of `defs`, and for a seed file those that mention a seed name or
- * an identifier matching a seed pattern.
+ * an identifier matching a seed pattern. A mention written `->name` (FIELD_CALL) asks only for the callers through
+ * the function-pointer field `name`: an occurrence that is the target of an assignment or a designated initializer
+ * (`.name = f`, `ops->name = f`) does not count, and a job that can select nothing is not parsed at all.
  */
 export interface ParseJob {
   index: number;
@@ -88,21 +90,27 @@ export interface PlanResult {
 }
 
 /**
- * What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet; and names
- * of static functions of a .c file whose callers can only be in that file (`local`: file → names).
+ * What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet; fields whose
+ * callers through a pointer (`->field(`) are not all known yet; and names of static functions of a .c file whose
+ * callers can only be in that file (`local`: file → names).
  */
 export interface Pending {
   mentions: Set<string>;
   defs: Set<string>;
+  fields: Set<string>;
   local: Map<string, Set<string>>;
 }
 
-/** Names already complete: every file mentioning (defining) them is parsed; `local`: `file\0name` parsed there. */
+/** Names already complete: every file mentioning (defining, calling through) them is parsed; `local`: `file\0name`. */
 export interface Complete {
   mentions: ReadonlySet<string>;
   defs: ReadonlySet<string>;
+  fields: ReadonlySet<string>;
   local: ReadonlySet<string>;
 }
+
+/** The ParseJob mention that asks a file only for its calls through the field `name`. */
+export const FIELD_CALL = '->';
 
 const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
 
@@ -159,10 +167,17 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  */
 export function pendingNames(facts: readonly FileFacts[], complete: Complete): Pending {
   const graph = new CallGraph(facts);
-  const pending: Pending = { mentions: new Set(), defs: new Set(), local: new Map() };
+  const pending: Pending = { mentions: new Set(), defs: new Set(), fields: new Set(), local: new Map() };
   const need = (name: string): boolean => {
     if (complete.mentions.has(name)) return true;
     pending.mentions.add(name);
+    return false;
+  };
+  // Callers through a field are call sites `x->field(…)` (CallSite.callee `.field`): the files that only assign the
+  // field (`.writepage = f` in an ops table, 60 of the 66 files of 6.1 that mention `writepage`) add none.
+  const needField = (field: string): boolean => {
+    if (complete.mentions.has(field) || complete.fields.has(field)) return true;
+    pending.fields.add(field);
     return false;
   };
   // A static function of a .c file is called, handed over as a callback and assigned to fields only in its own file
@@ -188,7 +203,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete): P
       // Calls through a function-pointer field count only when no registering call hands the function over.
       if (!edges.some((e) => e.kind === 'callback')) {
         let ready = true;
-        for (const field of graph.fieldsFor(fn)) if (IDENT.test(field) && !need(field)) ready = false;
+        for (const field of graph.fieldsFor(fn)) if (IDENT.test(field) && !needField(field)) ready = false;
         if (!ready) edges = null;
       }
     }
@@ -277,7 +292,7 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
  */
 export class Planner {
   private readonly parsed = new Map<number, FileFacts | undefined>();
-  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), local: new Set<string>() };
+  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), fields: new Set<string>(), local: new Set<string>() };
   readonly rounds: RoundStats[] = [];
 
   constructor(private readonly host: PlanHost) {}
@@ -321,16 +336,18 @@ export class Planner {
       const pending = pendingNames(facts, this.complete);
       stats.ms = Date.now() - t0;
       // A widen() that found nothing to do is not a round.
-      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size || pending.local.size) {
+      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size || pending.fields.size || pending.local.size) {
         this.rounds.push(stats);
         this.host.onRound?.(stats);
       }
-      if (pending.mentions.size === 0 && pending.defs.size === 0 && pending.local.size === 0) return;
+      if (pending.mentions.size === 0 && pending.defs.size === 0 && pending.fields.size === 0 && pending.local.size === 0) return;
       const mentions = [...pending.mentions].sort();
       const defs = [...pending.defs].sort();
+      const fields = [...pending.fields].filter((n) => !pending.mentions.has(n)).sort();
       for (const n of mentions) this.complete.mentions.add(n);
       for (const n of defs) this.complete.defs.add(n);
-      newNames = mentions.length + defs.length;
+      for (const n of fields) this.complete.fields.add(n);
+      newNames = mentions.length + defs.length + fields.length;
       const next = new Map<number, ParseJob>();
       const job = (i: number) => {
         let j = next.get(i);
@@ -339,6 +356,7 @@ export class Planner {
       };
       if (mentions.length) for (const [i, names] of this.host.index.mentioning(mentions)) job(i).mentions.push(...names);
       if (defs.length) for (const [i, names] of this.host.index.defining(defs)) job(i).defs.push(...names);
+      if (fields.length) for (const [i, names] of this.host.index.mentioning(fields)) job(i).mentions.push(...names.map((n) => FIELD_CALL + n));
       if (pending.local.size) {
         // The file a static function was summarised from; an overlay or extra file is known whole already.
         const numberOf = new Map<string, number>();
@@ -379,18 +397,87 @@ function fnKey(f: FnSummary): string {
   return `${f.loc.line}:${f.loc.col}`;
 }
 
-/** The identifier-occurrence test the workers use to pick functions (FactsOptions.select) for a ParseJob. */
-export function jobSelector(job: ParseJob, text: string, seed: SeedSpec): (name: string, start: number, end: number) => boolean {
-  const words = [...job.mentions, ...(job.seed ? seed.names : [])];
-  const alternatives = words.map(escapeRegExp);
+/**
+ * Where in `text` the identifiers a ParseJob asks about occur (offsets, ascending); a function is selected when one
+ * falls inside it. Empty, with no `defs` and no seed: the job can select no function, and the file need not be parsed.
+ */
+export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[] {
+  const full = new Set<string>();
+  const fieldOnly = new Set<string>();
+  for (const w of job.mentions) if (w.startsWith(FIELD_CALL)) fieldOnly.add(w.slice(FIELD_CALL.length)); else full.add(w);
+  if (job.seed) for (const w of seed.names) full.add(w);
+  for (const w of full) fieldOnly.delete(w);
+  const alternatives = [...full, ...fieldOnly].map(escapeRegExp);
   if (job.seed) alternatives.push(...seed.patterns.map((p) => `(?:${p})`));
   const offsets: number[] = [];
   if (alternatives.length) {
     // An identifier occurrence: not preceded by an identifier byte other than a digit (`32_truncate64` holds
     // `_truncate64` for tree-sitter), not followed by one.
     const re = new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`, 'g');
-    for (const m of text.matchAll(re)) offsets.push(m.index!);
+    let comments: number[] | undefined;
+    for (const m of text.matchAll(re)) {
+      if (fieldOnly.has(m[0]) && !calledField(text, m.index!, m[0].length, (comments ??= commentRanges(text)))) continue;
+      offsets.push(m.index!);
+    }
   }
+  return offsets;
+}
+
+/**
+ * Whether an occurrence of a field name can be the callee of a call through that field: it follows `.` or `->`
+ * (blanks, comments and line continuations may sit in between, as tree-sitter allows) and is not the target of an
+ * assignment or a designated initializer (`.name = f`, `p->name = f`; `==` still counts).
+ */
+function calledField(text: string, at: number, len: number, comments: number[]): boolean {
+  let i = at - 1;
+  for (;;) {
+    while (i >= 0 && BLANKS.includes(text[i])) i--;
+    if (i > 0 && text[i] === '\\') { i--; continue; }
+    const c = commentAt(comments, i);
+    if (c < 0) break;
+    i = c - 1;
+  }
+  if (!(text[i] === '.' || (text[i] === '>' && text[i - 1] === '-'))) return false;
+  let j = at + len;
+  while (j < text.length && BLANKS.includes(text[j])) j++;
+  return !(text[j] === '=' && text[j + 1] !== '=');
+}
+
+const BLANKS = ' \t\r\n\f\v';
+
+/** Comment ranges of a C text as flat [start, end) pairs, in order (strings and character literals skipped). */
+function commentRanges(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out.push(i, stop);
+      i = stop - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let end = i + 2;
+      // A line comment goes on over a backslash-newline.
+      for (; end < text.length && text[end] !== '\n'; end++) if (text[end] === '\\' && text[end + 1] === '\n') end++;
+      out.push(i, end);
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+/** The start of the comment holding offset `i`, or -1. */
+function commentAt(ranges: number[], i: number): number {
+  let lo = 0;
+  let hi = ranges.length / 2;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ranges[2 * mid + 1] <= i) lo = mid + 1; else hi = mid; }
+  return lo < ranges.length / 2 && ranges[2 * lo] <= i ? ranges[2 * lo] : -1;
+}
+
+/** The identifier-occurrence test the workers use to pick functions (FactsOptions.select) for a ParseJob. */
+export function jobSelector(job: ParseJob, text: string, seed: SeedSpec, offsets = jobOffsets(job, text, seed)): (name: string, start: number, end: number) => boolean {
   const defs = new Set(job.defs);
   return (name, start, end) => {
     if (defs.has(name)) return true;

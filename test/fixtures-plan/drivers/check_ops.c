@@ -5,5 +5,5 @@ struct scoped_ops {
 
 int run_check(const struct scoped_ops *o, struct page *page)
 {
-	return o->check(page);
+	return o-> /* through the table */ check(page);
 }
