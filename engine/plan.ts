@@ -47,6 +47,19 @@ export interface SeedSpec {
   names: string[];
   /** Anchored regular expressions (contract `pattern`s) an identifier may match instead. */
   patterns: string[];
+  /**
+   * What a seed candidate's text must hold for one of its functions to hold a resolved sink (seedMayMatter): a
+   * ZONE_DEVICE test (`zd`, or a `->pgmap` read), or a memmap read (`memmap`, or a `->flags` read) together with a
+   * RAW source (`raw`: a memmap read is resolved only when it may meet a RAW page made in its own function).
+   * Absent: every candidate is parsed.
+   */
+  sinks?: { zd: Words; memmap: Words; raw: Words };
+}
+
+/** Identifiers and anchored identifier patterns. */
+export interface Words {
+  names: string[];
+  patterns: string[];
 }
 
 /**
@@ -109,7 +122,7 @@ export interface Complete {
   local: ReadonlySet<string>;
 }
 
-/** The ParseJob mention that asks a file only for its calls through the field `name`. */
+/** The ParseJob mention that asks a file only for its calls through the field `name` (or its reads of it). */
 export const FIELD_CALL = '->';
 
 const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
@@ -122,14 +135,44 @@ const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', '
 export function seedSpec(contracts: ContractTable): SeedSpec {
   const names = new Set<string>(['pgmap', 'pagecheck']);
   const patterns: string[] = [];
+  const sinks = { zd: words(), memmap: words(), raw: words() };
+  const kindOf: Partial<Record<Effect, keyof typeof sinks>> = { 'zone-device-test': 'zd', 'memmap-read': 'memmap', 'returns-raw': 'raw', 'pfn-valid': 'raw' };
   for (const e of contracts.entries()) {
     const effects = [e.effect, ...(e.whenArgMentions ? [e.whenArgMentions.effect] : [])];
-    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
     // `.field` entries are about a struct field: the identifier is the field's name.
+    for (const x of effects) {
+      const k = kindOf[x];
+      if (!k) continue;
+      if (e.name) sinks[k].names.push(e.name.replace(/^\./, ''));
+      else if (e.pattern) sinks[k].patterns.push(e.pattern);
+    }
+    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
     if (e.name) names.add(e.name.replace(/^\./, ''));
     else if (e.pattern) patterns.push(e.pattern);
   }
-  return { names: [...names].sort(), patterns };
+  return { names: [...names].sort(), patterns, sinks };
+}
+
+function words(): Words {
+  return { names: [], patterns: [] };
+}
+
+/**
+ * Whether a seed candidate may hold a resolved sink or a suppression comment (SeedSpec.sinks). The fields are the
+ * ones provenance.ts reads as sinks by themselves: `->pgmap` (a ZONE_DEVICE test) and `->flags` (a memmap read).
+ */
+export function seedMayMatter(text: string, spec: SeedSpec): boolean {
+  if (!spec.sinks) return true;
+  const { zd, memmap, raw } = spec.sinks;
+  const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
+  if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || fieldRead('pgmap')) return true;
+  return occurs(text, raw) && (occurs(text, memmap) || fieldRead('flags'));
+}
+
+function occurs(text: string, w: Words): boolean {
+  const alternatives = [...w.names.map(escapeRegExp), ...w.patterns.map((p) => `(?:${p})`)];
+  if (!alternatives.length) return false;
+  return new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`).test(text);
 }
 
 /**

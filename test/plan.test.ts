@@ -71,6 +71,8 @@ describe('demand-driven audit (plan)', function () {
     assert.ok(parsed.has('drivers/check_ops.c'), 'a caller through the field a static function is assigned to');
     assert.ok(!parsed.has('fs/scoped_other.c'), 'a file that mentions a static function of another .c file is not parsed for it');
     assert.ok(!parsed.has('drivers/assign_only.c'), 'a file that only fills a field is not parsed for the calls through it');
+    assert.ok(rules.includes('PC004 reserved_pfn') && rules.includes('PC003 flags_of_pfn'), rules.join(', '));
+    assert.ok(!parsed.has('lib/pfn_only.c'), 'a seed candidate that reads no memmap is not parsed');
     assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
     assert.ok(t.stats.filesParsed < files.length);
   });
