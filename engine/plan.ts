@@ -47,12 +47,27 @@ export interface SeedSpec {
   names: string[];
   /** Anchored regular expressions (contract `pattern`s) an identifier may match instead. */
   patterns: string[];
+  /**
+   * What a seed candidate's text must hold for one of its functions to hold a resolved sink (seedMayMatter): a
+   * ZONE_DEVICE test (`zd`, or a `->pgmap` read), or a memmap read (`memmap`, or a `->flags` read) together with a
+   * RAW source (`raw`: a memmap read is resolved only when it may meet a RAW page made in its own function).
+   * Absent: every candidate is parsed.
+   */
+  sinks?: { zd: Words; memmap: Words; raw: Words };
+}
+
+/** Identifiers and anchored identifier patterns. */
+export interface Words {
+  names: string[];
+  patterns: string[];
 }
 
 /**
  * One file to parse, and which of its functions to summarise (FactsOptions.select): those whose text mentions one
  * of `mentions` (as an identifier), those named one of `defs`, and for a seed file those that mention a seed name or
- * an identifier matching a seed pattern.
+ * an identifier matching a seed pattern. A mention written `->name` (FIELD_CALL) asks only for the callers through
+ * the function-pointer field `name`: an occurrence that is the target of an assignment or a designated initializer
+ * (`.name = f`, `ops->name = f`) does not count, and a job that can select nothing is not parsed at all.
  */
 export interface ParseJob {
   index: number;
@@ -87,17 +102,28 @@ export interface PlanResult {
   completeNames: number;
 }
 
-/** What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet. */
+/**
+ * What a walk stopped at: names whose mentioning files, or whose defining files, are not all parsed yet; fields whose
+ * callers through a pointer (`->field(`) are not all known yet; and names of static functions of a .c file whose
+ * callers can only be in that file (`local`: file → names).
+ */
 export interface Pending {
   mentions: Set<string>;
   defs: Set<string>;
+  fields: Set<string>;
+  local: Map<string, Set<string>>;
 }
 
-/** Names already complete: every file mentioning (defining) them is parsed. */
+/** Names already complete: every file mentioning (defining, calling through) them is parsed; `local`: `file\0name`. */
 export interface Complete {
   mentions: ReadonlySet<string>;
   defs: ReadonlySet<string>;
+  fields: ReadonlySet<string>;
+  local: ReadonlySet<string>;
 }
+
+/** The ParseJob mention that asks a file only for its calls through the field `name` (or its reads of it). */
+export const FIELD_CALL = '->';
 
 const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
 
@@ -109,14 +135,44 @@ const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', '
 export function seedSpec(contracts: ContractTable): SeedSpec {
   const names = new Set<string>(['pgmap', 'pagecheck']);
   const patterns: string[] = [];
+  const sinks = { zd: words(), memmap: words(), raw: words() };
+  const kindOf: Partial<Record<Effect, keyof typeof sinks>> = { 'zone-device-test': 'zd', 'memmap-read': 'memmap', 'returns-raw': 'raw', 'pfn-valid': 'raw' };
   for (const e of contracts.entries()) {
     const effects = [e.effect, ...(e.whenArgMentions ? [e.whenArgMentions.effect] : [])];
-    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
     // `.field` entries are about a struct field: the identifier is the field's name.
+    for (const x of effects) {
+      const k = kindOf[x];
+      if (!k) continue;
+      if (e.name) sinks[k].names.push(e.name.replace(/^\./, ''));
+      else if (e.pattern) sinks[k].patterns.push(e.pattern);
+    }
+    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
     if (e.name) names.add(e.name.replace(/^\./, ''));
     else if (e.pattern) patterns.push(e.pattern);
   }
-  return { names: [...names].sort(), patterns };
+  return { names: [...names].sort(), patterns, sinks };
+}
+
+function words(): Words {
+  return { names: [], patterns: [] };
+}
+
+/**
+ * Whether a seed candidate may hold a resolved sink or a suppression comment (SeedSpec.sinks). The fields are the
+ * ones provenance.ts reads as sinks by themselves: `->pgmap` (a ZONE_DEVICE test) and `->flags` (a memmap read).
+ */
+export function seedMayMatter(text: string, spec: SeedSpec): boolean {
+  if (!spec.sinks) return true;
+  const { zd, memmap, raw } = spec.sinks;
+  const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
+  if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || fieldRead('pgmap')) return true;
+  return occurs(text, raw) && (occurs(text, memmap) || fieldRead('flags'));
+}
+
+function occurs(text: string, w: Words): boolean {
+  const alternatives = [...w.names.map(escapeRegExp), ...w.patterns.map((p) => `(?:${p})`)];
+  if (!alternatives.length) return false;
+  return new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`).test(text);
 }
 
 /**
@@ -155,20 +211,26 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  */
 export function pendingNames(facts: readonly FileFacts[], complete: Complete, focus?: ReadonlySet<string>): Pending {
   const graph = new CallGraph(facts);
-  const fieldsOf = new Map<string, Set<string>>();
-  const addField = (fn: string, field: string) => {
-    let s = fieldsOf.get(fn);
-    if (!s) fieldsOf.set(fn, (s = new Set()));
-    s.add(field);
-  };
-  for (const f of facts) {
-    for (const r of f.fieldRefs) addField(r.fn, r.field);
-    for (const fn of f.functions) for (const r of fn.fieldRefs) addField(r.fn, r.field);
-  }
-  const pending: Pending = { mentions: new Set(), defs: new Set() };
+  const pending: Pending = { mentions: new Set(), defs: new Set(), fields: new Set(), local: new Map() };
   const need = (name: string): boolean => {
     if (complete.mentions.has(name)) return true;
     pending.mentions.add(name);
+    return false;
+  };
+  // Callers through a field are call sites `x->field(…)` (CallSite.callee `.field`): the files that only fill the
+  // field in (`.writepage = f` in an ops table: 65 of the 71 files of 6.1 that mention `writepage`) add none.
+  const needField = (field: string): boolean => {
+    if (complete.mentions.has(field) || complete.fields.has(field)) return true;
+    pending.fields.add(field);
+    return false;
+  };
+  // A static function of a .c file is called, handed over as a callback and assigned to fields only in its own file
+  // (CallGraph.resolve never reaches it from another): that file's functions mentioning it are all its callers.
+  const needIn = (file: string, name: string): boolean => {
+    if (complete.mentions.has(name) || complete.local.has(`${file}\0${name}`)) return true;
+    let s = pending.local.get(file);
+    if (!s) pending.local.set(file, (s = new Set()));
+    s.add(name);
     return false;
   };
   const needDefs = (name: string): boolean => {
@@ -180,12 +242,12 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const callers = (fn: FnSummary): CallerEdge[] | null => {
     if (edgesMemo.has(fn)) return edgesMemo.get(fn)!;
     let edges: CallerEdge[] | null = null;
-    if (need(fn.name)) {
+    if (CallGraph.fileScoped(fn) ? needIn(fn.file, fn.name) : need(fn.name)) {
       edges = graph.callers(fn);
       // Calls through a function-pointer field count only when no registering call hands the function over.
       if (!edges.some((e) => e.kind === 'callback')) {
         let ready = true;
-        for (const field of fieldsOf.get(fn.name) ?? []) if (IDENT.test(field) && !need(field)) ready = false;
+        for (const field of graph.fieldsFor(fn)) if (IDENT.test(field) && !needField(field)) ready = false;
         if (!ready) edges = null;
       }
     }
@@ -284,7 +346,7 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
  */
 export class Planner {
   private readonly parsed = new Map<number, FileFacts | undefined>();
-  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>() };
+  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), fields: new Set<string>(), local: new Set<string>() };
   readonly rounds: RoundStats[] = [];
 
   constructor(private readonly host: PlanHost) {}
@@ -330,16 +392,18 @@ export class Planner {
       const pending = pendingNames(facts, this.complete, focus);
       stats.ms = Date.now() - t0;
       // A widen() that found nothing to do is not a round.
-      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size) {
+      if (jobs.length || !this.rounds.length || pending.mentions.size || pending.defs.size || pending.fields.size || pending.local.size) {
         this.rounds.push(stats);
         this.host.onRound?.(stats);
       }
-      if (pending.mentions.size === 0 && pending.defs.size === 0) return;
+      if (pending.mentions.size === 0 && pending.defs.size === 0 && pending.fields.size === 0 && pending.local.size === 0) return;
       const mentions = [...pending.mentions].sort();
       const defs = [...pending.defs].sort();
+      const fields = [...pending.fields].filter((n) => !pending.mentions.has(n)).sort();
       for (const n of mentions) this.complete.mentions.add(n);
       for (const n of defs) this.complete.defs.add(n);
-      newNames = mentions.length + defs.length;
+      for (const n of fields) this.complete.fields.add(n);
+      newNames = mentions.length + defs.length + fields.length;
       const next = new Map<number, ParseJob>();
       const job = (i: number) => {
         let j = next.get(i);
@@ -348,6 +412,19 @@ export class Planner {
       };
       if (mentions.length) for (const [i, names] of this.host.index.mentioning(mentions)) job(i).mentions.push(...names);
       if (defs.length) for (const [i, names] of this.host.index.defining(defs)) job(i).defs.push(...names);
+      if (fields.length) for (const [i, names] of this.host.index.mentioning(fields)) job(i).mentions.push(...names.map((n) => FIELD_CALL + n));
+      if (pending.local.size) {
+        // The file a static function was summarised from; an overlay or extra file is known whole already.
+        const numberOf = new Map<string, number>();
+        for (const [i, f] of this.parsed) if (f) numberOf.set(f.file, i);
+        for (const [file, names] of [...pending.local].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+          const sorted = [...names].sort();
+          for (const n of sorted) this.complete.local.add(`${file}\0${n}`);
+          newNames += sorted.length;
+          const i = numberOf.get(file);
+          if (i !== undefined) job(i).mentions.push(...sorted);
+        }
+      }
       // An overlay file is known whole: never parsed from disk.
       jobs = [...next.values()].filter((j) => !overlay.has(j.index)).sort((a, b) => a.index - b.index);
     }
@@ -376,18 +453,87 @@ function fnKey(f: FnSummary): string {
   return `${f.loc.line}:${f.loc.col}`;
 }
 
-/** The identifier-occurrence test the workers use to pick functions (FactsOptions.select) for a ParseJob. */
-export function jobSelector(job: ParseJob, text: string, seed: SeedSpec): (name: string, start: number, end: number) => boolean {
-  const words = [...job.mentions, ...(job.seed ? seed.names : [])];
-  const alternatives = words.map(escapeRegExp);
+/**
+ * Where in `text` the identifiers a ParseJob asks about occur (offsets, ascending); a function is selected when one
+ * falls inside it. Empty, with no `defs` and no seed: the job can select no function, and the file need not be parsed.
+ */
+export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[] {
+  const full = new Set<string>();
+  const fieldOnly = new Set<string>();
+  for (const w of job.mentions) if (w.startsWith(FIELD_CALL)) fieldOnly.add(w.slice(FIELD_CALL.length)); else full.add(w);
+  if (job.seed) for (const w of seed.names) full.add(w);
+  for (const w of full) fieldOnly.delete(w);
+  const alternatives = [...full, ...fieldOnly].map(escapeRegExp);
   if (job.seed) alternatives.push(...seed.patterns.map((p) => `(?:${p})`));
   const offsets: number[] = [];
   if (alternatives.length) {
     // An identifier occurrence: not preceded by an identifier byte other than a digit (`32_truncate64` holds
     // `_truncate64` for tree-sitter), not followed by one.
     const re = new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`, 'g');
-    for (const m of text.matchAll(re)) offsets.push(m.index!);
+    let comments: number[] | undefined;
+    for (const m of text.matchAll(re)) {
+      if (fieldOnly.has(m[0]) && !calledField(text, m.index!, m[0].length, (comments ??= commentRanges(text)))) continue;
+      offsets.push(m.index!);
+    }
   }
+  return offsets;
+}
+
+/**
+ * Whether an occurrence of a field name can be the callee of a call through that field: it follows `.` or `->`
+ * (blanks, comments and line continuations may sit in between, as tree-sitter allows) and is not the target of an
+ * assignment or a designated initializer (`.name = f`, `p->name = f`; `==` still counts).
+ */
+function calledField(text: string, at: number, len: number, comments: number[]): boolean {
+  let i = at - 1;
+  for (;;) {
+    while (i >= 0 && BLANKS.includes(text[i])) i--;
+    if (i > 0 && text[i] === '\\') { i--; continue; }
+    const c = commentAt(comments, i);
+    if (c < 0) break;
+    i = c - 1;
+  }
+  if (!(text[i] === '.' || (text[i] === '>' && text[i - 1] === '-'))) return false;
+  let j = at + len;
+  while (j < text.length && BLANKS.includes(text[j])) j++;
+  return !(text[j] === '=' && text[j + 1] !== '=');
+}
+
+const BLANKS = ' \t\r\n\f\v';
+
+/** Comment ranges of a C text as flat [start, end) pairs, in order (strings and character literals skipped). */
+function commentRanges(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out.push(i, stop);
+      i = stop - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let end = i + 2;
+      // A line comment goes on over a backslash-newline.
+      for (; end < text.length && text[end] !== '\n'; end++) if (text[end] === '\\' && text[end + 1] === '\n') end++;
+      out.push(i, end);
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+/** The start of the comment holding offset `i`, or -1. */
+function commentAt(ranges: number[], i: number): number {
+  let lo = 0;
+  let hi = ranges.length / 2;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ranges[2 * mid + 1] <= i) lo = mid + 1; else hi = mid; }
+  return lo < ranges.length / 2 && ranges[2 * lo] <= i ? ranges[2 * lo] : -1;
+}
+
+/** The identifier-occurrence test the workers use to pick functions (FactsOptions.select) for a ParseJob. */
+export function jobSelector(job: ParseJob, text: string, seed: SeedSpec, offsets = jobOffsets(job, text, seed)): (name: string, start: number, end: number) => boolean {
   const defs = new Set(job.defs);
   return (name, start, end) => {
     if (defs.has(name)) return true;

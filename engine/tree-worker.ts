@@ -12,7 +12,7 @@ import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 import { factsFromTree } from './analysis/facts';
 import { Alt, FileFacts, FnSummary } from './analysis/model';
 import type { Tree } from './syntax/parser';
-import { ParseJob, SeedSpec, jobSelector } from './plan';
+import { ParseJob, SeedSpec, jobOffsets, jobSelector, seedMayMatter } from './plan';
 import { FileTokens, directivesOnly } from './scan';
 import { WasmScanner } from './wasm-scan';
 import { decodeSource } from './workspace';
@@ -173,6 +173,12 @@ export class TreeWorkerCore {
       text = r.text;
     } catch (e) {
       return { i: job.index, skipped: (e as Error).message };
+    }
+    // Nothing the job asks about occurs in the text (a file that only assigns an ops-table field asked for its calls
+    // through that field; a seed candidate that mentions pfn_to_page() but reads no memmap): no function that matters
+    // would be summarised, so the file is not parsed.
+    if (job.defs.length === 0 && jobOffsets({ ...job, seed: false }, text, this.init.seed).length === 0 && !(job.seed && seedMayMatter(text, this.init.seed))) {
+      return { i: job.index, covered: { mentions: [...job.mentions].sort(), defs: [], seed: job.seed } };
     }
     try {
       // A file asked for again (a caller one level up, a round later) reuses its tree while it is recent.

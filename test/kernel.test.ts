@@ -21,7 +21,6 @@ const KNOWN: Record<string, string> = {
   remove_migration_pte: 'tool: unknown — the rmap walk page comes through list_entry() of the migration list',
   move_to_new_folio: 'tool: unknown — folios come from migrate_pages_batch()\'s lists',
   free_zone_device_page: 'AUDIT.md names the device-private free path DEVPRIV (unsafe? HMM); 6.1 pins each page\'s pgmap (mm/memremap.c:528), the hand audit says safe',
-  collect_longterm_unpinnable_pages: 'tool: unknown — its caller\'s pages come from a gup array built outside the slice',
   dma_direct_map_sg: 'kernel/dma is outside the slice the issue names',
   page_try_dup_anon_rmap: 'its test is is_device_private_page(), the seed\'s remedy: the tool judges it safe on device-private pages (driver-managed lifetime); the hand audit keeps DEVPRIV',
   kvm_is_ad_tracked_page: 'the PageReserved() read is on a page from kvm_pfn_to_refcounted_page(), which pagecheck does not follow',

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CParser, FileFacts, Program, contractTable, factsForText } from '../engine/index';
 import { auditTree, TreeFile, TreeRun } from '../engine/tree';
+import { jobOffsets } from '../engine/plan';
 import { directivesOnly, identHash, scanTokens } from '../engine/scan';
 import { WasmScanner } from '../engine/wasm-scan';
 import { readSource, toPosix, walkCFiles } from '../engine/workspace';
@@ -66,8 +67,29 @@ describe('demand-driven audit (plan)', function () {
       assert.ok(parsed.has(needed), `${needed} must be parsed (parsed: ${[...parsed].join(', ')})`);
     }
     assert.ok(!parsed.has('kernel/unrelated.c'), 'a file nothing needs is not parsed');
+    assert.ok(rules.includes('PC001 scoped_test'), rules.join(', ')); // a static function's caller in its own file
+    assert.ok(parsed.has('drivers/check_ops.c'), 'a caller through the field a static function is assigned to');
+    assert.ok(!parsed.has('fs/scoped_other.c'), 'a file that mentions a static function of another .c file is not parsed for it');
+    assert.ok(!parsed.has('drivers/assign_only.c'), 'a file that only fills a field is not parsed for the calls through it');
+    assert.ok(rules.includes('PC004 reserved_pfn') && rules.includes('PC003 flags_of_pfn'), rules.join(', '));
+    assert.ok(!parsed.has('lib/pfn_only.c'), 'a seed candidate that reads no memmap is not parsed');
     assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
     assert.ok(t.stats.filesParsed < files.length);
+  });
+
+  it('counts a field occurrence as a possible call through it unless it is assigned', () => {
+    const job = { index: 0, mentions: ['->f'], defs: [], seed: false };
+    const hits = (text: string) => jobOffsets(job, text, { names: [], patterns: [] }).length;
+    assert.equal(hits('static const struct o x = { .f = g, .f\t=\tNULL };'), 0);
+    assert.equal(hits('void s(struct o *p) { p->f = g; }'), 0);
+    assert.equal(hits('int f(int x); int y = f(1); /* f( */'), 0); // not a field
+    assert.equal(hits('int c(struct o *p) { return p->f(1); }'), 1);
+    assert.equal(hits('int c(struct o *p) { return (*p->f)(1) + (p->f == 0); }'), 2);
+    assert.equal(hits('int c(struct o *p) { return p-> /* a */ f(1) + p.\\\n f(2) + p-> // b\n f(3); }'), 3);
+    assert.equal(hits('char *s = "->f("; /* ->f( */'), 1); // a string counts (conservative); a comment holds no call
+    assert.equal(hits('int c(struct o *p) { return p->f(1); }'.replace('f(1)', 'ff(1)')), 0);
+    const full = { index: 0, mentions: ['->f', 'f'], defs: [], seed: false };
+    assert.equal(jobOffsets(full, 'struct o x = { .f = g }; int y = f(1);', { names: [], patterns: [] }).length, 2);
   });
 
   it('answers the same warm, after an edit, and after a touch', async () => {

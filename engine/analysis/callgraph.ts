@@ -1,7 +1,7 @@
 // Who calls whom, across every file given: direct calls, callbacks registered in a local ops struct and handed
 // to a call (`rwc = {.rmap_one = f}; rmap_walk(page, &rwc)` calls f with that page), and calls through a
 // function-pointer field (`ops->fn(…)`) matched to every function assigned to that field in the tree.
-import { CallSite, FileFacts, FnSummary } from './model';
+import { Alt, CallSite, FileFacts, FnSummary } from './model';
 
 export interface CallerEdge {
   caller: FnSummary;
@@ -16,7 +16,8 @@ export class CallGraph {
   private readonly direct = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaCallback = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaField = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
-  /** fn → field → how many assignments (counted, so one file's can be taken away again). */
+  /** fn name → `field\0file` → how many assignments of that name to that field in that file (counted, so one
+   *  file's can be taken away again). */
   private readonly fieldsOf = new Map<string, Map<string, number>>();
   private readonly edgeCache = new Map<FnSummary, CallerEdge[]>();
 
@@ -37,8 +38,9 @@ export class CallGraph {
   private add(f: FileFacts, sign: 1 | -1): void {
     const field = (fn: string, fld: string) => {
       const m = this.fieldsOf.get(fn) ?? new Map<string, number>();
-      const n = (m.get(fld) ?? 0) + sign;
-      if (n > 0) m.set(fld, n); else m.delete(fld);
+      const k = `${fld}\0${f.file}`;
+      const n = (m.get(k) ?? 0) + sign;
+      if (n > 0) m.set(k, n); else m.delete(k);
       if (m.size) this.fieldsOf.set(fn, m); else this.fieldsOf.delete(fn);
     };
     const edit = <K, V>(map: Map<K, V[]>, k: K, v: V, same: (x: V) => boolean) => (sign > 0 ? push(map, k, v) : pull(map, k, same));
@@ -79,18 +81,44 @@ export class CallGraph {
     const cbs = (this.viaCallback.get(fn.name) ?? []).filter((e) => reaches(e.caller.file) && e.caller !== fn);
     for (const e of cbs) {
       // The callback receives the pages the registering call passes: page parameters in order ↔ page-valued args.
+      // An argument that is only the caller's own struct pointer parameter (`write_cache_pages(mapping, wbc,
+      // __writepage, mapping)`) is not a page.
       const pageParams = fn.params.map((p, i) => (p.kind === 'page' || p.kind === 'folio' ? i : -1)).filter((i) => i >= 0);
-      const pageArgs = e.site.args.map((a, i) => (a.length ? i : -1)).filter((i) => i >= 0);
+      const pageArgs = e.site.args.map((a, i) => (a.length && !a.every((x) => notAPage(e.caller, x)) ? i : -1)).filter((i) => i >= 0);
       edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
     }
     if (cbs.length === 0) {
-      for (const field of this.fieldsOf.get(fn.name)?.keys() ?? []) {
+      for (const field of this.fieldsFor(fn)) {
         for (const e of this.viaField.get(field) ?? []) edges.push({ ...e, kind: 'field', argFor: (i) => i });
       }
     }
     this.edgeCache.set(fn, edges);
     return edges;
   }
+
+  /**
+   * The function-pointer fields `fn` is assigned to: by assignments whose name, read in their own file, means `fn`
+   * (a static function of a .c file is assigned only in that file; a same-named one elsewhere is another function).
+   */
+  fieldsFor(fn: FnSummary): string[] {
+    const out = new Set<string>();
+    for (const k of this.fieldsOf.get(fn.name)?.keys() ?? []) {
+      const cut = k.indexOf('\0');
+      const field = k.slice(0, cut);
+      if (!out.has(field) && this.resolve(fn.name, k.slice(cut + 1)).includes(fn)) out.add(field);
+    }
+    return [...out];
+  }
+
+  /** Whether every caller of `fn` (direct, callback, the assignments to fields) can only be in its own file. */
+  static fileScoped(fn: FnSummary): boolean {
+    return fn.isStatic && !fn.file.endsWith('.h');
+  }
+}
+
+/** A value that is the function's own parameter declared as a pointer to some other struct: never a page. */
+function notAPage(fn: FnSummary, a: Alt): boolean {
+  return a.state === 'PARAM' && a.param !== undefined && !a.viaPfn && fn.params[a.param]?.kind === 'object';
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -9,6 +9,7 @@ export type Effect =
   | 'returns-ptl' // return value: a raw page-table decode, no reference (pte_page, pmd_page …)
   | 'returns-raw' // return value: pfn → page conversion (pfn_to_page); the state is the pfn's
   | 'returns-devpriv' // return value: maybe a device-private page reached through HMM paths
+  | 'returns-unknown' // return value: nothing pagecheck can follow (new memory, an error pointer): as if defined outside the tree
   | 'transfer' // return value: the same page (or its pfn) as argument `arg`, same state
   | 'takes-ref' // argument `arg` is referenced from here on (get_page)
   | 'ref-on-success' // argument `arg` is referenced when the call returns true / non-zero
@@ -29,7 +30,7 @@ export type Effect =
   | 'ptl-unlock'; // drops the page-table lock: pages found under it (MAPPED) are no longer protected
 
 export const EFFECTS: readonly Effect[] = [
-  'returns-ref', 'returns-mapped', 'returns-online', 'returns-ptl', 'returns-raw', 'returns-devpriv', 'transfer',
+  'returns-ref', 'returns-mapped', 'returns-online', 'returns-ptl', 'returns-raw', 'returns-devpriv', 'returns-unknown', 'transfer',
   'takes-ref', 'ref-on-success', 'consumes-ref', 'put-testzero', 'pgmap-get', 'pgmap-put', 'dax-lock',
   'dax-unlock', 'zone-device-test', 'memmap-read', 'pfn-valid', 'devpriv-test', 'caller-holds-ref',
   'driver-managed', 'devpriv-param', 'devpriv-flag', 'ptl-unlock',

@@ -151,6 +151,7 @@ function parameters(fdecl: Node | null, text: string): { params: ParamInfo[]; no
     const cls = classifyType(typeText, pointerDepth(d));
     let kind: ParamKind = cls === 'other' ? 'other' : cls;
     if (cls === 'other' && pointerDepth(d) === 0 && /\b(long|int|u64|u32|phys_addr_t|pfn_t|resource_size_t|size_t)\b/.test(typeText)) kind = 'int';
+    else if (cls === 'other' && pointerDepth(d) > 0 && /^\s*struct\s+[A-Za-z_]\w*\s*$/.test(typeText)) kind = 'object';
     params.push({ name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind });
     nodes.push(nameNode ?? p);
   }

@@ -74,13 +74,15 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('get_user_pages_fast', 'takes-ref', 'get_user_pages_fast() returns referenced pages', { arg: 3 }),
   E('get_user_pages_fast_only', 'takes-ref', 'get_user_pages_fast_only() returns referenced pages', { arg: 3 }),
   E('get_user_pages_remote', 'takes-ref', 'get_user_pages_remote() returns referenced pages', { arg: 4 }),
-  E('get_user_pages_unlocked', 'takes-ref', 'get_user_pages_unlocked() returns referenced pages', { arg: 3 }),
+  E('get_user_pages_unlocked', 'takes-ref', 'get_user_pages_unlocked() returns referenced pages', { arg: 2 }), // mm/gup.c:2354 (start, nr_pages, pages, gup_flags)
   E('pin_user_pages', 'takes-ref', 'pin_user_pages() returns pinned pages', { arg: 3 }),
   E('pin_user_pages_fast', 'takes-ref', 'pin_user_pages_fast() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_fast_only', 'takes-ref', 'pin_user_pages_fast_only() returns pinned pages', { arg: 3 }), // mm/gup.c:3208
   E('pin_user_pages_remote', 'takes-ref', 'pin_user_pages_remote() returns pinned pages', { arg: 4 }),
-  E('pin_user_pages_unlocked', 'takes-ref', 'pin_user_pages_unlocked() returns pinned pages', { arg: 3 }),
+  E('pin_user_pages_unlocked', 'takes-ref', 'pin_user_pages_unlocked() returns pinned pages', { arg: 2 }), // mm/gup.c:3329 (start, nr_pages, pages, gup_flags)
   E('__get_user_pages_fast', 'takes-ref', '__get_user_pages_fast() returns referenced pages', { arg: 3 }),
-  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 5 }),
+  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 5, until: '5.8' }), // (tsk, mm, start, nr_pages, gup_flags, pages, …)
+  E('__get_user_pages', 'takes-ref', '__get_user_pages() returns referenced pages', { arg: 4, since: '5.9' }), // mm/gup.c:1179 (mm, start, nr_pages, gup_flags, pages, …)
 
   // --- put paths: PUT ---
   E('put_page', 'consumes-ref', 'put_page(): the caller hands over the reference it holds'),
@@ -131,6 +133,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pte_page', 'returns-ptl', 'pte_page() decodes the page table: no reference is taken'),
   E('pmd_page', 'returns-ptl', 'pmd_page() decodes the page table: no reference is taken'),
   E('pud_page', 'returns-ptl', 'pud_page() decodes the page table: no reference is taken'),
+  E('pte_pfn', 'returns-ptl', 'pte_pfn() decodes the page table: no reference is taken (pte_page() is pfn_to_page(pte_pfn()))'), // arch/x86/include/asm/pgtable.h:187
   E('pmd_pfn_to_page', 'returns-ptl', 'decodes the page table: no reference is taken'),
   E('follow_trans_huge_pmd', 'returns-ptl', 'follow_trans_huge_pmd() decodes the pmd: no reference unless FOLL_GET',
     { whenArgMentions: { arg: 3, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_trans_huge_pmd(FOLL_GET) returns a referenced page' } }),
@@ -168,6 +171,10 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pfn_to_phys', 'transfer', 'the address of the same pfn'),
   E('PFN_PHYS', 'transfer', 'the address of the same pfn'),
   E('READ_ONCE', 'transfer', 'the same value'),
+  E('rcu_dereference', 'transfer', 'the same pointer, read under RCU'), // include/linux/rcupdate.h:700
+  E('rcu_dereference_check', 'transfer', 'the same pointer, read under RCU or the lock named'), // include/linux/rcupdate.h:627
+  E('rcu_dereference_protected', 'transfer', 'the same pointer, read under the lock named'), // include/linux/rcupdate.h:690
+  E('rcu_dereference_raw', 'transfer', 'the same pointer'), // include/linux/rcupdate.h:497
   E('likely', 'transfer', 'the same condition'),
   E('unlikely', 'transfer', 'the same condition'),
   E('WARN_ON', 'transfer', 'the same condition'),
@@ -175,6 +182,34 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('VM_WARN_ON', 'transfer', 'the same condition'),
   E('VM_WARN_ON_ONCE', 'transfer', 'the same condition'),
   E('virt_to_folio', 'returns-online', 'kernel direct-map address: online RAM', { since: '5.17' }),
+
+  // --- nothing pagecheck can follow: UNKNOWN, as for a function outside the tree (its definition is never read) ---
+  // Error pointers: an errno cast to a pointer; callers test IS_ERR() before any use as a page.
+  E('ERR_PTR', 'returns-unknown', 'ERR_PTR() encodes an errno as a pointer: never a page'), // include/linux/err.h:24
+  E('ERR_CAST', 'returns-unknown', 'ERR_CAST() passes an error pointer on: never a page'), // include/linux/err.h:51
+  // Allocators: new memory owned by the caller; a page array allocated here holds what the caller stores in it later
+  // (gup's output: takes-ref on the array), which pagecheck does not follow through the allocation. A page made from
+  // the memory itself is virt_to_page()'s business (returns-online).
+  E('kmalloc', 'returns-unknown', 'kmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:549
+  E('kzalloc', 'returns-unknown', 'kzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:697
+  E('kcalloc', 'returns-unknown', 'kcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:644
+  E('kmalloc_array', 'returns-unknown', 'kmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:607
+  E('kmalloc_node', 'returns-unknown', 'kmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:572
+  E('kzalloc_node', 'returns-unknown', 'kzalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:708
+  E('kmem_cache_alloc', 'returns-unknown', 'kmem_cache_alloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:454
+  E('kmem_cache_zalloc', 'returns-unknown', 'kmem_cache_zalloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:687
+  E('kvmalloc', 'returns-unknown', 'kvmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:714
+  E('kvzalloc', 'returns-unknown', 'kvzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:722
+  E('kvcalloc', 'returns-unknown', 'kvcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:737
+  E('kvmalloc_array', 'returns-unknown', 'kvmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:727
+  E('kvmalloc_node', 'returns-unknown', 'kvmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/util.c:559
+  E('vmalloc', 'returns-unknown', 'vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3396
+  E('vzalloc', 'returns-unknown', 'vzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3436
+  E('__vmalloc', 'returns-unknown', '__vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3377
+  // Lists: the object a list node is embedded in says nothing about a page's lifetime (the list's owner decides).
+  E('list_entry', 'returns-unknown', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526
+  E('list_first_entry', 'returns-unknown', 'list_first_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:537
+  E('list_last_entry', 'returns-unknown', 'list_last_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:548
 
   // --- contract-pinned parameters (definitions): callers hold a reference by API contract ---
   E('dma_map_page_attrs', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),

@@ -53,6 +53,13 @@ export interface Alt {
   /** RET: the called function and the call's index in the caller's `calls`. */
   callee?: string;
   call?: number;
+  /**
+   * RET of an API whose contract says it returns nothing pagecheck can follow (`returns-unknown`: new memory, an
+   * error pointer, a call through a function-pointer variable): the reason. No callee: its definition is never read
+   * (engine/plan.ts asks for none); it resolves to UNKNOWN, and a page made from it as a pfn is RAW, exactly as for a
+   * function outside the indexed tree.
+   */
+  opaque?: string;
   /** Protections in force (PGMAP pins, the reference taken, the put path), outermost first. */
   pins?: Pin[];
   /** Where the value came from, in words and place. */
@@ -106,7 +113,8 @@ export interface CallSite {
   callbacks?: string[];
 }
 
-export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'other';
+/** `object`: a pointer to a struct other than page, folio or dev_pagemap (`struct address_space *`): never a page. */
+export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'object' | 'other';
 
 export interface ParamInfo {
   name: string;

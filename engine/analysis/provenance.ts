@@ -25,6 +25,9 @@ type PageType = 'page' | 'folio' | 'pages' | 'pgmap' | 'other';
 const SAFE_DEFINITION_STATE: Partial<Record<Effect, State>> = {
   'consumes-ref': 'PUT',
   'caller-holds-ref': 'REF',
+  // The API references the pages in `arg` (gup's pages[]: an output array, filled before any use inside; get_page()'s
+  // caller already holds one): its callers' values are never asked for.
+  'takes-ref': 'REF',
   'driver-managed': 'DRIVER',
   'zone-device-test': 'PREDICATE',
 };
@@ -76,7 +79,7 @@ export class ProvenanceWalker {
     params.forEach((p, i) => {
       this.paramIndex.set(p.name, i);
       if (p.kind === 'pgmap') this.pgmapParams.set(p.name, i);
-      this.types.set(p.name, p.kind === 'int' ? 'other' : (p.kind as PageType));
+      this.types.set(p.name, p.kind === 'int' || p.kind === 'object' ? 'other' : (p.kind as PageType));
       const loc = this.paramNodes[i] ? nodeLoc(file, this.paramNodes[i]!) : this.fnLoc();
       const contract = pickDefinitionContract(own, i);
       const devprivPath = own.find((e) => e.effect === 'devpriv-param' && argOf(e) === i);
@@ -719,6 +722,10 @@ export class ProvenanceWalker {
         case 'returns-devpriv':
           result = [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `page from ${name}(): ${said(name, e.reason)}` } }];
           break;
+        case 'returns-unknown':
+          // Like a call to a function outside the tree (RET with no definition), without asking for one.
+          result = [{ state: 'RET', opaque: said(name, e.reason), origin: { loc, message: `page returned by ${name}()` } }];
+          break;
         case 'returns-raw':
           result = this.pfnToPage(name, n, arg, argVals[ai], env);
           break;
@@ -848,6 +855,9 @@ export class ProvenanceWalker {
       this.calls.set(id, { site, index: this.callOrder.length });
       this.callOrder.push(site);
     }
+    // `fn(page)` where `fn` is a parameter or a local variable: a call through a function pointer (C scoping: the
+    // variable hides any function of that name), which pagecheck does not follow.
+    if (this.types.has(name)) return [{ state: 'RET', opaque: `a call through the function pointer ${name}, which pagecheck does not follow`, origin: { loc, message: `page returned by ${name}()` } }];
     return [{ state: 'RET', callee: name, call: known ? known.index : this.callOrder.length - 1, origin: { loc, message: `page returned by ${name}()` } }];
   }
 

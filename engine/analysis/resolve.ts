@@ -168,6 +168,10 @@ export class Resolver {
 
   private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
+    if (a.opaque !== undefined) {
+      add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: ${a.opaque}` }] });
+      return out;
+    }
     const defs = a.callee ? this.graph.resolve(a.callee, fn.file) : [];
     if (defs.length === 0 || depth > MAX_DEPTH) {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `page returned by ${a.callee}(), which is not in the indexed tree` }] });
