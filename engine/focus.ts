@@ -188,7 +188,11 @@ export function focus(files: readonly PartialFile[], context: readonly FileFacts
     }
     return h;
   };
-  const complete = { mentions: new AllBut(heldByBuffers), defs: new AllBut(heldByBuffers) };
+  // `local` keys are `file\0name` (a static function's callers in its own file): held by the name.
+  const complete = {
+    mentions: new AllBut(heldByBuffers), defs: new AllBut(heldByBuffers), fields: new AllBut(heldByBuffers),
+    local: new AllBut((key) => heldByBuffers(key.slice(key.indexOf('\0') + 1))),
+  };
   let job: ParseJob = { index: 0, mentions: [], defs: [], seed: true };
   const stats: FocusStats = { rounds: 0, names: 0 };
   for (;;) {
@@ -198,12 +202,17 @@ export function focus(files: readonly PartialFile[], context: readonly FileFacts
     const facts: FileFacts[] = [];
     for (const f of files) if (f.facts) facts.push(f.facts);
     const pending = pendingNames([...facts, ...context], complete);
-    if (pending.mentions.size === 0 && pending.defs.size === 0) return stats;
+    const local = [...pending.local].flatMap(([file, names]) => [...names].map((n) => ({ file, n })));
+    if (pending.mentions.size === 0 && pending.defs.size === 0 && pending.fields.size === 0 && local.length === 0) return stats;
     // Asked of the buffers, a name is complete: the context already holds every other mention and definition.
     for (const n of pending.mentions) complete.mentions.add(n);
     for (const n of pending.defs) complete.defs.add(n);
-    stats.names += pending.mentions.size + pending.defs.size;
-    job = { index: 0, mentions: [...pending.mentions], defs: [...pending.defs], seed: false };
+    for (const n of pending.fields) complete.fields.add(n);
+    for (const { file, n } of local) complete.local.add(`${file}\0${n}`);
+    stats.names += pending.mentions.size + pending.defs.size + pending.fields.size + local.length;
+    // Calls through a field and callers of a static function are asked of the buffers as plain mentions of the
+    // name: every function holding the name is summarised (a superset of what plan.ts's narrower jobs select).
+    job = { index: 0, mentions: [...new Set([...pending.mentions, ...pending.fields, ...local.map((x) => x.n)])], defs: [...pending.defs], seed: false };
   }
 }
 

@@ -199,7 +199,7 @@ export class TreeRun {
       for (const rel of state.lastPlan.parsed) { const e = state.facts.get(rel); if (e?.facts) this.facts.push(e.facts); }
       this.skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
       this.stats.warm = 'full';
-      this.stats.filesParsed = state.lastPlan.parsed.length;
+      this.stats.filesParsed = this.facts.length;
       ms.total = Date.now() - t0;
       return;
     }
@@ -216,7 +216,8 @@ export class TreeRun {
     ms.plan = Date.now() - t - ms.parse;
     this.facts = result.facts;
     this.rounds = result.rounds;
-    this.stats.filesParsed = result.parsed.length;
+    // Planned files a worker found nothing in to summarise (its text check) come back without facts: not parsed.
+    this.stats.filesParsed = result.facts.length;
     this.stats.rounds = result.rounds.length;
 
     // 4. Save: fingerprints, tokens when any were scanned, the facts of this plan's files, the plan itself.

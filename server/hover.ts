@@ -109,6 +109,7 @@ const MAKES: Partial<Record<Effect, string>> = {
   'returns-ptl': 'returns a raw page-table decode: no reference is taken, and the page-table lock does not keep a ZONE_DEVICE page alive',
   'returns-raw': 'returns the page of a pfn without a reference and without checking that its memmap is initialized',
   'returns-devpriv': 'may return a device-private page reached through HMM, with no pgmap pin',
+  'returns-unknown': 'returns nothing pagecheck follows (new memory, an error pointer, a list node): its page is unknown, its pfn unchecked',
   'pgmap-get': 'pins the pgmap of the pfn (NULL if it is not ZONE_DEVICE or is going away) until put_dev_pagemap()',
   'takes-ref': 'takes a reference on the page: it stays alive until put_page()',
   'ref-on-success': 'takes a reference on the page when it returns true',
