@@ -198,7 +198,8 @@ if (tree) {
 if (lsp) {
   const p95 = Math.max(...(lsp.keystrokes ?? []).map((k) => k.p95));
   if (Number.isFinite(p95)) p(`  keystroke → diagnostics p95 ≤ 50 ms (memory.c, page_alloc.c): ${p95} ms — ${verdict(p95 <= 50)}`);
-  if (lsp.firstDiagnosticsMs) p(`  first diagnostics ≤ 300 ms: ${lsp.firstDiagnosticsMs} ms — ${verdict(lsp.firstDiagnosticsMs <= 300)}`);
+  // "After opening a file" (issue 4): from didOpen; the process start (Node, the bundle, the grammar) is shown beside it.
+  if (lsp.firstDiagnosticsAfterOpenMs) p(`  first diagnostics ≤ 300 ms after opening mm/memory.c: ${lsp.firstDiagnosticsAfterOpenMs} ms (${lsp.firstDiagnosticsMs} ms from the server's start) — ${verdict(lsp.firstDiagnosticsAfterOpenMs <= 300)}`);
   const warm = (lsp.treeIndex ?? []).find((t) => t.phase === 'warm');
   const cold = (lsp.treeIndex ?? []).find((t) => t.phase === 'cold');
   const settled = Math.max(cold?.settledRssMb ?? 0, warm?.settledRssMb ?? 0);
