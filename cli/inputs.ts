@@ -2,7 +2,9 @@
 // given, otherwise the common parent of all the path arguments (INTERFACES.md, "CLI").
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { matchesAny, toPosix, walkCFiles } from '../engine/workspace';
+import { WalkResult, matchesAny, toPosix, walkCFiles } from '../engine/workspace';
+import { existingCacheDir } from '../engine/cache';
+import { listingFile, saveListing, savedListing } from '../engine/listing';
 
 export class InputError extends Error {}
 
@@ -16,6 +18,10 @@ export interface Inputs {
   ignored: number;
   /** Directories that could not be read (not fatal). */
   warnings: string[];
+  /** The listing came from the cache (engine/listing.ts): no directory changed since it was saved. */
+  listingReused?: boolean;
+  /** Saves this run's walk of the root in the cache directory `dir`, for the next run to reuse. */
+  keepListing?(dir: string): void;
 }
 
 /** The root for a list of path arguments; throws InputError naming a path that does not exist. */
@@ -68,14 +74,30 @@ export function collectFiles(paths: readonly string[], cwd: string, ignore: read
     if (ignore.length && matchesAny(rel, ignore)) { ignored++; return; }
     files.push({ file, rel });
   };
+  let listingReused = false;
+  let keepListing: Inputs['keepListing'];
   paths.forEach((p, i) => {
     const abs = path.resolve(cwd, p);
     if (kinds[i] === 'file') { add(abs); return; }
     // Pruning ignored directories while walking is only exact when the walk starts at the root.
-    const walk = walkCFiles(abs, { ignore: abs === root ? ignore : [] });
+    const opts = { ignore: abs === root ? ignore : [] };
+    let walk: WalkResult | undefined;
+    if (paths.length === 1 && abs === root) {
+      // One tree: a warm run reuses the last listing while no directory changed (engine/listing.ts).
+      const cacheDir = existingCacheDir(root);
+      walk = cacheDir ? savedListing(listingFile(cacheDir, root, opts), root, opts) : undefined;
+      listingReused = !!walk;
+      if (!walk) {
+        const at = Date.now();
+        const fresh = walkCFiles(abs, { ...opts, recordDirs: true });
+        keepListing = (dir) => saveListing(listingFile(dir, root, opts), root, opts, fresh, at);
+        walk = fresh;
+      }
+    }
+    walk ??= walkCFiles(abs, opts);
     warnings.push(...walk.errors);
     walk.files.forEach(add);
   });
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { root, rootDisplay, files, ignored, warnings };
+  return { root, rootDisplay, files, ignored, warnings, listingReused, keepListing };
 }

@@ -70,6 +70,8 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
       onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
     });
   progress.update('auditing');
+  // The next run of this tree stats its directories instead of walking them, while none changes.
+  if (tree?.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
   // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
   if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
   const program = tree ? tree.program : new Program(parsed.facts);

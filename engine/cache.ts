@@ -80,6 +80,14 @@ export function cacheDirFromEnv(): string | false | undefined {
   return process.env.PAGECHECK_CACHE === '0' ? false : process.env.PAGECHECK_CACHE_DIR || undefined;
 }
 
+/** Where the cache of `root` is, if it exists already (nothing is created): the environment's, else the default's. */
+export function existingCacheDir(root: string): string | undefined {
+  const env = cacheDirFromEnv();
+  if (env === false) return undefined;
+  const candidates = env ? [env] : [path.join(root, '.pagecheck-cache'), userCacheDir(root)];
+  return candidates.find((d) => fs.existsSync(d));
+}
+
 /** The cache directory for a root: `<root>/.pagecheck-cache` if writable, else under $XDG_CACHE_HOME. */
 export function defaultCacheDir(root: string): string {
   const local = path.join(root, '.pagecheck-cache');
@@ -88,9 +96,14 @@ export function defaultCacheDir(root: string): string {
     fs.accessSync(local, fs.constants.W_OK);
     return local;
   } catch {
-    const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-    return path.join(base, 'pagecheck', createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 16));
+    return userCacheDir(root);
   }
+}
+
+/** A root's cache under $XDG_CACHE_HOME (for a tree the user cannot write to). */
+function userCacheDir(root: string): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'pagecheck', createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 16));
 }
 
 /** A file's fingerprint: size, mtime, inode. */

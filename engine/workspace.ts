@@ -47,14 +47,25 @@ export interface WalkOptions {
   maxFiles?: number;
   /** Checked between directories: return true to stop. */
   cancelled?: () => boolean;
+  /** Record every directory read and its mtime (taken before reading it), for engine/listing.ts. */
+  recordDirs?: boolean;
+}
+
+export interface WalkResult {
+  files: string[];
+  truncated: boolean;
+  errors: string[];
+  /** With `recordDirs`: the directories read, and their mtimes (ms) from just before each was read. */
+  dirs?: Array<[string, number]>;
 }
 
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.pagecheck-cache', '.editor-test', '.kernel']);
 
 /** Every .c/.h file under `root`, sorted, following no directory twice (symlink loops end here). */
-export function walkCFiles(root: string, opts: WalkOptions = {}): { files: string[]; truncated: boolean; errors: string[] } {
+export function walkCFiles(root: string, opts: WalkOptions = {}): WalkResult {
   const files: string[] = [];
   const errors: string[] = [];
+  const dirs: Array<[string, number]> | undefined = opts.recordDirs ? [] : undefined;
   const seen = new Set<string>();
   const ignore = (opts.ignore ?? []).map(globToRegExp);
   // Real paths are resolved once, at the root and at symbolic links; below a real directory a child's real path is
@@ -69,6 +80,8 @@ export function walkCFiles(root: string, opts: WalkOptions = {}): { files: strin
     if (seen.has(real)) continue;
     seen.add(real);
     let entries: fs.Dirent[];
+    // The mtime first: a file created after it changes it, so a listing reused on an unchanged mtime is never stale.
+    if (dirs) { const st = fs.statSync(dir, { throwIfNoEntry: false }); dirs.push([dir, st ? st.mtimeMs : -1]); }
     try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { errors.push(`${dir}: ${(e as Error).message}`); continue; }
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
     for (const ent of entries) {
@@ -90,7 +103,7 @@ export function walkCFiles(root: string, opts: WalkOptions = {}): { files: strin
     }
   }
   files.sort();
-  return { files, truncated, errors };
+  return { files, truncated, errors, dirs };
 }
 
 /**
