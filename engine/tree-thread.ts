@@ -156,6 +156,11 @@ export class TreeThread {
     worker.on('exit', (code) => fail(new Error(`the index thread exited (${code})`)));
   }
 
+  /** The thread died (an error, an exit): every request fails; start another. */
+  get dead(): boolean {
+    return !!this.failed;
+  }
+
   /** Starts the thread; undefined when it cannot start (no worker bundle next to this one). */
   static start(script: string): TreeThread | undefined {
     try {

@@ -61,12 +61,16 @@ export class Indexer {
   private demand = false;
   /** A run is listing or reading files. */
   running = false;
-  /** A widen() is waiting or in progress. */
-  widening = false;
+  private widens = 0;
   /** Files in the tree an on-demand run indexed (0 when the workspace is indexed file by file). */
   treeFiles = 0;
 
   constructor(private readonly connection: Connection, private readonly index: WorkspaceIndex, private readonly host: IndexerHost) {}
+
+  /** A widen() is waiting or in progress. */
+  get widening(): boolean {
+    return this.widens > 0;
+  }
 
   /** The workspace is indexed on demand (the index thread holds it). */
   get onDemand(): boolean {
@@ -95,7 +99,7 @@ export class Indexer {
   widen(focus: readonly string[] = []): Promise<void> {
     if (!this.demand || !this.thread) return Promise.resolve();
     const thread = this.thread;
-    this.widening = true;
+    this.widens++;
     const run = this.run;
     const done = (run?.done ?? Promise.resolve()).then(async () => {
       if (!this.demand || this.run !== run) return; // a new run plans with the buffers itself
@@ -105,7 +109,11 @@ export class Indexer {
       if (!added.length || this.run !== run) return;
       this.index.merge(changed);
       this.host.widened(`the open files need ${added.length} more file(s), parsed in ${Date.now() - t0} ms: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}`);
-    }).finally(() => { if (this.run === run) this.widening = false; });
+    }).catch((e: unknown) => {
+      // The index thread died under it: index again (a new thread, from the disk cache).
+      if (thread.dead && this.run === run) void this.start('the index thread stopped');
+      throw e;
+    }).finally(() => { this.widens--; });
     if (run) run.done = done.catch(() => undefined);
     return done;
   }
@@ -128,6 +136,8 @@ export class Indexer {
 
   /** The index thread, started on first use; null when it cannot start (the index is then built file by file). */
   private indexThread(): TreeThread | null {
+    // A thread that died (out of memory, a crash) is replaced by the next run; its tree is gone with it.
+    if (this.thread?.dead) { this.thread = undefined; this.demand = false; }
     if (this.thread === undefined) this.thread = fs.existsSync(WORKER_SCRIPT) ? TreeThread.start(WORKER_SCRIPT) ?? null : null;
     return this.thread;
   }
