@@ -4,7 +4,7 @@
 // definition in the same file; another file's finding needing a RET definition in the open file); hover must work
 // before and after the background completion.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspClient, copyFixtures, lineOf, posOf } from './lsp-client';
@@ -35,7 +35,15 @@ describe('server: findings first', () => {
   const completed = () => c.waitFor(`${OPEN} completed in the background`, () => c.logs.some((l) => l.startsWith(`timing: completed ${OPEN}`)));
   const partialFirst = () => c.logs.find((l) => l.startsWith(`timing: refresh ${OPEN}`))?.match(/, (\d+) of (\d+) functions\)/);
 
-  beforeEach(() => { ensureServer(); fx = copyFixtures(FIXTURES); });
+  beforeEach(() => {
+    ensureServer();
+    fx = copyFixtures(FIXTURES);
+    // Most of the open file's functions must be ones its findings do not need: filler before and after them.
+    const file = path.join(fx.dir, OPEN);
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf('\n', text.indexOf('#include')) + 1;
+    writeFileSync(file, text.slice(0, at) + fillers(20, 'head') + text.slice(at) + fillers(20, 'tail'));
+  });
   afterEach(async () => { await c?.stop(); fx?.dispose(); });
 
   it('publishes first exactly what the complete facts give, then the same again once complete', async () => {
@@ -122,8 +130,8 @@ describe('server: findings first', () => {
   });
 });
 
-function fillers(n: number): string {
+function fillers(n: number, prefix = 'more'): string {
   let out = '';
-  for (let i = 0; i < n; i++) out += `\nstatic int more_${i}(int x)\n{\n\tint r = 0;\n\n\twhile (x-- > 0)\n\t\tr += x * ${i};\n\treturn r;\n}\n`;
+  for (let i = 0; i < n; i++) out += `\nstatic int ${prefix}_${i}(int x)\n{\n\tint r = 0;\n\n\twhile (x-- > 0)\n\t\tr += x * ${i};\n\treturn r;\n}\n`;
   return out;
 }
