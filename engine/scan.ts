@@ -329,6 +329,17 @@ export class HashQuery {
 }
 
 /**
+ * Where the line after a block comment starts (`end`: the offset of its closing star-slash), or -1 when anything
+ * but blanks follows the comment on its last line (the file then holds code).
+ */
+function lineAfterComment(t: string, end: number): number {
+  const n = t.length;
+  let z = end + 2;
+  while (z < n && (t.charCodeAt(z) === 32 || t.charCodeAt(z) === 9 || t.charCodeAt(z) === 13)) z++;
+  return z < n && t.charCodeAt(z) !== 10 ? -1 : z + 1;
+}
+
+/**
  * Whether every line of `buf` is blank, a comment, or a preprocessor directive (with its continuation lines): a
  * register header (`#define mmREG 0x1234` × 100,000). tree-sitter makes only preproc nodes of such a file: it
  * defines, calls and registers nothing, so it is never indexed (and never parsed). Conservative: a quote on a
@@ -360,11 +371,9 @@ export function directivesOnly(buf: Buffer): boolean {
     if (c === 47 && t.charCodeAt(k + 1) === 42) {
       const end = t.indexOf('*/', k + 2);
       if (end < 0) return true;
-      // Only blanks may follow the comment on its last line.
-      let z = end + 2;
-      while (z < n && (t.charCodeAt(z) === 32 || t.charCodeAt(z) === 9 || t.charCodeAt(z) === 13)) z++;
-      if (z < n && t.charCodeAt(z) !== 10) return false;
-      i = z + 1;
+      const next = lineAfterComment(t, end);
+      if (next < 0) return false;
+      i = next;
       nextComment = -2;
       continue;
     }
@@ -376,11 +385,10 @@ export function directivesOnly(buf: Buffer): boolean {
       const end = t.indexOf('*/', nextComment + 2);
       if (end < 0) return true;
       if (end > eol) {
-        // A comment that starts on a directive line and ends lines later: only blanks may follow it.
-        let z = end + 2;
-        while (z < n && (t.charCodeAt(z) === 32 || t.charCodeAt(z) === 9 || t.charCodeAt(z) === 13)) z++;
-        if (z < n && t.charCodeAt(z) !== 10) return false;
-        i = z + 1;
+        // A comment that starts on a directive line and ends lines later.
+        const next = lineAfterComment(t, end);
+        if (next < 0) return false;
+        i = next;
         nextComment = -2;
         continue;
       }
