@@ -1,28 +1,29 @@
 #!/usr/bin/env bash
-# Fetch and extract Debian's linux-source-6.1 for pagecheck's real-kernel tests and benchmarks.
+# Fetch and extract Debian's kernel sources for pagecheck's real-kernel tests and benchmarks.
 #
-#   scripts/kernel.sh            # -> <repo>/.kernel/linux-source-6.1
-#   PAGECHECK_KERNEL_DIR=/x scripts/kernel.sh   # -> /x/linux-source-6.1
+#   scripts/kernel.sh            # 6.1  -> <repo>/.kernel/linux-source-6.1   (this machine's suite, bookworm)
+#   scripts/kernel.sh 6.12       # 6.12 -> <repo>/.kernel/linux-source-6.12  (trixie)
+#   scripts/kernel.sh 7          # the newest linux-source-7.* Debian offers (trixie-backports, sid)
+#                                #      -> <repo>/.kernel/linux-source-7.N, and .kernel/linux-source-7.x -> it
+#   PAGECHECK_KERNEL_DIR=/x scripts/kernel.sh ...   # extract under /x instead
 #
-# Idempotent:
-#   * installs the linux-source-6.1 package only when /usr/src/linux-source-6.1.tar.xz is missing;
-#   * extracts only when the tree has no valid marker (.pagecheck-extracted, written last, holding the
-#     tarball's identity). A tree without a marker is first verified against the tarball's listing
-#     (every regular file present with the right size): a complete tree is adopted as is, a partial one is
-#     re-extracted into a staging directory and swapped in, so readers never see a half-written tree.
-# Progress goes to stderr. The last line on stdout is the kernel root path.
+# 6.1 comes from the machine's own apt sources (`apt-get install linux-source-6.1`). The newer ones never touch
+# them: a private apt configuration under <base>/apt (its own sources list naming trixie, trixie-backports and sid
+# with Debian's archive keyring, its own lists, cache and status) runs `apt-get update` and `apt-get download`,
+# then `dpkg-deb -x` unpacks the tarball. Versions come and go: for 7 the newest the lists offer is picked and
+# printed.
+#
+# Idempotent: a tree is extracted only when it has no valid marker (.pagecheck-extracted, written last, holding
+# the tarball's identity); extraction goes into a staging directory that is swapped in, so readers never see a
+# half-written tree. Progress goes to stderr. The last line on stdout is the kernel root path.
 set -euo pipefail
 
-PKG=linux-source-6.1
-TARBALL=${PAGECHECK_KERNEL_TARBALL:-/usr/src/${PKG}.tar.xz}
-TOP=${PKG}                     # top-level directory inside the tarball
+WANT=${1:-6.1}
 MARKER_NAME=.pagecheck-extracted
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$script_dir/.." && pwd)
 base=${PAGECHECK_KERNEL_DIR:-$repo_root/.kernel}
-dest=$base/$TOP
-marker=$dest/$MARKER_NAME
 
 log() { printf 'kernel.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -34,16 +35,85 @@ as_root() {
   fi
 }
 
-# 1. the tarball
-if [ ! -f "$TARBALL" ]; then
-  log "$TARBALL missing: installing $PKG"
-  as_root apt-get update -qq >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$PKG" >&2
-  [ -f "$TARBALL" ] || die "$PKG installed but $TARBALL is still missing"
-fi
+mkdir -p -- "$base"
 
-# identity of the tarball the tree must come from (path, size, mtime)
-tar_id=$(stat -c '%n %s %Y' -- "$TARBALL")
+# The private apt configuration: nothing of the machine's /etc/apt is read or written.
+private_apt() { # apt-get|apt-cache args...
+  local a=$base/apt tool=$1; shift
+  "$tool" -o Dir::Etc::SourceList="$a/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
+    -o Dir::State::Lists="$a/lists" -o Dir::State::Status="$a/status" -o Dir::Cache="$a/cache" \
+    -o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
+}
+
+private_apt_update() {
+  local a=$base/apt
+  mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+  [ -f "$a/status" ] || : >"$a/status"
+  local key=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -f "$key" ] || die "$key missing (package debian-archive-keyring)"
+  cat >"$a/sources.list" <<EOF
+deb [signed-by=$key] http://deb.debian.org/debian trixie main
+deb [signed-by=$key] http://deb.debian.org/debian trixie-backports main
+deb [signed-by=$key] http://deb.debian.org/debian sid main
+EOF
+  # the lists are fresh enough for an hour: repeated runs (tests, bench) do not hit the network
+  if [ -z "$(find "$a/lists" -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -n1)" ]; then
+    log "apt-get update (private configuration in $a)"
+    private_apt apt-get update -qq >&2 || die "apt-get update failed"
+  fi
+}
+
+# The tarball for $WANT: sets PKG, TARBALL.
+case "$WANT" in
+  6.1)
+    PKG=linux-source-6.1
+    TARBALL=${PAGECHECK_KERNEL_TARBALL:-/usr/src/${PKG}.tar.xz}
+    if [ ! -f "$TARBALL" ]; then
+      log "$TARBALL missing: installing $PKG"
+      as_root apt-get update -qq >&2
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$PKG" >&2
+      [ -f "$TARBALL" ] || die "$PKG installed but $TARBALL is still missing"
+    fi
+    ;;
+  6.12|7|7.*)
+    private_apt_update
+    if [ "$WANT" = 7 ]; then
+      # the newest linux-source-7.N package name, then its newest version
+      PKG=$(private_apt apt-cache pkgnames linux-source-7. 2>/dev/null | sort -t. -k2,2n | tail -n1)
+      [ -n "$PKG" ] || die "no linux-source-7.* package in trixie, trixie-backports or sid"
+    else
+      PKG=linux-source-$WANT
+    fi
+    ver=$(private_apt apt-cache policy "$PKG" 2>/dev/null | awk '/Candidate:/ {print $2}')
+    newest=$(private_apt apt-cache madison "$PKG" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' \
+      | while read -r v; do printf '%s\n' "$v"; done | sort -V | tail -n1)
+    [ -n "$newest" ] && ver=$newest
+    [ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$PKG is not in the private lists"
+    log "using $PKG $ver"
+    debs=$base/apt/debs; mkdir -p "$debs"
+    deb=$(ls "$debs/${PKG}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
+    if [ -z "$deb" ]; then
+      (cd "$debs" && private_apt apt-get download -qq "$PKG=$ver" >&2) || die "apt-get download $PKG=$ver failed"
+      deb=$(ls "$debs/${PKG}_"*.deb | sort -V | tail -n1)
+    fi
+    unpacked=$base/apt/unpacked/$PKG
+    TARBALL=$unpacked/usr/src/$PKG.tar.xz
+    if [ ! -f "$TARBALL" ] || [ "$deb" -nt "$TARBALL" ]; then
+      rm -rf -- "$unpacked"; mkdir -p "$unpacked"
+      dpkg-deb -x "$deb" "$unpacked"
+      [ -f "$TARBALL" ] || die "$deb holds no usr/src/$PKG.tar.xz"
+    fi
+    # only one copy of each version's debs and tarball is kept
+    find "$debs" -name "${PKG}_*.deb" ! -path "$deb" -delete
+    ;;
+  *) die "unknown kernel '$WANT' (6.1, 6.12 or 7)";;
+esac
+
+TOP=$PKG                       # top-level directory inside the tarball
+dest=$base/$TOP
+marker=$dest/$MARKER_NAME
+tar_id="$PKG $(stat -c '%s %Y' -- "$TARBALL")"
 
 tree_is_marked() {
   [ -f "$marker" ] && [ "$(head -n1 -- "$marker")" = "$tar_id" ]
@@ -54,37 +124,7 @@ write_marker() { # $1 = tree
   mv -f -- "$1/$MARKER_NAME.tmp" "$1/$MARKER_NAME"
 }
 
-# true when every regular file of the tarball exists in $dest with its size
-tree_matches_tarball() {
-  local work rc
-  work=$(mktemp -d "${TMPDIR:-/tmp}/pagecheck-kernel.XXXXXX")
-  rc=0
-  # expected: "<size> <path below TOP>" for regular files ('-' entries)
-  tar -tvJf "$TARBALL" --quoting-style=literal \
-    | awk -v top="$TOP/" '
-        substr($1,1,1) == "-" {
-          name = $6; for (i = 7; i <= NF; i++) name = name " " $i
-          if (index(name, top) == 1) print $3 " " substr(name, length(top) + 1)
-        }' \
-    | LC_ALL=C sort >"$work/expected" || rc=1
-  (cd -- "$dest" && find . -type f ! -name "$MARKER_NAME" -printf '%s %P\n') \
-    | LC_ALL=C sort >"$work/actual" || rc=1
-  if [ "$rc" -eq 0 ] && [ -s "$work/expected" ]; then
-    local missing
-    missing=$(LC_ALL=C comm -23 "$work/expected" "$work/actual" | wc -l)
-    if [ "$missing" -ne 0 ]; then
-      log "$missing file(s) missing or truncated in $dest"
-      rc=1
-    fi
-  else
-    rc=1
-  fi
-  rm -rf -- "$work"
-  return "$rc"
-}
-
 extract_fresh() {
-  mkdir -p -- "$base"
   local staging stale
   staging=$(mktemp -d "$base/.${TOP}.partial.XXXXXX")
   # a staging dir left by an interrupted run is garbage; so is this one if we fail
@@ -106,23 +146,21 @@ extract_fresh() {
   trap - EXIT INT TERM
 }
 
-# 2. the tree (serialised: two concurrent runs must not extract over each other)
-mkdir -p -- "$base"
+# The tree (serialised: two concurrent runs must not extract over each other).
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$base/.${TOP}.lock"
   flock 9
 fi
 if tree_is_marked; then
   log "up to date: $dest"
-elif [ -d "$dest" ] && [ ! -f "$marker" ] && tree_matches_tarball; then
-  log "existing complete tree adopted: $dest"
-  write_marker "$dest"
 else
-  # no tree, a partial tree, or a tree from another tarball
-  # remove staging leftovers of interrupted runs
   rm -rf -- "$base"/."$TOP".partial.* "$base"/."$TOP".stale.* 2>/dev/null || true
   extract_fresh
 fi
-
 tree_is_marked || die "extraction finished but $marker is not valid"
+
+if [ "$WANT" = 7 ]; then
+  ln -sfn "$TOP" "$base/linux-source-7.x"
+  log "linux-source-7.x -> $TOP ($(head -n5 "$dest/Makefile" | awk '/^(VERSION|PATCHLEVEL|SUBLEVEL) =/ {printf "%s%s", s, $3; s="."}'))"
+fi
 cd -- "$dest" && pwd -P
