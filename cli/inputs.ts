@@ -2,9 +2,9 @@
 // given, otherwise the common parent of all the path arguments (INTERFACES.md, "CLI").
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WalkResult, matchesAny, toPosix, walkCFiles } from '../engine/workspace';
-import { existingCacheDir } from '../engine/cache';
-import { listingFile, saveListing, savedListing } from '../engine/listing';
+import { WalkResult, matchesAny, toPosix, walkCFiles } from '../engine';
+import { existingCacheDir } from '../engine';
+import { listingFile, saveListing, savedListing } from '../engine';
 
 export class InputError extends Error {}
 
@@ -18,7 +18,7 @@ export interface Inputs {
   ignored: number;
   /** Directories that could not be read (not fatal). */
   warnings: string[];
-  /** The listing came from the cache (engine/listing.ts): no directory changed since it was saved. */
+  /** The listing came from the cache (engine/files/listing.ts): no directory changed since it was saved. */
   listingReused?: boolean;
   /** Saves this run's walk of the root in the cache directory `dir`, for the next run to reuse. */
   keepListing?(dir: string): void;
@@ -83,7 +83,7 @@ export function collectFiles(paths: readonly string[], cwd: string, ignore: read
     const opts = { ignore: abs === root ? ignore : [] };
     let walk: WalkResult | undefined;
     if (paths.length === 1 && abs === root) {
-      // One tree: a warm run reuses the last listing while no directory changed (engine/listing.ts).
+      // One tree: a warm run reuses the last listing while no directory changed (engine/files/listing.ts).
       const cacheDir = existingCacheDir(root);
       walk = cacheDir ? savedListing(listingFile(cacheDir, root, opts), root, opts) : undefined;
       listingReused = !!walk;

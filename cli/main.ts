@@ -3,18 +3,18 @@
 // Exit: 0 clean, 1 a warning-level finding, 2 usage / configuration / I/O error (one line on stderr).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AuditResult, Program } from '../engine/index';
-import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine/config';
-import { packageRoot } from '../engine/syntax/parser';
+import { AuditResult, Program } from '../engine';
+import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine';
+import { packageRoot } from '../engine';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
-import { findKernelVersion } from '../engine/kernel-version';
+import { findKernelVersion } from '../engine';
 import { parseAll } from './pool';
-import { auditTree, onDemand } from '../engine/tree';
-import { cacheDirFromEnv } from '../engine/cache';
+import { auditTree, onDemand } from '../engine';
+import { cacheDirFromEnv } from '../engine';
 
 import { Progress } from './progress';
-import { TOOL_NAME, TOOL_VERSION } from '../engine/version';
+import { TOOL_NAME, TOOL_VERSION } from '../engine';
 import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/json';
 import { renderText, summaryLine } from './formats/text';
 import { renderSarif } from './formats/sarif';
@@ -55,7 +55,7 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
 
   const progress = new Progress(process.stderr);
-  // A big tree is audited on demand (engine/tree.ts): only the files the verdicts need are parsed, with the same
+  // A big tree is audited on demand (engine/demand/tree-run.ts): only the files the verdicts need are parsed, with the same
   // answer; stats.functions then counts the functions analysed. A small one is parsed whole (it takes no longer).
   const demand = onDemand(inputs.files.length);
   const tree = demand

@@ -1,7 +1,7 @@
 // One file → FileFacts, or a one-line reason it was skipped. Shared by the worker threads and the in-process
 // path so both produce identical facts.
-import { ContractTable, CParser, FileFacts, factsForText } from '../engine/index';
-import { readSource } from '../engine/workspace';
+import { ContractTable, CParser, FileFacts, factsForText } from '../engine';
+import { readSource } from '../engine';
 
 export interface FileJob {
   file: string;

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CParser, FileFacts, contractTable } from '../engine/index';
-import { ContractEntry } from '../engine/analysis/contracts';
+import { CParser, FileFacts, contractTable } from '../engine';
+import { ContractEntry } from '../engine';
 import { FileJob, FileOutcome, parseFile } from './parse-file';
 
 export interface WorkerInit {

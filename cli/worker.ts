@@ -1,11 +1,10 @@
 // Worker thread (dist/worker.js): owns one parser and one contract table, turns batches of files into FileFacts (plain data,
 // structured-cloned back to the main thread). Bundled to dist/worker.js.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CParser, contractTable } from '../engine/index';
+import { CParser, contractTable } from '../engine';
 import { parseFile } from './parse-file';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
-import { TreeWorkerInit, serveTreeWorker } from '../engine/tree-worker';
-import { serveTreeThread } from '../engine/tree-thread';
+import { TreeWorkerInit, serveTreeWorker } from '../engine';
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -20,12 +19,9 @@ async function main(): Promise<void> {
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }
 
-// Threads of the demand-driven tree audit (engine/tree.ts) speak its protocol instead; the language server's
-// index thread (engine/tree-thread.ts) its own.
+// Threads of the demand-driven tree audit (engine/demand/tree-run.ts) speak its protocol instead.
 if ((workerData as Partial<TreeWorkerInit> | undefined)?.pagecheckTree && parentPort) {
   serveTreeWorker(parentPort, workerData as TreeWorkerInit);
-} else if ((workerData as { pagecheckTreeThread?: boolean } | undefined)?.pagecheckTreeThread && parentPort) {
-  serveTreeThread(parentPort);
 } else {
   main().catch((e) => {
     parentPort?.postMessage({ type: 'fatal', message: (e as Error).message } satisfies WorkerReply);

@@ -1,20 +1,50 @@
-// Public surface of the engine for front ends and tests.
 import { CParser, DEFAULT_PARSE_BUDGET_MS } from './syntax/parser';
 import { ContractEntry, ContractTable } from './analysis/contracts';
 import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 import { factsFromTree, FactsOptions } from './analysis/facts';
 import { FileFacts } from './analysis/model';
-import { Program } from './audit';
+import { Program } from './analysis/program';
 
-export * from './audit';
+// The one door: the CLI, the language server and the client import the engine only through this module
+// (scripts/lint-layers.mjs checks it). Layers, lowest first: syntax/ → analysis/ → files/ → demand/; a layer
+// never imports one above it.
+
+// syntax: parsing kernel C, positions, tree queries for quick fixes
+export { CParser, packageRoot } from './syntax/parser';
+export type { Node, ParsedText } from './syntax/parser';
+export * from './syntax/query';
+
+// analysis: contracts, facts, the program and its rules
+export * from './analysis/program';
 export * from './analysis/model';
-export { CParser } from './syntax/parser';
 export { ContractTable } from './analysis/contracts';
+export type { ContractEntry, Effect } from './analysis/contracts';
 export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
-export { factsFromTree } from './analysis/facts';
+export { factsFromTree, hashText } from './analysis/facts';
+export type { Resolved } from './analysis/resolve';
 export { RULES, RULE_CODES, helpUri } from './analysis/rules/table';
 export type { RuleCode, Severity } from './analysis/rules/table';
-export type { ContractEntry, Effect } from './analysis/contracts';
+export { judge, verdictOf } from './analysis/rules/verdict';
+export { zoneDeviceRule } from './analysis/rules/zone-device';
+export { memmapRule } from './analysis/rules/memmap';
+export { seedList, verdictTotals } from './analysis/report';
+
+// files: the workspace on disk, configuration, versions
+export * from './files/workspace';
+export * from './files/config';
+export { findKernelVersion } from './files/kernel-version';
+export { listingFile, saveListing, savedListing } from './files/listing';
+export { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './files/tool-version';
+
+// demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
+export { TreeRun, TreeRunCancelled, auditTree, onDemand } from './demand/tree-run';
+export type { TreeStats } from './demand/tree-run';
+export { serveTreeWorker } from './demand/worker';
+export type { TreeWorkerInit } from './demand/worker';
+export { cacheDirFromEnv, existingCacheDir } from './demand/cache';
+export { functionKey } from './demand/plan';
+export { PartialFile, focus } from './demand/focus';
+export type { FocusStats } from './demand/focus';
 
 export function contractTable(extra: readonly ContractEntry[] = [], kernelVersion?: string): ContractTable {
   return new ContractTable([...extra, ...KERNEL_CONTRACTS], kernelVersion);

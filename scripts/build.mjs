@@ -31,7 +31,7 @@ copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(
 
 // web-tree-sitter's ESM build (picked for `import` statements) reads import.meta.url, which is empty in a CJS
 // bundle: bundle its CommonJS build instead, which locates itself with __dirname.
-// The engine's identity for the on-disk cache (engine/cache.ts): its sources and the grammar. The CLI and the
+// The engine's identity for the on-disk cache (engine/demand/cache.ts): its sources and the grammar. The CLI and the
 // server bundle the same engine, so they share one cache.
 const engineStamp = (() => {
   const h = createHash('sha1');

@@ -4,7 +4,7 @@
 //     --alias:web-tree-sitter=./node_modules/web-tree-sitter/web-tree-sitter.cjs && node dist/closure.js <tree> [top]
 //
 // Plans the tree (through a cache of its own: PAGECHECK_CACHE_DIR, default /tmp/pagecheck-closure-cache), then walks
-// the resolved sinks over the facts of the parsed files the way engine/plan.ts pendingNames() does, remembering the
+// the resolved sinks over the facts of the parsed files the way engine/demand/plan.ts pendingNames() does, remembering the
 // first (shortest) path by which each name was asked for. For every name: the files the index returns for it
 // (callers: every file that mentions it; definitions: every file that may define it; `->field`: every file that
 // mentions the field, of which only those with a call through it are parsed), how many of the planned files only it
@@ -12,15 +12,16 @@
 // same state saves the definition). A static function of a .c file is asked for in its own file only: not listed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TreeRun } from '../engine/tree';
-import { walkCFiles, toPosix } from '../engine/workspace';
+import { TreeRun } from '../engine/demand/tree-run';
+import { walkCFiles, toPosix } from '../engine/files/workspace';
 import { CallGraph, CallerEdge } from '../engine/analysis/callgraph';
 import { ContractTable } from '../engine/analysis/contracts';
 import { KERNEL_CONTRACTS } from '../engine/analysis/kernel-contracts';
 import { Alt, FileFacts, FnSummary } from '../engine/analysis/model';
 import { Resolver } from '../engine/analysis/resolve';
-import { PlanIndex, resolvedSinks, seedSpec } from '../engine/plan';
-import { findKernelVersion } from '../engine/kernel-version';
+import { PlanIndex, seedSpec } from '../engine/demand/plan';
+import { resolvedSinks } from '../engine/analysis/rules/memmap';
+import { findKernelVersion } from '../engine/files/kernel-version';
 
 interface Why { text: string; parent?: Why }
 type Kind = 'call' | 'def' | 'field';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CParser } from '../engine/syntax/parser';
-import { walkCFiles, readSource } from '../engine/workspace';
+import { walkCFiles, readSource } from '../engine/files/workspace';
 import { Parser, Language } from 'web-tree-sitter';
 import { loadLanguage } from '../engine/syntax/parser';
 

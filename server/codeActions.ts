@@ -2,7 +2,7 @@
 // findings in the requested range. The diagnostics the client sends back identify the findings (by rule and
 // start, also carried in `data`); the findings themselves come from a fresh audit of the current text.
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, WorkspaceEdit } from 'vscode-languageserver';
-import { Finding } from '../engine/index';
+import { Finding } from '../engine';
 import { OpenDocument } from './documents';
 import { DiagnosticData, toRange } from './diagnostics';
 import { fixesFor } from './fixes';

@@ -1,12 +1,12 @@
-// `.pagecheck.json` at each workspace folder's root, through engine/config.ts. A bad file never stops the
+// `.pagecheck.json` at each workspace folder's root, through engine/files/config.ts. A bad file never stops the
 // audit: its valid parts are used, defaults fill the rest, and every error becomes a diagnostic on the file
 // (naming the key) and a line in the log.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { ConfigError, PagecheckConfig, formatConfigError, parseConfig } from '../engine/config';
-import type { ContractEntry } from '../engine/analysis/contracts';
-import type { RuleCode, Severity } from '../engine/analysis/rules/table';
+import { ConfigError, PagecheckConfig, formatConfigError, parseConfig } from '../engine';
+import type { ContractEntry } from '../engine';
+import type { RuleCode, Severity } from '../engine';
 import { Folder, pathToUri } from './paths';
 
 export const CONFIG_FILE = '.pagecheck.json';

@@ -1,8 +1,8 @@
 // Finding → LSP Diagnostic, for what the client supports: provenance as relatedInformation when it can show
 // it, folded into the message when it cannot (clangd does the same).
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
-import { FileFacts, Finding, Loc, helpUri, locText } from '../engine/index';
-import type { RuleCode, Severity } from '../engine/analysis/rules/table';
+import { FileFacts, Finding, Loc, helpUri, locText } from '../engine';
+import type { RuleCode, Severity } from '../engine';
 
 export interface DiagnosticCaps {
   relatedInformation: boolean;

@@ -1,6 +1,6 @@
 // Open buffers: their text (kept by vscode-languageserver's TextDocuments), their tree, their facts.
 //
-// Findings first (engine/focus.ts): a first analysis — or any with many functions new — summarises only the
+// Findings first (engine/demand/focus.ts): a first analysis — or any with many functions new — summarises only the
 // functions the findings need; the document is then `partial` and the rest is summarised from the same tree in
 // slices (completeSlice), or at once when a request needs every summary (refresh). Partial facts give exactly the
 // findings of complete ones.
@@ -8,11 +8,11 @@
 // Architecture Invariant: every open document owns at most one tree. A re-parse passes the previous
 // {tree, prepared} to the parser (which computes the edit itself) and deletes the previous tree right after;
 // closing a document deletes its tree. A PartialFile borrows the tree: it is dropped whenever the tree is.
-// Unopened files never have a tree (see index.ts).
+// Unopened files never have a tree (see workspace-index.ts).
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CParser, ContractTable, FileFacts, FnSummary } from '../engine/index';
-import { FocusStats, PartialFile, focus } from '../engine/focus';
-import type { ParsedText } from '../engine/syntax/parser';
+import { CParser, ContractTable, FileFacts, FnSummary } from '../engine';
+import { FocusStats, PartialFile, focus } from '../engine';
+import type { ParsedText } from '../engine';
 
 /** A complete document's next analysis walks up to this many new functions before considering findings first. */
 const FOCUS_FROM = 16;
@@ -160,7 +160,7 @@ export class OpenDocuments {
   }
 
   /**
-   * Summarises, in every partial document, what the findings of the whole program need (engine/focus.ts);
+   * Summarises, in every partial document, what the findings of the whole program need (engine/demand/focus.ts);
    * `context`: the facts of every other file (entries for open documents are left out here).
    */
   focus(context: readonly FileFacts[], contracts: ContractTable, onError: (e: unknown) => void = () => undefined): FocusStats | undefined {

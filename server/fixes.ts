@@ -4,9 +4,9 @@
 // not offered: a wrong edit is worse than none.
 import { TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Finding, Sink } from '../engine/index';
-import type { Node } from '../engine/syntax/parser';
-import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from './tree';
+import { Finding, Sink } from '../engine';
+import type { Node } from '../engine';
+import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from '../engine';
 
 export interface Fix {
   title: string;

@@ -5,14 +5,14 @@
 //   - a call that makes a page (pfn_to_page(), pte_page(), vm_normal_page() …): its contract, and the tests
 //     in this function that depend on it.
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
-import { ContractTable, Finding, FnSummary, Loc, Program, RULES, Sink, Verdict, VERDICT_RANK, helpUri } from '../engine/index';
-import type { RuleCode } from '../engine/analysis/rules/table';
-import type { Effect } from '../engine/analysis/contracts';
-import type { Resolved } from '../engine/analysis/resolve';
-import { judge, verdictOf } from '../engine/analysis/rules/verdict';
-import { zoneDeviceRule } from '../engine/analysis/rules/zone-device';
-import { memmapRule } from '../engine/analysis/rules/memmap';
-import type { Node } from '../engine/syntax/parser';
+import { ContractTable, Finding, FnSummary, Loc, Program, RULES, Sink, Verdict, VERDICT_RANK, helpUri } from '../engine';
+import type { RuleCode } from '../engine';
+import type { Effect } from '../engine';
+import type { Resolved } from '../engine';
+import { judge, verdictOf } from '../engine';
+import { zoneDeviceRule } from '../engine';
+import { memmapRule } from '../engine';
+import type { Node } from '../engine';
 import { OpenDocument } from './documents';
 import { toRange } from './diagnostics';
 

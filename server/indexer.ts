@@ -2,10 +2,10 @@
 // the client), a progress callback for the status bar, and a one-line log at the end. What to index and how
 // comes from the host (the session).
 //
-// Two ways to index, chosen by the size of the workspace (engine/tree.ts onDemand):
+// Two ways to index, chosen by the size of the workspace (engine/demand/tree-run.ts onDemand):
 // - a small workspace: every file read and summarised on this thread, one at a time, yielding between files
 //   (WorkspaceIndex.build);
-// - a big one (a kernel checkout): on demand, in the index thread (engine/tree-thread.ts): every file's
+// - a big one (a kernel checkout): on demand, in the index thread (server/index-thread.ts): every file's
 //   identifiers indexed, only the files the verdicts need parsed, summaries (not trees) kept, the disk cache
 //   shared with the CLI. The open buffers join it as an overlay (widen()): what an edit newly needs is parsed
 //   then, in the background. The listing of the workspace happens in that thread as well.
@@ -13,11 +13,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from 'vscode-languageserver';
-import { ContractEntry, FileFacts } from '../engine/index';
-import { cacheDirFromEnv } from '../engine/cache';
-import { Listing, ThreadFolder, TreeThread, listFolders } from '../engine/tree-thread';
-import { TOOL_VERSION } from '../engine/version';
-import { IndexOptions, IndexTarget, WorkspaceIndex, nearOpenFilesFirst } from './index';
+import { ContractEntry, FileFacts } from '../engine';
+import { cacheDirFromEnv } from '../engine';
+import { Listing, ThreadFolder, TreeThread, listFolders } from './index-thread';
+import { TOOL_VERSION } from '../engine';
+import { IndexOptions, IndexTarget, WorkspaceIndex, nearOpenFilesFirst } from './workspace-index';
 
 export interface TreeRunOptions {
   /** Where the disk cache lives when no PAGECHECK_CACHE_DIR says otherwise (the first workspace folder). */
@@ -51,8 +51,8 @@ interface Run {
   done: Promise<void>;
 }
 
-/** The worker bundle next to this one (dist/worker.js), which serves the index thread. */
-const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+/** The server's own bundle (dist/server.js), which serves the index thread when started as a worker. */
+const WORKER_SCRIPT = path.join(__dirname, 'server.js');
 
 export class Indexer {
   private run: Run | undefined;

@@ -11,18 +11,18 @@ import {
   DidChangeWatchedFilesParams, FileChangeType, Hover, HoverParams, InitializeParams, MarkupKind, WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine/index';
-import { functionKey } from '../engine/plan';
-import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
+import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine';
+import { functionKey } from '../engine';
+import { DEFAULT_MAX_FILE_BYTES } from '../engine';
 import { codeActions } from './codeActions';
-import { IdleCollector } from '../engine/memory';
+import { IdleCollector } from './gc';
 import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
 import { DiagnosticCaps, notAnalyzedDiagnostics, toDiagnostic } from './diagnostics';
 import { OpenDocument, OpenDocuments } from './documents';
 import { hoverAt } from './hover';
-import { WorkspaceIndex, indexable, yieldToEventLoop } from './index';
+import { WorkspaceIndex, indexable, yieldToEventLoop } from './workspace-index';
 import { Indexer, IndexerHost } from './indexer';
-import { findKernelVersion } from '../engine/kernel-version';
+import { findKernelVersion } from '../engine';
 import { Folder, Paths, uriToPath } from './paths';
 import { ProgramCache, auditInSlices } from './program';
 import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, STATUS_NOTIFICATION, StatusParams } from './protocol';
@@ -47,7 +47,7 @@ const WIDEN_DELAY_MS = 300;
 const DISK_CHANGE_DELAY_MS = 1000;
 /** A hover waits at most this long for an on-demand index to parse what it explains. */
 const FOCUS_WAIT_MS = 3000;
-/** A full garbage collection when edits pause this long (engine/memory.ts). */
+/** A full garbage collection when edits pause this long (server/gc.ts). */
 const IDLE_GC_MS = 2000;
 /** PAGECHECK_TIMING=1: log how long each analysis step takes (for the benchmark). */
 const TIMING = !!process.env.PAGECHECK_TIMING;
@@ -72,7 +72,7 @@ export class Session {
   /** On-demand index: parse what the open buffers newly need; re-plan after changes on disk. */
   private readonly widening: Scheduler;
   private readonly diskChanges: Scheduler;
-  /** A full garbage collection once edits pause (engine/memory.ts). */
+  /** A full garbage collection once edits pause (server/gc.ts). */
   private readonly idleGc = new IdleCollector(IDLE_GC_MS);
   /** On-demand index: functions whose hover was planned for (functionKey → text hash); reset by every index run. */
   private readonly focused = new Map<string, string>();
@@ -222,7 +222,7 @@ export class Session {
       const complete = this.docs.update(d, this.contracts, this.maxFileSize(), context - (d.facts?.functions.length ?? 0));
       if (TIMING) this.timing.push(`refresh ${d.name} ${(performance.now() - t0).toFixed(1)} (parse ${this.docs.lastParseMs.toFixed(1)}${complete ? '' : `, ${d.partial?.progress.done} of ${d.partial?.progress.total} functions`})`);
     }
-    // Findings first: what the findings need of the partial documents, given every other file (engine/focus.ts).
+    // Findings first: what the findings need of the partial documents, given every other file (engine/demand/focus.ts).
     const tf = TIMING ? performance.now() : 0;
     const focused = this.docs.focus(this.programs.files(), this.contracts, (e) => this.logError('findings first', e));
     if (TIMING && focused) this.timing.push(`focus ${(performance.now() - tf).toFixed(1)} (${focused.rounds} rounds, ${this.docs.partials().map((d) => `${d.partial!.progress.done} of ${d.partial!.progress.total}`).join(', ') || 'complete'})`);

@@ -4,9 +4,9 @@ import { readSettings } from '../server/settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, formatConfigError, loadConfig, parseConfig } from '../engine/config';
+import { ConfigError, DEFAULT_CONFIG, formatConfigError, loadConfig, parseConfig } from '../engine/files/config';
 import { EFFECTS } from '../engine/analysis/contracts';
-import { DEFAULT_MAX_FILE_BYTES } from '../engine/workspace';
+import { DEFAULT_MAX_FILE_BYTES } from '../engine/files/workspace';
 
 const F = '.pagecheck.json';
 const keys = (errors: ConfigError[]) => errors.map((e) => e.key);

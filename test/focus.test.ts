@@ -1,4 +1,4 @@
-// Findings first (engine/focus.ts) must give exactly the answer of summarising every function: the same findings
+// Findings first (engine/demand/focus.ts) must give exactly the answer of summarising every function: the same findings
 // (reasons, provenance chains) and per-function verdicts in every file of the tree, not only the buffers'. Each file
 // of a tree is taken as the open buffer, with the other files' facts complete (a built index) or absent (a cold
 // workspace), one buffer at a time and several at once; completing the buffer in slices must then give exactly
@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CParser, ContractTable, FileFacts, Program, contractTable, factsFromTree } from '../engine/index';
-import { PartialFile, focus } from '../engine/focus';
-import { readSource, toPosix, walkCFiles } from '../engine/workspace';
+import { PartialFile, focus } from '../engine/demand/focus';
+import { readSource, toPosix, walkCFiles } from '../engine/files/workspace';
 
 const REPO = path.resolve(__dirname, '..');
 const KERNEL = path.join(REPO, '.kernel', 'linux-source-6.1');
@@ -76,7 +76,7 @@ class Tree {
   }
 }
 
-describe('findings first (engine/focus.ts)', function () {
+describe('findings first (engine/demand/focus.ts)', function () {
   this.timeout(600000);
   let parser: CParser;
   const contracts = contractTable();

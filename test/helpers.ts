@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditTexts } from '../engine/index';
-import { walkCFiles, readSource, toPosix } from '../engine/workspace';
+import { walkCFiles, readSource, toPosix } from '../engine/files/workspace';
 
 export async function auditDir(dir: string) {
   const { files } = walkCFiles(dir);

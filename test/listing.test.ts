@@ -1,12 +1,12 @@
-// A warm run reuses the tree's listing while no directory changed (engine/listing.ts). The listing must never be
+// A warm run reuses the tree's listing while no directory changed (engine/files/listing.ts). The listing must never be
 // stale: a file created, deleted or renamed anywhere in the tree is seen by the next run.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listingFile, saveListing, savedListing } from '../engine/listing';
-import { walkCFiles } from '../engine/workspace';
+import { listingFile, saveListing, savedListing } from '../engine/files/listing';
+import { walkCFiles } from '../engine/files/workspace';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -27,7 +27,7 @@ function settle(dir: string): void {
   for (const d of [dir, ...walkCFiles(dir, { recordDirs: true }).dirs!.map(([p]) => p)]) fs.utimesSync(d, PAST, PAST);
 }
 
-describe('the listing cache (engine/listing.ts)', () => {
+describe('the listing cache (engine/files/listing.ts)', () => {
   let dir: string;
   let cache: string;
   beforeEach(() => { dir = tree(); cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-listing-cache-')); });

@@ -1,4 +1,4 @@
-// The demand-driven audit (engine/plan.ts, engine/tree.ts) must give exactly the answer parsing every file gives:
+// The demand-driven audit (engine/demand/plan.ts, engine/demand/tree-run.ts) must give exactly the answer parsing every file gives:
 // same findings (with their reasons and provenance chains), same per-function verdicts. Checked on a small tree
 // built to exercise every way a file becomes needed (test/fixtures-plan/README.md), warm and cold, in this thread
 // and in worker threads, and on the real mm/ of the 6.1 tree when it is present.
@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CParser, FileFacts, Program, contractTable, factsForText } from '../engine/index';
-import { auditTree, TreeFile, TreeRun } from '../engine/tree';
-import { jobOffsets } from '../engine/plan';
-import { directivesOnly, identHash, scanTokens } from '../engine/scan';
-import { WasmScanner } from '../engine/wasm-scan';
-import { readSource, toPosix, walkCFiles } from '../engine/workspace';
+import { auditTree, TreeFile, TreeRun } from '../engine/demand/tree-run';
+import { jobOffsets } from '../engine/demand/plan';
+import { directivesOnly, identHash, scanTokens } from '../engine/demand/scan';
+import { WasmScanner } from '../engine/demand/wasm-scan';
+import { readSource, toPosix, walkCFiles } from '../engine/files/workspace';
 
 const REPO = path.resolve(__dirname, '..');
 const FIX = path.join(REPO, 'test', 'fixtures-plan');
@@ -173,7 +173,7 @@ bool note_page(struct page *page)
     }
   });
 
-  describe('the text index (engine/scan.ts)', () => {
+  describe('the text index (engine/demand/scan.ts)', () => {
     const sources = () => [FIX, path.join(REPO, 'test', 'fixtures'), path.join(REPO, 'examples')]
       .filter((d) => fs.existsSync(d)).flatMap((d) => treeFiles(d));
 

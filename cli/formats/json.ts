@@ -1,9 +1,9 @@
 // The JSON document of INTERFACES.md ("JSON"). It is also the one place where engine results (0-based Loc,
 // Finding/FunctionReport) become output coordinates (1-based, root-relative), so every other format renders
 // from this document and they can never disagree.
-import { AuditResult, Finding, Loc, Verdict } from '../../engine/index';
-import { RuleCode, Severity } from '../../engine/analysis/rules/table';
-import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
+import { AuditResult, Finding, Loc, Verdict } from '../../engine';
+import { RuleCode, Severity } from '../../engine';
+import { TOOL_NAME, TOOL_VERSION } from '../../engine';
 
 export interface JsonRelated { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }
 

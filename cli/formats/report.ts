@@ -1,6 +1,6 @@
-// The hand-audit view (INTERFACES.md "Report"): the seed's list (engine/report.ts) and its totals.
-import { AuditResult } from '../../engine/index';
-import { seedList, verdictTotals } from '../../engine/report';
+// The hand-audit view (INTERFACES.md "Report"): the seed's list (engine/analysis/report.ts) and its totals.
+import { AuditResult } from '../../engine';
+import { seedList, verdictTotals } from '../../engine';
 
 export function renderReport(result: AuditResult): string {
   const lines: string[] = [];

@@ -2,8 +2,8 @@
 // Microsoft's SARIF Multitool in test/sarif.test.ts.
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { RULES, RULE_CODES, RuleCode, Severity, helpUri } from '../../engine/analysis/rules/table';
-import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../../engine/version';
+import { RULES, RULE_CODES, RuleCode, Severity, helpUri } from '../../engine';
+import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../../engine';
 import { JsonDocument, JsonFinding, JsonRelated } from './json';
 
 type Level = 'error' | 'warning' | 'note';

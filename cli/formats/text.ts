@@ -1,5 +1,5 @@
 // gcc-style lines, so editors' and CI's problem matchers pick them up: `file:line:col: warning: message [PC001]`.
-import { Severity } from '../../engine/analysis/rules/table';
+import { Severity } from '../../engine';
 import { JsonDocument } from './json';
 
 /** gcc knows error/warning/note: information and hint findings print as notes. */

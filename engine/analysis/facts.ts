@@ -15,7 +15,7 @@ export interface FactsOptions extends WalkOptions {
   fileBudgetMs?: number;
   /**
    * Summarise only the definitions this accepts (by name and [start, end) offsets in the text); the others are
-   * left out of `functions`. The demand-driven audit (engine/plan.ts) asks only for the functions it needs.
+   * left out of `functions`. The demand-driven audit (engine/demand/plan.ts) asks only for the functions it needs.
    */
   select?: (name: string, start: number, end: number) => boolean;
 }

@@ -1,14 +1,8 @@
 // Plain data shared by every analysis stage. Nothing here holds a tree node, so summaries can be cached on disk,
 // sent between worker threads, and kept after the trees are deleted.
 
-/** A position in a file: 0-based line and column (UTF-16 code units), like LSP. */
-export interface Loc {
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-}
+import type { Loc } from '../syntax/loc';
+export type { Loc } from '../syntax/loc';
 
 /**
  * Provenance states (AUDIT.md). Safe: REF PUT PGMAP MAPPED ONLINE DRIVER PREDICATE. Unsafe: PTL RAW.
@@ -56,7 +50,7 @@ export interface Alt {
   /**
    * RET of an API whose contract says it returns nothing pagecheck can follow (`returns-unknown`: new memory, an
    * error pointer, a call through a function-pointer variable): the reason. No callee: its definition is never read
-   * (engine/plan.ts asks for none); it resolves to UNKNOWN, and a page made from it as a pfn is RAW, exactly as for a
+   * (engine/demand/plan.ts asks for none); it resolves to UNKNOWN, and a page made from it as a pfn is RAW, exactly as for a
    * function outside the indexed tree.
    */
   opaque?: string;

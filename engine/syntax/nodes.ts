@@ -1,7 +1,7 @@
 // Small helpers over tree-sitter nodes. Text always comes from the user's original buffer, never from the
 // prepared copy (which has `while` where the user wrote `list_for_each_entry`).
 import type { Node } from 'web-tree-sitter';
-import type { Loc } from '../analysis/model';
+import type { Loc } from './loc';
 
 export function nodeLoc(file: string, n: Node): Loc {
   return { file, line: n.startPosition.row, col: n.startPosition.column, endLine: n.endPosition.row, endCol: n.endPosition.column };

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Parser } from 'web-tree-sitter';
 import { CParser, loadLanguage } from '../../engine/syntax/parser';
-import { readSource, toPosix, walkCFiles } from '../../engine/workspace';
+import { readSource, toPosix, walkCFiles } from '../../engine/files/workspace';
 import { countErrorNodes } from '../errrate';
 
 interface Counts { errors: number; files: number; filesWithErrors: number; ms: number }

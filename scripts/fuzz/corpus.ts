@@ -3,7 +3,7 @@
 // possible callers), so a mutation is judged the way the CLI and the editor would judge it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toPosix, walkCFiles } from '../../engine/workspace';
+import { toPosix, walkCFiles } from '../../engine/files/workspace';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const KERNEL_DIR = path.join(ROOT, '.kernel', 'linux-source-6.1');

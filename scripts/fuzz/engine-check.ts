@@ -3,7 +3,7 @@
 // over test/fixtures-robustness/.
 import { CParser, ContractTable, FileFacts, Program, contractTable, factsForText } from '../../engine/index';
 import { prepareSource } from '../../engine/syntax/prepare';
-import { decodeSource } from '../../engine/workspace';
+import { decodeSource } from '../../engine/files/workspace';
 
 export type Outcome = 'ok' | 'skipped' | 'crash' | 'invariant' | 'lost-finding';
 

@@ -5,9 +5,9 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseConfig } from '../../engine/config';
+import { parseConfig } from '../../engine/files/config';
 import { CParser, Program, contractTable, factsForText } from '../../engine/index';
-import { globToRegExp, toPosix, walkCFiles } from '../../engine/workspace';
+import { globToRegExp, toPosix, walkCFiles } from '../../engine/files/workspace';
 import { LspProcess, fileUri } from '../../scripts/fuzz/lsp';
 import { CLI, WITNESS_C, ensureBuilt, tempDir } from './helpers';
 

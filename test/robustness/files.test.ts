@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CParser, contractTable } from '../../engine/index';
-import { readSource, toPosix, walkCFiles } from '../../engine/workspace';
+import { readSource, toPosix, walkCFiles } from '../../engine/files/workspace';
 import { parseFile } from '../../cli/parse-file';
-import { WorkspaceIndex } from '../../server/index';
-import { listFolders } from '../../engine/tree-thread';
+import { WorkspaceIndex } from '../../server/workspace-index';
+import { listFolders } from '../../server/index-thread';
 import { CLI, WITNESS_C, ensureBuilt, hostileTree, mkfifo, tempDir, writeBigC } from './helpers';
 
 // The module object itself: the engine's bundled `import * as fs` reads its properties through getters.

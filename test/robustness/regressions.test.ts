@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileFacts, Program } from '../../engine/index';
-import { toPosix, walkCFiles } from '../../engine/workspace';
+import { toPosix, walkCFiles } from '../../engine/files/workspace';
 import { EngineChecker } from '../../scripts/fuzz/engine-check';
 import { applyOracle, Oracle } from '../../scripts/fuzz/mutate';
 import { CLI, ROOT, ensureBuilt } from './helpers';

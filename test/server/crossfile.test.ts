@@ -10,7 +10,7 @@ const CALLEE = 'mm/offline.c';
 const CALLER = 'drivers/base/offline_store.c';
 
 // The same behaviour whether the workspace is indexed file by file (a small tree) or on demand (a big one:
-// engine/tree.ts, forced here with PAGECHECK_DEMAND=1 and its own cache directory).
+// engine/demand/tree-run.ts, forced here with PAGECHECK_DEMAND=1 and its own cache directory).
 for (const mode of ['file by file', 'on demand'] as const) describe(`server: cross-file verdicts (index ${mode})`, () => {
   let fx: ReturnType<typeof copyFixtures>;
   let c: LspClient;

@@ -1,4 +1,4 @@
-// A big workspace is indexed on demand (engine/tree.ts TreeRun; forced here with PAGECHECK_DEMAND=1 on the small
+// A big workspace is indexed on demand (engine/demand/tree-run.ts TreeRun; forced here with PAGECHECK_DEMAND=1 on the small
 // test/fixtures-plan tree): only the files the verdicts on disk need are parsed. An edit that adds a sink needing
 // callers nobody parsed yet must still get the verdict parsing everything would give, once typing pauses.
 import { strict as assert } from 'node:assert';

@@ -1,7 +1,7 @@
 // PC003 / PC004: a memmap read of a page made from a pfn in this very function, where the pfn was checked only
 // with pfn_valid() (PC003), or PageReserved() deciding "not ordinary RAM" on such a page (PC004). Pages that
 // arrive as parameters are left to the function that made them: that is where the guard can be fixed.
-import { Sink } from '../model';
+import { Alt, FnSummary, Sink } from '../model';
 import { Resolved } from '../resolve';
 import { RuleHit } from './zone-device';
 
@@ -17,4 +17,31 @@ export function memmapRule(sink: Sink, resolved: Resolved[]): (RuleHit & { witne
   if (!w) return undefined;
   return { rule: 'PC003', verdict: 'unsafe', witness: w,
     reason: `${sink.api}() reads the memmap of a page whose pfn was checked only by pfn_valid(): pfn_valid() does not mean the memmap is initialized` };
+}
+
+/**
+ * Whether a memmap read can produce a finding: memmapRule (rules/memmap.ts) only reports a RAW value made in the
+ * sink's own function, and the resolver only yields one from a RAW alternative, or from the arguments of a call
+ * whose callee returns a parameter. Sinks for which this is false are not resolved by Program.audit().
+ */
+export function memmapMayFire(fn: FnSummary, sink: Sink): boolean {
+  return sink.kind !== 'memmap-read' || mayBeLocalRaw(fn, sink.alts, new Set());
+}
+
+function mayBeLocalRaw(fn: FnSummary, alts: readonly Alt[], seen: Set<number>): boolean {
+  for (const a of alts) {
+    if (a.state === 'RAW') return true;
+    if (a.state === 'RET' && a.call !== undefined && !seen.has(a.call)) {
+      seen.add(a.call);
+      const site = fn.calls[a.call];
+      if (site) for (const arg of site.args) if (mayBeLocalRaw(fn, arg, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/** The sinks Program.audit() resolves. */
+export function resolvedSinks(fn: FnSummary): Sink[] {
+  if (fn.notAnalyzed) return [];
+  return fn.sinks.filter((s) => memmapMayFire(fn, s));
 }

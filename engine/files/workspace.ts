@@ -47,7 +47,7 @@ export interface WalkOptions {
   maxFiles?: number;
   /** Checked between directories: return true to stop. */
   cancelled?: () => boolean;
-  /** Record every directory read and its mtime (taken before reading it), for engine/listing.ts. */
+  /** Record every directory read and its mtime (taken before reading it), for engine/files/listing.ts. */
   recordDirs?: boolean;
 }
 

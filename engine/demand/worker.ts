@@ -1,21 +1,21 @@
 // The two jobs of the demand-driven audit that touch files, as plain functions (run in-process) and as a worker
 // thread protocol (cli/worker.ts hands a thread started with `workerData.pagecheckTree` to serveTreeWorker):
-//   scan:  read, hash and index a file (engine/scan.ts) — every file of the tree, once;
+//   scan:  read, hash and index a file (engine/demand/scan.ts) — every file of the tree, once;
 //   parse: parse a file and summarise the functions a ParseJob selects — only the files the planner asks for.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import type { MessagePort } from 'node:worker_threads';
-import { CParser } from './syntax/parser';
-import { ContractEntry, ContractTable } from './analysis/contracts';
-import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
-import { factsFromTree } from './analysis/facts';
-import { Alt, FileFacts, FnSummary } from './analysis/model';
-import type { Tree } from './syntax/parser';
+import { CParser } from '../syntax/parser';
+import { ContractEntry, ContractTable } from '../analysis/contracts';
+import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
+import { factsFromTree } from '../analysis/facts';
+import { Alt, FileFacts, FnSummary } from '../analysis/model';
+import type { Tree } from '../syntax/parser';
 import { ParseJob, SeedSpec, jobOffsets, jobSelector, seedMayMatter } from './plan';
 import { FileTokens, directivesOnly } from './scan';
 import { WasmScanner } from './wasm-scan';
-import { decodeSource } from './workspace';
+import { decodeSource } from '../files/workspace';
 
 export interface TreeWorkerInit {
   pagecheckTree: true;

@@ -1,6 +1,6 @@
-// A whole tree, audited on demand: index every file's identifiers (engine/scan.ts, in worker threads), parse only
-// the files — and summarise only the functions — the verdicts need (engine/plan.ts), keep summaries, not trees, and
-// cache both on disk (engine/cache.ts). The answer is the one parsing every file gives (test/plan.test.ts).
+// A whole tree, audited on demand: index every file's identifiers (engine/demand/scan.ts, in worker threads), parse only
+// the files — and summarise only the functions — the verdicts need (engine/demand/plan.ts), keep summaries, not trees, and
+// cache both on disk (engine/demand/cache.ts). The answer is the one parsing every file gives (test/plan.test.ts).
 //
 //   const { program, stats } = await auditTree(root, files, { jobs: os.availableParallelism() });
 //   const result = program.audit({ severity });
@@ -10,15 +10,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ContractEntry, ContractTable } from './analysis/contracts';
-import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
-import { FileFacts } from './analysis/model';
-import { Program } from './audit';
+import { ContractEntry, ContractTable } from '../analysis/contracts';
+import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
+import { FileFacts } from '../analysis/model';
+import { Program } from '../analysis/program';
 import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, defaultCacheDir, filesDigest, stampKey } from './cache';
 import { ParseJob, PlanIndex, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
 import { FileTokens, HashQuery, identHash } from './scan';
-import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './tree-worker';
-import { DEFAULT_MAX_FILE_BYTES } from './workspace';
+import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
+import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
 
 export interface AuditTreeOptions {
   /** Worker threads (default: the number of cores). 1 or less: everything in this thread. */
@@ -95,7 +95,7 @@ const IDLE_THREADS_MS = 30000;
 
 /**
  * One tree, planned on demand, with what a language server needs to keep it: after open() the facts of the parsed
- * files; widen() plans again with the editor's buffers as an overlay and parses only what they add (engine/plan.ts
+ * files; widen() plans again with the editor's buffers as an overlay and parses only what they add (engine/demand/plan.ts
  * Planner.widen). Holds the identifier index of the tree (tens of MB for a kernel), never a tree-sitter tree; its
  * threads are stopped when idle.
  */

@@ -2,8 +2,8 @@
 // line per function with a ZONE_DEVICE test in the hand audit's words
 // (`add_to_kill(): safe, protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)`), and the
 // totals line. Each front end adds its own frame (a plain list; a Markdown document with the memmap findings).
-import { AuditResult, FunctionReport } from './audit';
-import { Verdict } from './analysis/model';
+import { AuditResult, FunctionReport } from './program';
+import { Verdict } from './model';
 
 /** The order of the totals: the seed's classes, then what pagecheck could not decide. */
 const VERDICTS: Verdict[] = ['safe', 'unsafe', 'unsafe? HMM', 'unknown'];

@@ -2,8 +2,8 @@
 // widen() run there, so none of their synchronous steps (walking 55,000 files, (de)serialising the cache, building
 // the identifier index, planner rounds: up to 1.5 s each on a kernel tree) can hold up a keystroke or the first
 // diagnostics. The main thread receives facts in chunks of CHUNK files, one message each, so taking them in
-// yields to the event loop too. The thread is the worker bundle (dist/worker.js) started with
-// `workerData.pagecheckTreeThread`; its TreeRun starts the parse threads itself.
+// yields to the event loop too. The thread is the server's own bundle (dist/server.js) started with
+// `workerData[INDEX_THREAD_FLAG]`; its TreeRun starts the parse threads itself.
 //
 //   main (TreeThread)                      thread (serveTreeThread)
 //   list {folders, maxFiles}          →    walk; ← listed {count, truncated, files when not on demand}
@@ -12,11 +12,14 @@
 //   cancel                            →    the running open() stops at its next check
 import * as path from 'node:path';
 import { MessagePort, Worker } from 'node:worker_threads';
-import { ContractEntry } from './analysis/contracts';
-import { FileFacts } from './analysis/model';
-import { IdleCollector } from './memory';
-import { TreeRun, TreeRunCancelled, TreeStats, onDemand } from './tree';
-import { nameInFolders, toPosix, walkCFiles } from './workspace';
+import { ContractEntry } from '../engine';
+import { FileFacts } from '../engine';
+import { IdleCollector } from './gc';
+import { TreeRun, TreeRunCancelled, TreeStats, onDemand } from '../engine';
+import { nameInFolders, toPosix, walkCFiles } from '../engine';
+
+/** The workerData key that makes the server bundle serve the index thread instead of the protocol. */
+export const INDEX_THREAD_FLAG = 'pagecheckIndexThread';
 
 /** A workspace folder: its files are named `prefix + path relative to fsPath` (the server's names). */
 export interface ThreadFolder {
@@ -36,7 +39,7 @@ export interface ThreadOpenOptions {
 export interface Listing {
   count: number;
   truncated: boolean;
-  /** Index on demand (engine/tree.ts onDemand) — else `files` holds the listing for a file-by-file index. */
+  /** Index on demand (engine/demand/tree-run.ts onDemand) — else `files` holds the listing for a file-by-file index. */
   onDemand: boolean;
   files?: Array<{ fsPath: string; name: string }>;
 }
@@ -164,7 +167,7 @@ export class TreeThread {
   /** Starts the thread; undefined when it cannot start (no worker bundle next to this one). */
   static start(script: string): TreeThread | undefined {
     try {
-      const w = new Worker(script, { workerData: { pagecheckTreeThread: true } });
+      const w = new Worker(script, { workerData: { [INDEX_THREAD_FLAG]: true } });
       w.unref();
       return new TreeThread(w);
     } catch {

@@ -25,11 +25,12 @@
 // Architecture Invariant: the walk over-approximates what Resolver can touch (it ignores depth limits and visits
 // every caller), so a superset of the needed files is parsed, never a subset. Files never parsed hold no resolved
 // sink and no call site or definition a resolved sink can reach.
-import { CallGraph, CallerEdge } from './analysis/callgraph';
-import { ContractTable, Effect } from './analysis/contracts';
-import { Alt, FileFacts, FnSummary, Sink } from './analysis/model';
+import { CallGraph, CallerEdge } from '../analysis/callgraph';
+import { ContractTable, Effect } from '../analysis/contracts';
+import { Alt, FileFacts, FnSummary, Sink } from '../analysis/model';
+import { memmapMayFire, resolvedSinks } from '../analysis/rules/memmap';
 
-/** Text questions the planner asks about the tree; answered by engine/scan.ts (or anything conservative). */
+/** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
 export interface PlanIndex {
   /** Number of files; files are numbered 0..count-1 in path order. */
   readonly count: number;
@@ -173,33 +174,6 @@ function occurs(text: string, w: Words): boolean {
   const alternatives = [...w.names.map(escapeRegExp), ...w.patterns.map((p) => `(?:${p})`)];
   if (!alternatives.length) return false;
   return new RegExp(`(?<![A-Za-z_$\u0080-\uffff])(?:${alternatives.join('|')})(?![A-Za-z0-9_$\u0080-\uffff])`).test(text);
-}
-
-/**
- * Whether a memmap read can produce a finding: memmapRule (rules/memmap.ts) only reports a RAW value made in the
- * sink's own function, and the resolver only yields one from a RAW alternative, or from the arguments of a call
- * whose callee returns a parameter. Sinks for which this is false are not resolved by Program.audit().
- */
-export function memmapMayFire(fn: FnSummary, sink: Sink): boolean {
-  return sink.kind !== 'memmap-read' || mayBeLocalRaw(fn, sink.alts, new Set());
-}
-
-function mayBeLocalRaw(fn: FnSummary, alts: readonly Alt[], seen: Set<number>): boolean {
-  for (const a of alts) {
-    if (a.state === 'RAW') return true;
-    if (a.state === 'RET' && a.call !== undefined && !seen.has(a.call)) {
-      seen.add(a.call);
-      const site = fn.calls[a.call];
-      if (site) for (const arg of site.args) if (mayBeLocalRaw(fn, arg, seen)) return true;
-    }
-  }
-  return false;
-}
-
-/** The sinks Program.audit() resolves. */
-export function resolvedSinks(fn: FnSummary): Sink[] {
-  if (fn.notAnalyzed) return [];
-  return fn.sinks.filter((s) => memmapMayFire(fn, s));
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;

@@ -3,9 +3,9 @@
 // event loop between files so the open files' requests and analyses come first; bounded by a file budget and
 // ignore globs; cancellable. Kept current by didChangeWatchedFiles.
 import * as path from 'node:path';
-import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine/index';
-import { hashText } from '../engine/analysis/facts';
-import { globToRegExp, readSource, SKIP_DIRS } from '../engine/workspace';
+import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine';
+import { hashText } from '../engine';
+import { globToRegExp, readSource, SKIP_DIRS } from '../engine';
 
 export interface IndexTarget {
   fsPath: string;

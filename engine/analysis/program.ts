@@ -1,14 +1,14 @@
 // The engine's front door: FileFacts in, findings and per-function verdicts out. The CLI, the language server
 // and the tests all call this; it knows nothing about LSP, SARIF or the terminal.
-import { CallGraph } from './analysis/callgraph';
-import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './analysis/model';
-import { Resolver, Resolved } from './analysis/resolve';
-import { judge, Judged } from './analysis/rules/verdict';
-import { zoneDeviceRule } from './analysis/rules/zone-device';
-import { memmapRule } from './analysis/rules/memmap';
-import { RULES, RuleCode, Severity } from './analysis/rules/table';
-import { suppressionFor } from './analysis/suppress';
-import { memmapMayFire } from './plan';
+import { CallGraph } from './callgraph';
+import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './model';
+import { Resolver, Resolved } from './resolve';
+import { judge, Judged } from './rules/verdict';
+import { zoneDeviceRule } from './rules/zone-device';
+import { memmapRule } from './rules/memmap';
+import { RULES, RuleCode, Severity } from './rules/table';
+import { suppressionFor } from './suppress';
+import { memmapMayFire } from './rules/memmap';
 
 export interface Finding {
   rule: RuleCode;

@@ -1,7 +1,7 @@
-// Small tree helpers for the editor features (the engine's own live in engine/syntax/nodes.ts). Text always
+// Small tree helpers for the editor features' quick fixes (the analysis' own live in nodes.ts). Text always
 // comes from the user's buffer: the tree was parsed from the same-length prepared copy.
-import type { Node } from '../engine/syntax/parser';
-import type { Loc } from '../engine/index';
+import type { Node } from './parser';
+import type { Loc } from './loc';
 
 /** The node that spans exactly `loc` (of one of `types`, when given), or undefined. */
 export function nodeAt(root: Node, loc: Loc, types?: readonly string[]): Node | undefined {

@@ -1,7 +1,7 @@
 // A tree's file listing, kept next to the disk cache and reused while no directory changed: creating, deleting or
 // renaming an entry changes its directory's mtime, so the stat of every directory read (~4,500 on Linux 6.1, a
 // few ms) replaces the walk (~0.4 s: readdir of every directory, 55,000 entries) in a warm run. Edits inside a file
-// do not change its directory; engine/tree.ts fingerprints every file anyway.
+// do not change its directory; engine/demand/tree-run.ts fingerprints every file anyway.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,7 +1,7 @@
 // Findings first: of a few parsed files (the editor's open buffers, whose trees are at hand), summarise only the
-// functions the findings need, with every other file's facts known and complete. This is engine/plan.ts's planning
+// functions the findings need, with every other file's facts known and complete. This is engine/demand/plan.ts's planning
 // with the buffers as the only part of the tree not yet summarised:
-//   - each buffer is a one-file PlanIndex: engine/scan.ts over the text of its functions not summarised yet says
+//   - each buffer is a one-file PlanIndex: engine/demand/scan.ts over the text of its functions not summarised yet says
 //     which names they may mention or define;
 //   - the seed is the buffers' functions that mention a seed name (jobSelector, as for a seed file);
 //   - the walk (pendingNames) runs over the buffers' facts *and* the context's, from every resolved sink: a caller
@@ -18,9 +18,9 @@
 //
 // Architecture Invariant: exact, not a heuristic. The selection is plan.ts's; nothing is keyed on a function's name.
 import type { Tree } from 'web-tree-sitter';
-import { ContractTable } from './analysis/contracts';
-import { FactsOptions, factsFromTree, hashText } from './analysis/facts';
-import { FileFacts, FnSummary } from './analysis/model';
+import { ContractTable } from '../analysis/contracts';
+import { FactsOptions, factsFromTree, hashText } from '../analysis/facts';
+import { FileFacts, FnSummary } from '../analysis/model';
 import { ParseJob, SeedSpec, jobSelector, pendingNames, seedSpec } from './plan';
 import { FileTokens, HashQuery, identHash, scanTokens } from './scan';
 import { WasmScanner } from './wasm-scan';
@@ -124,7 +124,7 @@ export class PartialFile {
   }
 
   /**
-   * May a function not summarised yet mention or define `name`? engine/scan.ts over their texts (conservative:
+   * May a function not summarised yet mention or define `name`? engine/demand/scan.ts over their texts (conservative:
    * comments count), and their names. Before the first call every name may be held.
    */
   holds(name: string, hash: number): boolean {
@@ -232,7 +232,7 @@ class AllBut extends Set<string> {
 
 let scanner: WasmScanner | undefined | null;
 
-/** engine/scan.ts over one text: the WebAssembly scanner, or its JavaScript twin where it cannot start. */
+/** engine/demand/scan.ts over one text: the WebAssembly scanner, or its JavaScript twin where it cannot start. */
 function scan(text: string): FileTokens {
   const buf = Buffer.from(text, 'utf8');
   if (scanner === undefined) {

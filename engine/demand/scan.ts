@@ -1,4 +1,4 @@
-// The text pre-filter of the demand-driven audit (engine/plan.ts): for every file, the identifiers its raw text
+// The text pre-filter of the demand-driven audit (engine/demand/plan.ts): for every file, the identifiers its raw text
 // holds (as 32-bit hashes), and the subset that may name a function *defined* there. "Which files mention `foo`?"
 // and "which files may define `foo`?" are then lookups, not parses. Like spatch's token grep, but every identifier
 // is indexed once, so the planner can ask about names it only learns while parsing.
@@ -94,7 +94,7 @@ const K_OPEN = 3; // `(`: prevVal is the hash of the identifier right before it 
 const K_CLOSE = 4; // `)`: prevVal is what K_OPEN recorded for its matching `(`
 
 /**
- * The reference scanner (JavaScript). engine/wasm-scan.ts runs the same algorithm faster; the tests compare them.
+ * The reference scanner (JavaScript). engine/demand/wasm-scan.ts runs the same algorithm faster; the tests compare them.
  * Definition candidates, by the previous token and the next non-blank byte (`(`, or `/` `\\` for a comment or a
  * continuation in between):
  *   start, a comment end `/`, `*`, `]`, `#` (`PREFIX ## _insert(`, a macro body)  next `(`

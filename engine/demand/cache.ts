@@ -3,7 +3,7 @@
 // and the running code's own hash; entries inside are keyed by file content hash (with a stat fingerprint — size, mtime, inode — in front,
 // so an unchanged tree is recognised without reading it, as git does).
 //
-//   <dir>/<key>/tokens.bin   every file's identifier hashes (engine/scan.ts) by fingerprint, to re-plan after an edit
+//   <dir>/<key>/tokens.bin   every file's identifier hashes (engine/demand/scan.ts) by fingerprint, to re-plan after an edit
 //   <dir>/<key>/state.v8     the file list with fingerprints, and the facts of the files the last plan parsed
 //
 // Where: `.pagecheck-cache/` under the audited root when it can be written, else $XDG_CACHE_HOME/pagecheck/<root
@@ -14,8 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { createHash } from 'node:crypto';
-import { ContractTable } from './analysis/contracts';
-import { FileFacts } from './analysis/model';
+import { ContractTable } from '../analysis/contracts';
+import { FileFacts } from '../analysis/model';
 import { FileTokens } from './scan';
 
 /** Bump when the scanner, the plan, or the shape of cached facts changes. */
