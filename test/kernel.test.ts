@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './helpers';
 
@@ -33,7 +34,8 @@ describe('the real kernel: linux-source-6.1', function () {
 
   before(function () {
     if (!fs.existsSync(path.join(KERNEL, 'mm', 'memory.c'))) { console.log('      skip: no kernel tree (bash scripts/kernel.sh)'); this.skip(); }
-    const out = path.join(ROOT, '.kernel', 'slice.json');
+    // Not inside .kernel/: several checkouts (git worktrees) may share one set of kernel trees.
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-slice-')), 'slice.json');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--output', out, ...SLICE], { cwd: KERNEL, encoding: 'utf8' });
     assert.ok(r.status === 0 || r.status === 1, `cli failed: ${r.stderr}`);
     json = JSON.parse(fs.readFileSync(out, 'utf8'));
