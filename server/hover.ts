@@ -69,7 +69,7 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   let witness: Resolved | undefined;
   if (sink.kind === 'zd-test') {
     const j = judge(resolved, sink);
-    const hit = zoneDeviceRule(sink, j, fn);
+    const hit = zoneDeviceRule(sink, j);
     verdict = hit.verdict; rule = hit.rule; reason = hit.reason; witness = j.witness;
   } else {
     const hit = memmapRule(sink, resolved);
@@ -129,7 +129,7 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
     md.line(`Uses of its page in \`${fn.name}()\`:`);
     for (const s of fromHere) {
       const resolved = cx.program.resolve(fn, s);
-      const v = s.kind === 'zd-test' ? zoneDeviceRule(s, judge(resolved, s), fn) : memmapRule(s, resolved) ?? { verdict: 'safe' as Verdict, rule: null };
+      const v = s.kind === 'zd-test' ? zoneDeviceRule(s, judge(resolved, s)) : memmapRule(s, resolved) ?? { verdict: 'safe' as Verdict, rule: null };
       md.bullet(`\`${s.api}(${s.argText ?? ''})\` at ${md.loc(s.loc)}: **${v.verdict}**${v.rule ? ` (${v.rule})` : ''}`);
     }
   }
