@@ -8,7 +8,7 @@ import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadC
 import { packageRoot } from '../engine';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
-import { findKernelVersion } from '../engine';
+import { configScopeFor, findKernelVersion } from '../engine';
 import { parseAll } from './pool';
 import { auditTree, onDemand } from '../engine';
 import { cacheDirFromEnv } from '../engine';
@@ -83,7 +83,8 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
   if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
   const program = tree ? tree.program : new Program(parsed.facts);
-  const result = program.audit({ severity: config.severity });
+  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
+  const result = program.audit({ severity: config.severity, config: configScopeFor(root) });
   progress.clear();
   for (const s of parsed.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
 

@@ -37,6 +37,9 @@ export { seedList, verdictTotals } from './analysis/report';
 export * from './files/workspace';
 export * from './files/config';
 export { findKernelVersion } from './files/kernel-version';
+export { archCapabilities, configScopeFor, TreeConfigScope } from './files/arch-caps';
+export type { ArchCapability, ConfigValues } from './files/arch-caps';
+export type { ConfigScope } from './analysis/config-scope';
 export { listingFile, saveListing, savedListing } from './files/listing';
 export { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './files/tool-version';
 

@@ -2,7 +2,9 @@
 // Kconfig (kconfig-model.ts), and the ConfigScope the memmap rules ask (engine/analysis/config-scope.ts).
 // A user's .config (symbol → value) narrows the answer to that one configuration.
 import { ConfigScope, HAZARD_SYMBOLS } from '../analysis/config-scope';
+import * as path from 'node:path';
 import { TreeKconfig } from './kconfig-model';
+import { findKernelVersion } from './kernel-version';
 
 export interface ArchCapability {
   arch: string;
@@ -40,7 +42,15 @@ export class TreeConfigScope implements ConfigScope {
   private configArchMemo: string | undefined | null = null;
   private readonly hazardMemo = new Map<string, boolean>();
 
-  constructor(private readonly root: string, private readonly config?: ConfigValues) {}
+  /**
+   * `root`: the kernel tree (its top Kconfig); `prefix`: where the audited paths start inside it (`mm` when
+   * `pagecheck .` runs in linux/mm), so `arch/<a>/…` is recognized whatever directory is audited.
+   */
+  constructor(private readonly root: string, private readonly config?: ConfigValues, private readonly prefix = '') {}
+
+  private inTree(file: string): string {
+    return this.prefix ? path.posix.join(this.prefix, file.replace(/\\/g, '/')) : file;
+  }
 
   private get tree(): TreeKconfig | undefined {
     if (this.treeMemo === null) this.treeMemo = TreeKconfig.read(this.root);
@@ -65,6 +75,7 @@ export class TreeConfigScope implements ConfigScope {
   }
 
   memmapHazard(file: string): boolean {
+    file = this.inTree(file);
     const tree = this.tree;
     if (!tree) return !this.config || HAZARD_SYMBOLS.some((s) => enabled(this.config!.get(s)));
     const own = archOfFile(file, tree.arches);
@@ -89,7 +100,7 @@ export class TreeConfigScope implements ConfigScope {
     if (this.config) return enabled(this.config.get(symbol));
     const tree = this.tree;
     if (!tree) return true;
-    const own = archOfFile(file, tree.arches);
+    const own = archOfFile(this.inTree(file), tree.arches);
     const key = `${own ?? '*'}\0${symbol}`;
     let h = this.hazardMemo.get(key);
     if (h === undefined) {
@@ -105,4 +116,15 @@ export class TreeConfigScope implements ConfigScope {
 
 function enabled(v: string | undefined): boolean {
   return v === 'y' || v === 'm';
+}
+
+/**
+ * The scope of an audit rooted at `auditRoot` (paths relative to it): the kernel tree is the directory of the top
+ * Makefile above it (kernel-version.ts), read lazily; `config`, a .config's values, narrows it.
+ */
+export function configScopeFor(auditRoot: string, config?: ConfigValues): TreeConfigScope {
+  const makefile = findKernelVersion(auditRoot)?.makefile;
+  const kernelRoot = makefile ? path.dirname(makefile) : auditRoot;
+  const prefix = path.relative(kernelRoot, auditRoot).split(path.sep).join('/');
+  return new TreeConfigScope(kernelRoot, config, prefix.startsWith('..') ? '' : prefix);
 }
