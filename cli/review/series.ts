@@ -34,7 +34,7 @@ export interface Series {
 
 /** Whether the arguments name patch files (any existing file) rather than revisions. */
 export function arePatchFiles(args: readonly string[], cwd: string): boolean {
-  return args.some((a) => { try { return fs.statSync(path.resolve(cwd, a)).isFile(); } catch { return false; } });
+  return args.some((a) => { if (a === '-') return true; try { return fs.statSync(path.resolve(cwd, a)).isFile(); } catch { return false; } });
 }
 
 export async function seriesFromRange(git: Git, spec: string): Promise<Series> {
@@ -68,6 +68,8 @@ interface Mail {
   author: string;
   patch: string;
   raw: string;
+  /** The commit of the `From <sha> Mon Sep 17 00:00:00 2001` line git format-patch writes. */
+  from?: string;
 }
 
 /**
@@ -77,7 +79,9 @@ interface Mail {
 export async function seriesFromPatches(git: Git, files: readonly string[], cwd: string, scratch: Scratch, base?: string): Promise<{ series: Series; git: Git }> {
   const mails: Mail[] = [];
   for (const [k, f] of files.entries()) {
-    const abs = path.resolve(cwd, f);
+    // `-`: the patch on stdin (b4 prep --check hands each patch to its per-patch command this way).
+    let abs = path.resolve(cwd, f);
+    if (f === '-') { abs = scratch.path(`stdin-${k}`); fs.writeFileSync(abs, fs.readFileSync(0)); }
     if (!fs.existsSync(abs)) throw new ReviewError(`${f}: no such file (give patch files, or a revision range A..B)`);
     const dir = scratch.path('mail', String(k));
     fs.mkdirSync(dir, { recursive: true });
@@ -95,13 +99,15 @@ export async function seriesFromPatches(git: Git, files: readonly string[], cwd:
       const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
       const patch = fs.readFileSync(`${msgFile}.patch`, 'utf8');
       const shown = parts.length > 1 ? `${f} (message ${j + 1})` : f;
-      mails.push({ file: shown, subject: field('Subject') || path.basename(f), author: [field('Author'), field('Email') && `<${field('Email')}>`].filter(Boolean).join(' '), patch, raw: fs.readFileSync(msgFile, 'utf8') });
+      const raw = fs.readFileSync(msgFile, 'utf8');
+      const from = /^From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001$/m.exec(raw)?.[1];
+      mails.push({ file: f === '-' ? `stdin${shown.slice(1)}` : shown, subject: field('Subject') || path.basename(f), author: [field('Author'), field('Email') && `<${field('Email')}>`].filter(Boolean).join(' '), patch, raw, from });
     }
   }
   const withDiff = mails.filter((m) => /^(diff --git |--- |Index: )/m.test(m.patch));
   if (!withDiff.length) throw new ReviewError(`${files.join(', ')}: no patch with a diff in it (only a cover letter?)`);
 
-  const baseName = base ?? baseCommitLine(mails) ?? 'HEAD';
+  const baseName = base ?? baseCommitLine(mails) ?? await parentOfFirst(git, withDiff[0]) ?? 'HEAD';
   let baseTree: string;
   try {
     baseTree = (await git.run(['rev-parse', '--verify', '--quiet', `${baseName}^{tree}`])).trim();
@@ -131,6 +137,13 @@ export async function seriesFromPatches(git: Git, files: readonly string[], cwd:
   const sha = (await git.run(['rev-parse', '--verify', '--quiet', `${baseName}^{commit}`], { ok: [1] }).catch(() => '')).trim();
   const shown = sha && !sha.startsWith(baseName) ? `${baseName} (${sha.slice(0, 12)})` : sha ? sha.slice(0, 12) : baseName;
   return { series: { baseName: shown, baseTree, patches }, git: priv };
+}
+
+/** The parent of the commit a format-patch mail was made from, when that commit is here (a local series). */
+async function parentOfFirst(git: Git, m: Mail): Promise<string | undefined> {
+  if (!m.from) return undefined;
+  const parent = await git.run(['rev-parse', '--verify', '--quiet', `${m.from}^1^{commit}`], { ok: [1] }).catch(() => '');
+  return parent.trim() || undefined;
 }
 
 /** `base-commit: <sha>` as git format-patch --base and b4 write it (cover letter or first patch). */
