@@ -28,6 +28,8 @@ export interface CliOptions {
   base?: string;
   /** Kbuild: the arguments as make passed them (cli/kbuild.ts reads them). */
   kbuildArgs?: string[];
+  /** --check FILE: print what the language server shows on FILE (server/check/check.ts). */
+  check?: string;
   help: boolean;
   version: boolean;
 }
@@ -80,7 +82,8 @@ function auditCommand(): Command {
   commonOptions(cmd, FORMATS)
     .addOption(new Option('-b, --baseline <file>', 'report only findings not recorded in FILE (line-free fingerprints)').argParser(nonEmpty('--baseline')))
     .addOption(new Option('-B, --write-baseline <file>', "record this run's findings in FILE, for --baseline").argParser(nonEmpty('--write-baseline')))
-    .addOption(new Option('--kbuild', 'sparse-style arguments, for make C=1 CHECK="pagecheck --kbuild" (see the README)'))
+    .addOption(new Option('--kbuild', 'sparse-style arguments, for make C=1 CHECK="pagecheck --kbuild" (see docs/review.md)'))
+    .addOption(new Option('--check <file>', 'run the language server on FILE headless and print what an editor shows: diagnostics, and at every ZONE_DEVICE test or memmap read the verdict, the hover and the code actions (for bug reports)').argParser(nonEmpty('--check')))
     .addOption(new Option('-V, --version', 'print the version'))
     .addHelpText('after', AUDIT_HELP);
   return cmd;
@@ -126,7 +129,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...defaults(review ? 'review' : 'audit'),
     ...(o.format ? { format: o.format as Format } : {}),
     output: o.output, config: o.config, kernelVersion: o.kernelVersion, kconfig: o.kconfig,
-    baseline: o.baseline, writeBaseline: o.writeBaseline, base: o.base,
+    baseline: o.baseline, writeBaseline: o.writeBaseline, base: o.base, check: o.check,
     verbose: !!o.verbose,
     paths: [...(cmd.processedArgs[0] as string[] | undefined ?? [])],
   };

@@ -1,11 +1,11 @@
 // .pagecheck.json validation: every problem names its key, valid parts are kept, nothing throws.
 import { strict as assert } from 'node:assert';
-import { readSettings } from '../server/settings';
+import { readSettings } from '../server/core/settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, formatConfigError, loadConfig, parseConfig } from '../engine/files/config';
-import { EFFECTS } from '../engine/analysis/contracts';
+import { EFFECT_NAMES as EFFECTS } from '../engine/analysis/effects';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/files/workspace';
 
 const F = '.pagecheck.json';
