@@ -4,16 +4,18 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseKconfig, parseExpr } from '../engine/files/kconfig-lang';
+import { parseKconfigSource, parseExpr } from '../engine/files/kconfig-lang';
+import { parseKconfig as parseDotConfig } from '../engine/files/kconfig';
 import { TreeKconfig } from '../engine/files/kconfig-model';
 import { archCapabilities, archOfFile, TreeConfigScope } from '../engine/files/arch-caps';
 import { auditDir, ROOT } from './helpers';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures-kconfig', 'tree');
+const dotConfig = (text: string) => parseDotConfig(text, 'config');
 
 describe('Kconfig: the language', () => {
   it('reads entries, block dependencies, defaults, selects, sources and skips help text', () => {
-    const f = parseKconfig(fs.readFileSync(path.join(FIXTURE, 'mm', 'Kconfig'), 'utf8'), 'mm/Kconfig');
+    const f = parseKconfigSource(fs.readFileSync(path.join(FIXTURE, 'mm', 'Kconfig'), 'utf8'), 'mm/Kconfig');
     const names = f.entries.map((e) => e.name);
     assert.deepEqual(names, ['SPARSEMEM', 'ARCH_SPARSEMEM_ENABLE', 'ARCH_ENABLE_MEMORY_HOTPLUG', 'MEMORY_HOTPLUG', 'MEMORY_HOTREMOVE', 'ARCH_HAS_PTE_DEVMAP', 'ZONE_DEVICE']);
     const hotremove = f.entries.find((e) => e.name === 'MEMORY_HOTREMOVE')!;
@@ -34,7 +36,7 @@ describe('Kconfig: the language', () => {
   });
 
   it('records choice membership and select conditions', () => {
-    const f = parseKconfig(fs.readFileSync(path.join(FIXTURE, 'arch', 'dual', 'Kconfig'), 'utf8'), 'arch/dual/Kconfig');
+    const f = parseKconfigSource(fs.readFileSync(path.join(FIXTURE, 'arch', 'dual', 'Kconfig'), 'utf8'), 'arch/dual/Kconfig');
     const c32 = f.entries.find((e) => e.name === '32BIT')!;
     const c64 = f.entries.find((e) => e.name === '64BIT')!;
     assert.ok(c32.choice && c32.choice === c64.choice);
@@ -100,12 +102,12 @@ describe('ConfigScope of a tree: files, architectures, a .config', () => {
   });
 
   it('a .config narrows to one configuration, and its architecture is the one that defines its symbols', () => {
-    const dual64 = new TreeConfigScope(FIXTURE, new Map([['DUAL', 'y'], ['64BIT', 'y'], ['MEMORY_HOTPLUG', 'y'], ['SPARSEMEM', 'y']]));
+    const dual64 = new TreeConfigScope(FIXTURE, dotConfig('CONFIG_DUAL=y\nCONFIG_64BIT=y\nCONFIG_MEMORY_HOTPLUG=y\nCONFIG_SPARSEMEM=y\n# CONFIG_HIGHMEM is not set\n'));
     assert.equal(dual64.configArch(), 'dual');
     assert.equal(dual64.memmapHazard('mm/page_alloc.c'), true);
     assert.equal(dual64.memmapHazard('arch/big64/mm/cache.c'), false, 'not built for this configuration');
     assert.equal(dual64.hazardWith('mm/page_alloc.c', 'HIGHMEM'), false, 'HIGHMEM is not set');
-    const mixedNoHotplug = new TreeConfigScope(FIXTURE, new Map([['MIXED', 'y'], ['HIGHMEM', 'y']]));
+    const mixedNoHotplug = new TreeConfigScope(FIXTURE, dotConfig('CONFIG_MIXED=y\nCONFIG_HIGHMEM=y\n'));
     assert.equal(mixedNoHotplug.configArch(), 'mixed');
     assert.equal(mixedNoHotplug.memmapHazard('mm/page_alloc.c'), false, 'neither MEMORY_HOTPLUG nor ZONE_DEVICE set');
   });

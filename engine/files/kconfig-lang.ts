@@ -55,7 +55,7 @@ export interface KFile {
 const Y: KExpr = { k: 'const', v: 'y' };
 
 /** Reads one Kconfig file. Never throws: a line it does not understand is skipped. */
-export function parseKconfig(text: string, file: string): KFile {
+export function parseKconfigSource(text: string, file: string): KFile {
   const out: KFile = { entries: [], sources: [] };
   const lines = text.split('\n');
   // Block dependencies: one frame per open `if`, `menu` or `choice`.

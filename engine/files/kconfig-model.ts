@@ -9,7 +9,7 @@
 // must then assume it can do everything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KEntry, KExpr, KFile, parseKconfig } from './kconfig-lang';
+import { KEntry, KExpr, KFile, parseKconfigSource } from './kconfig-lang';
 
 /** A literal: symbol on (true) or off (false). */
 type Lit = string; // "+NAME" / "-NAME"
@@ -308,7 +308,7 @@ export class TreeKconfig {
   private file(rel: string): KFile | null {
     if (this.files.has(rel)) return this.files.get(rel)!;
     let parsed: KFile | null = null;
-    try { parsed = parseKconfig(fs.readFileSync(path.join(this.root, rel), 'utf8'), rel); } catch { parsed = null; }
+    try { parsed = parseKconfigSource(fs.readFileSync(path.join(this.root, rel), 'utf8'), rel); } catch { parsed = null; }
     this.files.set(rel, parsed);
     if (parsed) this.index.add(parsed.entries);
     return parsed;
