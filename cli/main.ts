@@ -96,8 +96,11 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
   if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
   const program = tree ? tree.program : new Program(parsed.facts);
-  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
-  const result = program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
+  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE;
+  // what the tree's Kconfig says is kept beside the tree's cache for the next run.
+  const scope = configScopeFor(root, kconfig.config, tree?.stats.cacheDir ? path.dirname(tree.stats.cacheDir) : undefined);
+  const result = program.audit({ severity: config.severity, suppressions: config.suppressions, config: scope });
+  scope.flush();
   progress.clear();
 
   const doc = buildDocument({
