@@ -27,7 +27,8 @@ export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
 export { zoneDeviceRule } from './analysis/rules/zone-device';
 export { memmapRule } from './analysis/rules/memmap';
-export { seedList, verdictTotals } from './analysis/report';
+export { MEMMAP_RULES, renderReportText, reportModel, reportTotals, seedList, totalsLine, verdictTotals } from './analysis/report';
+export type { ReportFile, ReportModel, ReportRow, ReportSection, ReportTotals } from './analysis/report';
 
 // files: the workspace on disk, configuration, versions
 export * from './files/workspace';

@@ -1,16 +1,7 @@
-// The hand-audit view (INTERFACES.md "Report"): the seed's list (engine/analysis/report.ts) and its totals.
-import { AuditResult } from '../../engine';
-import { seedList, verdictTotals } from '../../engine';
+// The hand-audit view (INTERFACES.md "Report"): the seed's list, the memmap reads (PC003, PC004) and the totals of
+// both (engine/analysis/report.ts, shared with the editor's report).
+import { AuditResult, renderReportText } from '../../engine';
 
 export function renderReport(result: AuditResult): string {
-  const lines: string[] = [];
-  for (const [k, f] of seedList(result).entries()) {
-    if (k) lines.push('');
-    lines.push(`${f.file}:`, ...f.lines);
-  }
-  if (lines.length) lines.push('');
-  lines.push(verdictTotals(result.functions));
-  const n = result.notAnalyzed.length;
-  if (n) lines.push(`${n} function${n === 1 ? '' : 's'} not analyzed (listed in --format json)`);
-  return `${lines.join('\n')}\n`;
+  return renderReportText(result);
 }
