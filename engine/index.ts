@@ -23,6 +23,7 @@ export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 export { factsFromTree, hashText } from './analysis/facts';
 export type { Resolved } from './analysis/resolve';
 export { RULES, RULE_CODES, helpUri } from './analysis/rules/table';
+export { SUPPRESSION_PLACEHOLDER } from './analysis/suppress';
 export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
 export { zoneDeviceRule } from './analysis/rules/zone-device';

@@ -2,6 +2,12 @@
 // The reason is mandatory: a comment without one suppresses nothing and is itself reported (PC000).
 import { Loc, Suppression } from './model';
 
+/**
+ * The reason the suppression quick fix writes for the user to replace (a snippet's placeholder where the editor has
+ * snippets). Invariant: it is never a reason — a comment whose reason is still this suppresses nothing (PC000).
+ */
+export const SUPPRESSION_PLACEHOLDER = 'TODO: why this is safe';
+
 const COMMENT = /(\/\*|\/\/)\s*pagecheck:\s*ignore\b([^\n]*?)(\*\/|$)/gm;
 
 export function findSuppressions(file: string, text: string): Suppression[] {

@@ -279,7 +279,8 @@ export class Core {
     for (const list of byFile.values()) for (const f of list) if (isUnsafe(f)) unsafe++;
     if (unsafe !== this.shownUnsafe) {
       this.shownUnsafe = unsafe;
-      this.sendStatus(true);
+      // The count shows once the workspace's is known too (before that the status says "starting" or "indexing").
+      if (this.workspaceUnsafe !== undefined) this.sendStatus(true);
     }
     const now = new Set<string>();
     for (const d of open) {
