@@ -14,8 +14,8 @@ export function memmapRule(sink: Sink, resolved: Resolved[]): (RuleHit & { witne
     // A3/E2): the hazard is the bit read from a memmap nothing says is initialized.
     return { rule: 'PC004', verdict: 'unsafe', witness: w,
       reason: w.guarded
-        ? 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page(), but pfn_valid() does not mean its memmap is initialized (offline or half-set-up memory)'
-        : 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page() of an unchecked pfn: nothing says its memmap exists or is initialized' };
+        ? 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page(), but pfn_valid() does not mean its memmap is initialized (offline memory, a ZONE_DEVICE range being set up)'
+        : 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page() of an unchecked pfn: nothing says its memmap exists or is initialized (offline memory, ZONE_DEVICE)' };
   }
   const w = raw.find((r) => r.guarded);
   if (!w) return undefined;

@@ -1,4 +1,4 @@
-// The rule table: stable codes, titles, default severities, README anchors. Front ends read it; so does SARIF.
+// The rule table: stable codes, titles, default severities, help text. Front ends read it; so does SARIF.
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type RuleCode = 'PC000' | 'PC001' | 'PC002' | 'PC003' | 'PC004' | 'PC005';
 
@@ -21,13 +21,15 @@ export const RULES: Record<RuleCode, RuleInfo> = {
   PC003: { code: 'PC003', title: 'memmap read guarded only by pfn_valid()', severity: 'warning', anchor: 'pc003-memmap-read-guarded-only-by-pfn_valid',
     help: 'pfn_valid() does not mean the memmap is initialized: use pfn_to_online_page().' },
   PC004: { code: 'PC004', title: 'PageReserved() used to decide "not ordinary RAM"', severity: 'warning', anchor: 'pc004-pagereserved-used-to-decide-not-ordinary-ram',
-    help: 'ZONE_DEVICE pages need not be PG_reserved: use pfn_to_online_page() first.' },
+    help: 'pfn_valid() does not mean the memmap is initialized, so the PG_reserved bit says nothing reliable: use pfn_to_online_page() first.' },
   PC005: { code: 'PC005', title: 'page parameter whose callers are not in the indexed tree', severity: 'hint', anchor: 'pc005-callers-not-indexed',
     help: 'The verdict depends on callers pagecheck cannot see: a caller must hold a page reference or a pgmap pin.' },
 };
 
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
-export const HELP_BASE = 'https://github.com/pagecheck/pagecheck/blob/main/README.md';
+/** The repository (package.json `repository`): every rule has its page in docs/rules/ there. */
+export const HELP_BASE = 'https://github.com/pagecheck/pagecheck/blob/main/docs/rules';
+/** The rule's page: what it flags, why (kernel file:line), examples, fixes, false-positive shapes. */
 export function helpUri(code: RuleCode): string {
-  return `${HELP_BASE}#${RULES[code].anchor}`;
+  return `${HELP_BASE}/${code}.md`;
 }

@@ -55,7 +55,7 @@ export function quickFixes<D extends DiagnosticRef>(snap: Snapshot, req: ActionR
   // suppression comment): each is offered once, for the first of them.
   const seen = new Set<string>();
   for (const { finding, diagnostic } of pairs) {
-    for (const fix of fixesFor(finding, snap.doc.doc, snap.doc.parsed?.tree.rootNode)) {
+    for (const fix of fixesFor(finding, snap.doc.doc, snap.doc.parsed?.tree.rootNode, snap.contracts)) {
       const key = `${fix.title}\n${JSON.stringify(fix.edits)}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { helpUri } from '../../../engine';
 import { Headless } from '../../core/headless';
 import { copyFixtures, lineOf, posOf } from '../../../test/server/fixtures';
 import { HoverInfo, hoverAt } from './hover';
@@ -39,7 +40,7 @@ describe('features: hover', () => {
     // Compact: no repetition of the diagnostic's message (the editor shows it beside the hover), the callers'
     // origins once (not again as this function's origins).
     assert.equal(value(h), [
-      '`is_zone_device_page(page)`: **unsafe** — [PC001](https://github.com/pagecheck/pagecheck/blob/main/README.md#pc001-zone_device-test-on-an-unpinned-page) ZONE_DEVICE test on an unpinned page',
+      `\`is_zone_device_page(page)\`: **unsafe** — [PC001](${helpUri('PC001')}) ZONE_DEVICE test on an unpinned page`,
       '',
       '**Pins held**: none. **Missing**: pfn_to_page() takes no reference and pfn_valid() does not mean the memmap is initialized: test the pfn with pfn_to_online_page(), or pin it: get_dev_pagemap(pfn, NULL) … put_dev_pagemap().',
       '',
