@@ -57,7 +57,11 @@ function lensFor(snap: Snapshot, fn: FnSummary, sink: Sink): VerdictLens {
     const w = e.witness;
     const origin = w?.chain[0];
     if (w?.noCallers) why = `no caller of ${fn.name}() in the indexed tree`;
-    else if (origin) why = `${clause(origin.message)}${inFunction(snap.program, origin.loc, fn)}`;
+    else if (origin) {
+      const first = clause(origin.message);
+      const where = inFunction(snap.program, origin.loc, fn);
+      why = `${first}${first.includes(where.slice(4)) ? '' : where}`;
+    }
     else why = 'pagecheck cannot see where the page comes from';
     if (origin && !w?.noCallers) target = at(origin.loc);
   }
