@@ -25,7 +25,6 @@ export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 export { factsFromTree, hashText } from './analysis/facts';
 export type { Resolved } from './analysis/resolve';
 export { RULES, RULE_CODES, helpUri } from './analysis/rules/table';
-export { SUPPRESSION_PLACEHOLDER } from './analysis/suppress';
 export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
 export { zoneDeviceRule } from './analysis/rules/zone-device';
@@ -33,7 +32,11 @@ export { memmapRule } from './analysis/rules/memmap';
 export { explainSink } from './analysis/rules/explain';
 export type { SinkExplanation } from './analysis/rules/explain';
 export { MEMMAP_RULES, renderReportText, reportModel, reportTotals, seedList, totalsLine, verdictTotals } from './analysis/report';
-export type { ReportFile, ReportModel, ReportRow, ReportSection, ReportTotals } from './analysis/report';
+export type { ReportFile, ReportModel, ReportRow, ReportSection, ReportTotals, ReportTextPaths } from './analysis/report';
+export { chainApis, fingerprintBase, fingerprints, lineFree } from './analysis/fingerprint';
+export type { Fingerprintable } from './analysis/fingerprint';
+export { SUPPRESSION_REASON_PLACEHOLDER, effectiveReason } from './analysis/suppress';
+export type { ConfigSuppression } from './analysis/suppress';
 
 // files: the workspace on disk, configuration, versions
 export * from './files/workspace';
@@ -41,6 +44,9 @@ export * from './files/config';
 export { findKernelVersion } from './files/kernel-version';
 export { listingFile, saveListing, savedListing } from './files/listing';
 export { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './files/tool-version';
+export { parseSuppressions } from './files/suppressions';
+export { formatKconfigError, isEnabled, kconfigFormat, loadKconfig, parseKconfig, tristate } from './files/kconfig';
+export type { KconfigError, KconfigFormat, KconfigSymbol, KernelConfig } from './files/kconfig';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
 export { TreeRun, TreeRunCancelled, auditTree, onDemand } from './demand/tree-run';

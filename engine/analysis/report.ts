@@ -117,14 +117,20 @@ export function totalsLine(r: AuditResult): string {
   return `${verdictTotals(r.functions)}; ${memmap}${t.memmapSuppressed ? ` (${t.memmapSuppressed} more suppressed)` : ''}`;
 }
 
+/** How the text shows paths: a file name (root-relative) and a line that cites `(file:line)`; default as they are. */
+export interface ReportTextPaths {
+  file(name: string): string;
+  text(line: string): string;
+}
+
 /** The report as text (`--format report`): the seed's list, the memmap section, the totals. */
-export function renderReportText(r: AuditResult): string {
+export function renderReportText(r: AuditResult, paths: ReportTextPaths = { file: (f) => f, text: (t) => t }): string {
   const m = reportModel(r);
   const lines: string[] = [];
   const section = (s: ReportSection) => {
     for (const [k, f] of s.files.entries()) {
       if (k) lines.push('');
-      lines.push(`${f.file}:`, ...f.rows.map((x) => `  ${x.text}`));
+      lines.push(`${paths.file(f.file)}:`, ...f.rows.map((x) => paths.text(`  ${x.text}`)));
     }
   };
   section(m.tests);

@@ -95,7 +95,7 @@ export interface StatusParams {
   tooltip: string;
 }
 
-/** The reason the suppression quick fix leaves for the user to write (engine SUPPRESSION_PLACEHOLDER; a test keeps
+/** The reason the suppression quick fix leaves for the user to write (engine SUPPRESSION_REASON_PLACEHOLDER; a test keeps
  *  the two equal): the VS Code client turns it into a snippet tab stop. It never counts as a reason. */
 export const SUPPRESSION_PLACEHOLDER = 'TODO: why this is safe';
 

@@ -2,7 +2,7 @@
 // for, the result still parses and the finding is gone without a new one (test/server/codeActions.test.ts
 // applies every fix offered on the fixtures and checks exactly that). A fix whose shape is not recognised is
 // not offered: a wrong edit is worse than none.
-import { ContractTable, Finding, SUPPRESSION_PLACEHOLDER, Sink } from '../../../engine';
+import { ContractTable, Finding, SUPPRESSION_REASON_PLACEHOLDER, Sink } from '../../../engine';
 import type { Node } from '../../../engine';
 import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from '../../../engine';
 import type { TextBuffer, TextEdit } from '../../core/types';
@@ -352,7 +352,7 @@ function joinLines(lines: string[], ind: string): string {
 
 // ------------------------------------------------------------------------------------------------ every finding
 
-const TODO = SUPPRESSION_PLACEHOLDER;
+const TODO = SUPPRESSION_REASON_PLACEHOLDER;
 
 /** `/* pagecheck: ignore PC00N -- TODO: why this is safe *\/` on the line above, with its indentation. */
 function suppress(cx: Cx, f: Finding): Fix {
