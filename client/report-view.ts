@@ -35,7 +35,10 @@ export class ReportView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   refresh(): void {
     this.stale = true;
     if (!this.view.visible) return;
-    this.pending ??= this.load().finally(() => { this.pending = undefined; });
+    // A refresh during a load asks again once it is done: the load may have read the verdicts before the change.
+    if (this.pending) { this.pending = this.pending.then(() => this.load()); return; }
+    const p: Promise<void> = this.load().finally(() => { if (this.pending === p) this.pending = undefined; });
+    this.pending = p;
   }
 
   async reveal(): Promise<void> {

@@ -72,13 +72,15 @@ export const EXPECT = {
   // The "ui" suite (and the README's pictures) on a real 6.1 file when .kernel/linux-source-6.1 exists: the seed's
   // smaps_pmd_entry() is still unsafe there (PC001), can_gather_numa_stats() is safe.
   ui61: {
-    dir: '.kernel/linux-source-6.1', files: ['Makefile', 'fs/proc/task_mmu.c', 'mm/memory-failure.c', 'mm/memremap.c'],
+    dir: '.kernel/linux-source-6.1', files: ['Makefile', 'fs/proc/task_mmu.c', 'mm/memory-failure.c', 'mm/memremap.c', 'virt/kvm/kvm_main.c'],
     primary: { file: 'fs/proc/task_mmu.c', fn: 'smaps_pmd_entry', at: 'is_zone_device_page(', rule: 'PC001', hover: /\bunsafe\b/ },
     lens: {
       unsafe: /^unsafe \(PC001\): page from follow_trans_huge_pmd\(\)/,
       safe: /^safe: vm_normal_page\(\) in can_gather_numa_stats\(\)/, safeSpec: { file: 'fs/proc/task_mmu.c', fn: 'can_gather_numa_stats', at: 'is_zone_device_page(' }, pinText: /vm_normal_page\(/,
     },
     reportRow: /smaps_pmd_entry\(\): unsafe/,
+    // kvm_pfn_to_refcounted_page()'s PageReserved() after pfn_valid() only: a row of the memmap section.
+    reportMemmapRow: /kvm_pfn_to_refcounted_page\(\) line \d+: unsafe \(PC004\)/,
   },
   // When .kernel/linux-source-6.1 exists: a slice opened as its own workspace; the server must answer.
   kernelSlice: { dir: '.kernel/linux-source-6.1', files: ['Makefile', 'mm/memory-failure.c', 'mm/memremap.c'], open: ['mm/memory-failure.c', 'mm/memremap.c'] },
@@ -475,10 +477,11 @@ function uiSpec(ctx) {
   return {
     ws, kernel,
     spec: {
-      primary, primaryAt: findCall(ws, primary),
+      ws, primary, primaryAt: findCall(ws, primary),
       lens: kernel ? { unsafe: K.lens.unsafe, safe: K.lens.safe, safeAt: findCall(ws, safeSpec), pinText: K.lens.pinText }
         : { unsafe: /^unsafe \(PC001\)/, safe: /^unsafe \(PC001\)/, safeAt: findCall(ws, primary), pinText: /\S/ },
       reportRow: kernel ? K.reportRow : /smaps_pmd_entry\(\): unsafe/,
+      reportMemmapRow: kernel ? K.reportMemmapRow : undefined,
       reportTitle: EXPECT.reportTitle,
     },
   };

@@ -66,7 +66,8 @@ describe('features: hover', () => {
     const text = c.text('mm/pte_walk.c');
     const v = value(await c.hover('mm/pte_walk.c', posOf(text, 'page)', 'put_page(page)')));
     assert.match(v, /`page` in `count_device_pte_ref\(\)`: a ZONE_DEVICE test on it here would be \*\*safe\*\*/);
-    assert.match(v, /- \*\*safe\*\* get_page\(\)[^\n]*takes a page reference/);
+    assert.match(v, /- \*\*safe\*\* get_page\(\) — \[mm\/pte_walk\.c:22\]/);
+    assert.match(v, /\*\*Pins held\*\*: get_page\(\) in count_device_pte_ref\(\)/);
     // Before the reference is taken, the same variable is a raw page-table decode.
     const before = value(await c.hover('mm/pte_walk.c', posOf(text, 'page)', 'get_page(page)')));
     assert.match(before, /would be \*\*unsafe\*\*/);

@@ -151,7 +151,8 @@ function origins(md: Md, cx: HoverContext, what: string, resolved: Resolved[], s
     const first = r.chain[0];
     const by = r.chain.slice(1).find((x) => x.message.startsWith('passed'));
     const caller = by && / by (\w+)\(\)$/.exec(by.message)?.[1];
-    md.bullet(`**${verdictOf(r, sink)}** ${first ? `${first.message} — ${md.loc(first.loc)}` : STATE_WORDS[r.state] ?? r.state}${caller ? `, via \`${caller}()\`` : ''}`);
+    // The origin's first clause (`page from pte_page()`): what it means is the Missing line's, or the diagnostic's.
+    md.bullet(`**${verdictOf(r, sink)}** ${first ? `${firstClause(first.message)} — ${md.loc(first.loc)}` : STATE_WORDS[r.state] ?? r.state}${caller ? `, via \`${caller}()\`` : ''}`);
   }
   more(md, sorted.length);
   md.blank();
@@ -211,6 +212,11 @@ function callers(md: Md, cx: HoverContext, fn: FnSummary, alts: Sink['alts']): v
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
+
+function firstClause(message: string): string {
+  const i = message.indexOf(': ');
+  return i > 0 ? message.slice(0, i) : message;
+}
 
 function more(md: Md, n: number): void {
   if (n > MAX_ROWS) md.bullet(`… ${n - MAX_ROWS} more`);

@@ -84,10 +84,19 @@ function makeContext(plan) {
     uri: t.input && t.input.uri ? t.input.uri.toString() : null,
     active: t.isActive,
   })));
-  const editEntries = (edit) => (edit ? edit.entries().map(([uri, edits]) => ({
-    file: relOf(uri),
-    edits: edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })),
-  })) : []);
+  const editEntries = (edit) => {
+    if (!edit) return [];
+    const pos = (r) => ({ line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+    const out = edit.entries().map(([uri, edits]) => ({ file: relOf(uri), edits: edits.map((e) => ({ ...pos(e.range), newText: e.newText })) }));
+    // Snippet edits (the suppression's tab stop) are not in entries(): VS Code's internal _allEntries() has them
+    // (test code only).
+    const all = typeof edit._allEntries === 'function' ? edit._allEntries() : [];
+    for (const e of all) {
+      if (!e || !e.uri || !e.edit || !e.edit.snippet) continue;
+      out.push({ file: relOf(e.uri), edits: [{ ...pos(e.edit.range), newText: e.edit.snippet.value, snippet: true }] });
+    }
+    return out;
+  };
   return { folder, source, uriOf, relOf, codeOf, ser, pcDiags, allPc, settled, hoverAt, tabs, editEntries };
 }
 
