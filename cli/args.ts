@@ -14,6 +14,8 @@ export interface CliOptions {
   paths: string[];
   help: boolean;
   version: boolean;
+  /** --clear-cache: remove the cache of the tree (`tree`), or of every tree (`all`), and audit nothing. */
+  clearCache?: 'tree' | 'all';
 }
 
 export class UsageError extends Error {}
@@ -30,6 +32,8 @@ Options:
   --config FILE                    default: .pagecheck.json at the root, if present
   --jobs N                         worker threads (default: number of cores)
   --kernel-version X.Y             API contract set; default: read from the tree's top Makefile
+  --clear-cache                    remove the cache of the tree (the paths, else the current directory) and exit;
+                                   --clear-cache=all: every tree's (docs/cache.md)
   --help                           show this help
   --version                        print the version
 
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (a === '--') { onlyPaths = true; continue; }
     if (a === '--help' || a === '-h') { opts.help = true; continue; }
     if (a === '--version' || a === '-V') { opts.version = true; continue; }
+    if (a === '--clear-cache' || a === '--clear-cache=all') { opts.clearCache = a === '--clear-cache' ? 'tree' : 'all'; continue; }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const name = eq > 0 ? a.slice(0, eq) : a;
     const field = VALUE_OPTS[name];

@@ -1,17 +1,16 @@
-// `pagecheck [options] [paths...]` (INTERFACES.md "CLI"). Reads every file, parses in worker threads, audits
-// the whole set as one program (every function is a possible caller of every other), renders one format.
+// `pagecheck [options] [paths...]` (INTERFACES.md "CLI"). Lists the files, audits them as one program (every function
+// is a possible caller of every other) through the engine's one pipeline (auditTree: threads, plan, disk cache),
+// renders one format.
 // Exit: 0 clean, 1 a warning-level finding, 2 usage / configuration / I/O error (one line on stderr).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AuditResult, Program } from '../engine';
+import { AuditResult } from '../engine';
 import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine';
 import { packageRoot } from '../engine';
 import { CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
 import { findKernelVersion } from '../engine';
-import { parseAll } from './pool';
-import { auditTree, onDemand } from '../engine';
-import { cacheDirFromEnv } from '../engine';
+import { auditTree, cacheDirFromEnv, clearCache } from '../engine';
 
 import { Progress } from './progress';
 import { TOOL_NAME, TOOL_VERSION } from '../engine';
@@ -35,6 +34,7 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
   if (opts.help) { process.stdout.write(USAGE); return 0; }
   if (opts.version) { process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`); return 0; }
   try {
+    if (opts.clearCache) return clear(opts, cwd);
     return await audit(opts, cwd, started);
   } catch (e) {
     if (e instanceof Fatal || e instanceof InputError) return fail(e.message);
@@ -55,40 +55,33 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
 
   const progress = new Progress(process.stderr);
-  // A big tree is audited on demand (engine/demand/tree-run.ts): only the files the verdicts need are parsed, with the same
-  // answer; stats.functions then counts the functions analysed. A small one is parsed whole (it takes no longer).
-  const demand = onDemand(inputs.files.length);
-  const tree = demand
-    ? await auditTree(root, inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
-      onProgress: (phase, done, total) => progress.update(`${phase === 'scan' ? 'indexing' : 'parsing'} ${done}/${total} files`),
-    })
-    : undefined;
-  const parsed = tree ?? await parseAll(inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
-    });
+  // One pipeline at every size (engine/demand/tree-run.ts): a tree is audited on demand — only the files the verdicts
+  // need are parsed, with the answer of parsing everything, and stats.functions counts the functions analysed — and a
+  // small one is parsed whole (treePolicy), through the same threads and the same cache.
+  const tree = await auditTree(root, inputs.files, {
+    jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+    version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
+    onProgress: (phase, done, total) => progress.update(`${phase === 'scan' ? 'indexing' : 'parsing'} ${done}/${total} files`),
+  });
   progress.update('auditing');
   // The next run of this tree stats its directories instead of walking them, while none changes.
-  if (tree?.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
-  // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
-  if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
-  const program = tree ? tree.program : new Program(parsed.facts);
-  const result = program.audit({ severity: config.severity });
+  if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
+  // For scripts/bench.mjs: how the run went (policy, files parsed, warm or cold, time per phase).
+  if (process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
+  const result = tree.program.audit({ severity: config.severity });
   progress.clear();
-  for (const s of parsed.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
+  for (const s of tree.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
 
   const doc = buildDocument({
     root: opts.paths.length ? inputs.rootDisplay : display(root, cwd),
     kernelVersion,
     result,
-    skipped: parsed.skipped,
+    skipped: tree.skipped,
     stats: {
-      // On demand, every readable file counts as audited (parsed or proven irrelevant by the index).
-      files: tree ? tree.stats.filesInTree - tree.skipped.length : parsed.facts.length,
-      filesWithParseErrors: parsed.facts.filter((f) => f.parseErrors > 0).length,
-      functions: parsed.facts.reduce((n, f) => n + f.functions.length, 0),
+      // Every readable file counts as audited (parsed, or proven irrelevant by the index).
+      files: tree.stats.filesInTree - tree.skipped.length,
+      filesWithParseErrors: tree.facts.filter((f) => f.parseErrors > 0).length,
+      functions: tree.facts.reduce((n, f) => n + f.functions.length, 0),
       functionsNotAnalyzed: result.notAnalyzed.length,
       ms: Date.now() - started,
     },
@@ -97,6 +90,14 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   if (opts.format === 'text') process.stderr.write(`${summaryLine(doc)}\n`);
   if (configFailed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
   return failsBuild(doc) ? 1 : 0;
+}
+
+/** --clear-cache: the tree's cache (the paths' root, else the working directory), or with =all every tree's. */
+function clear(opts: CliOptions, cwd: string): number {
+  const root = opts.clearCache === 'all' ? undefined : opts.paths.length ? findRoot(opts.paths, cwd).root : cwd;
+  const removed = clearCache(root);
+  process.stderr.write(removed.length ? `pagecheck: removed ${removed.map((d) => display(d, cwd)).join(', ')}\n` : 'pagecheck: no cache to remove\n');
+  return 0;
 }
 
 /**

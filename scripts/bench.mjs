@@ -112,7 +112,7 @@ function scope(name, dir, { full }) {
     const outFile = path.join(tmp, `out-${tag}.json`);
     try { fs.unlinkSync(statsFile); } catch { /* first run */ }
     const r = measure(process.execPath, [path.join(root, 'dist', 'cli.js'), '--format', 'json', '--output', outFile, '--jobs', String(cores), dir], {
-      env: { PAGECHECK_DEMAND: '1', PAGECHECK_CACHE_DIR: cacheDir, PAGECHECK_STATS_FILE: statsFile, ...extraEnv },
+      env: { PAGECHECK_CACHE_DIR: cacheDir, PAGECHECK_STATS_FILE: statsFile, ...extraEnv },
     });
     let stats;
     try { stats = JSON.parse(fs.readFileSync(statsFile, 'utf8')); } catch { /* not a demand run */ }
@@ -124,10 +124,6 @@ function scope(name, dir, { full }) {
   rows.push({ what: 'pagecheck CLI, cold (empty cache), full interprocedural audit', ms: cold.ms, rssMb: cold.rssMb, parsed: cold.stats ? `${fmtN(cold.stats.filesParsed)} / ${fmtN(files)}` : 'n/a', stats: cold.stats });
   const warm = cli('warm', cacheDir);
   rows.push({ what: 'pagecheck CLI, warm (cache, unchanged tree)', ms: warm.ms, rssMb: warm.rssMb, parsed: warm.stats ? `0 (${warm.stats.warm})` : 'n/a', stats: warm.stats });
-  if (full) {
-    const all = cli('parse-all', path.join(tmp, 'unused'), { PAGECHECK_DEMAND: '0' });
-    rows.push({ what: 'pagecheck CLI, parsing every file (no demand)', ms: all.ms, rssMb: all.rssMb, parsed: `${fmtN(files)} / ${fmtN(files)}` });
-  }
   const same = Object.values(answers).every((a) => a !== undefined && a === answers.cold);
   return { name, files, rows, base, floor, cold, warm, same, answers: Object.keys(answers) };
 }
