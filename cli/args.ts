@@ -11,6 +11,8 @@ export interface CliOptions {
   config?: string;
   jobs: number;
   kernelVersion?: string;
+  /** --check FILE: print what the language server shows on FILE (server/check/check.ts). */
+  check?: string;
   paths: string[];
   help: boolean;
   version: boolean;
@@ -34,6 +36,9 @@ Options:
   --kernel-version X.Y             API contract set; default: read from the tree's top Makefile
   --clear-cache                    remove the cache of the tree (the paths, else the current directory) and exit;
                                    --clear-cache=all: every tree's (docs/cache.md)
+  --check FILE                     run the language server on FILE headless and print what an editor shows:
+                                   diagnostics, and at every ZONE_DEVICE test or memmap read the verdict, the
+                                   hover and the code actions (for bug reports)
   --help                           show this help
   --version                        print the version
 
@@ -44,7 +49,7 @@ Files that cannot be audited (binary, unreadable, over maxFileSize) are skipped 
 `;
 
 const VALUE_OPTS: Record<string, string> = { '--format': 'format', '-f': 'format', '--output': 'output', '-o': 'output',
-  '--config': 'config', '-c': 'config', '--jobs': 'jobs', '-j': 'jobs', '--kernel-version': 'kernelVersion' };
+  '--config': 'config', '-c': 'config', '--jobs': 'jobs', '-j': 'jobs', '--kernel-version': 'kernelVersion', '--check': 'check' };
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = { format: 'text', jobs: defaultJobs(), paths: [], help: false, version: false };
@@ -91,6 +96,7 @@ function setOption(opts: CliOptions, name: string, field: string, value: string)
     }
     case 'output':
     case 'config':
+    case 'check':
       if (value === '') throw new UsageError(`${name} needs a file name`);
       opts[field] = value;
       return;
