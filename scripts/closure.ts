@@ -9,7 +9,8 @@
 // that may define it; `->field`: every file that mentions the field, of which only those with a call through it are
 // parsed), how many of the planned files only it asked for, that path, and for a definition what the RETs that
 // asked for it resolve to (a contract that gives the same state saves the definition). `--rounds N` stops the plan
-// after N rounds (the work budget; the rest is not parsed then): the names of a plan that runs away.
+// after N rounds (the work budget; the rest is not parsed then): the names of a plan that runs away. `--why NAME`
+// prints only the paths that asked for NAME (`->NAME` for a field), without the table (quick on a big tree).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,6 +43,8 @@ async function main() {
   const args = process.argv.slice(2);
   const at = args.indexOf('--rounds');
   const maxRounds = at >= 0 ? Number(args.splice(at, 2)[1]) : undefined;
+  const w = args.indexOf('--why');
+  const whyName = w >= 0 ? args.splice(w, 2)[1] : undefined;
   const root = path.resolve(args[0] ?? '.kernel/linux-source-6.1');
   const top = Number(args[1] ?? 40);
   const kernelVersion = findKernelVersion(root)?.version;
@@ -68,6 +71,13 @@ async function main() {
   console.log(`planned ${planned.length} files, parsed ${facts.length} (${(bytes(planned.filter((i) => parsedRel.has(sorted[i].rel))) / 1e6).toFixed(1)} MB), ${facts.reduce((n, f) => n + f.functions.length, 0)} functions summarised`);
   console.log(`seed: ${seed.size} candidates, ${seedParsed.length} parsed`);
   const rows = asked(facts);
+  if (whyName !== undefined) {
+    for (const row of rows.filter((x) => x.a.name === whyName.replace(/^->/, '') && (x.a.kind === 'field') === whyName.startsWith('->'))) {
+      console.log(`\n${row.a.kind} ${row.a.name}`);
+      for (const s of row.a.path) console.log(`    ${s}`);
+    }
+    return;
+  }
   const askers = new Map<number, Row[]>();
   for (const row of rows) {
     const m = row.a.kind === 'def' ? index.defining([row.a.name]) : index.mentioning([row.a.name]);
