@@ -41,7 +41,7 @@ export { listingFile, saveListing, savedListing } from './files/listing';
 export { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './files/tool-version';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
-export { EVERYTHING_BELOW_FILES, TreeRun, TreeRunCancelled, auditTree, treePolicy } from './demand/tree-run';
+export { TreeRun, TreeRunCancelled, auditTree, onDemand, treePolicy } from './demand/tree-run';
 export type { TreePolicy, TreeStats } from './demand/tree-run';
 export { serveTreeWorker } from './demand/worker';
 export type { TreeWorkerInit } from './demand/worker';

@@ -15,7 +15,7 @@ import { MessagePort, Worker } from 'node:worker_threads';
 import { ContractEntry } from '../../engine';
 import { FileFacts } from '../../engine';
 import { IdleCollector } from './gc';
-import { TreeRun, TreeRunCancelled, TreeStats } from '../../engine';
+import { TreeRun, TreeRunCancelled, TreeStats, onDemand } from '../../engine';
 import { nameInFolders, toPosix, walkCFiles } from '../../engine';
 
 /** The workerData key that makes the server bundle serve the index thread instead of the protocol. */
@@ -39,6 +39,9 @@ export interface ThreadOpenOptions {
 export interface Listing {
   count: number;
   truncated: boolean;
+  /** Index on demand (engine/demand/tree-run.ts onDemand) — else `files` holds the listing for a file-by-file index. */
+  onDemand: boolean;
+  files?: Array<{ fsPath: string; name: string }>;
 }
 
 type Request =
@@ -123,7 +126,8 @@ export function listFolders(folders: readonly ThreadFolder[], maxFiles: number, 
       if (!seen.has(rel)) { seen.add(rel); all.push({ file: f, rel }); }
     }
   }
-  return { all, listing: { count: all.length, truncated } };
+  const demand = onDemand(all.length);
+  return { all, listing: { count: all.length, truncated, onDemand: demand, files: demand ? undefined : all.map((f) => ({ fsPath: f.file, name: f.rel })) } };
 }
 
 function emptyStats(filesInTree: number): TreeStats {

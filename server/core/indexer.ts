@@ -2,13 +2,14 @@
 // the client), a progress callback for the status bar, and a one-line log at the end. What to index and how
 // comes from the host (the core).
 //
-// The index is the engine's one pipeline (engine/demand/tree-run.ts TreeRun, as the CLI runs it), in the index thread
-// (server/core/index-thread.ts): the listing of the workspace, then on demand for a big tree (every file's
-// identifiers indexed, only the files the verdicts need parsed) or every file whole for a small one (treePolicy);
-// summaries (not trees) kept, the disk cache shared with the CLI. The open buffers join it as an overlay (widen()):
-// what an edit newly needs is parsed then, in the background. It starts only once the open files are analysed:
-// their diagnostics come first. Where no thread can start (no server bundle beside this code: sources run directly),
-// the files are read one at a time on this thread instead (WorkspaceIndex.build), yielding between files.
+// Two ways to index, chosen by the size of the workspace (engine/demand/tree-run.ts onDemand):
+// - a small workspace: every file read and summarised on this thread, one at a time, yielding between files
+//   (WorkspaceIndex.build);
+// - a big one (a kernel checkout): on demand, in the index thread (server/core/index-thread.ts): every file's
+//   identifiers indexed, only the files the verdicts need parsed, summaries (not trees) kept, the disk cache
+//   shared with the CLI. The open buffers join it as an overlay (widen()): what an edit newly needs is parsed
+//   then, in the background. The listing of the workspace happens in that thread as well.
+// Both start only once the open files are analysed: their diagnostics come first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContractEntry, FileFacts } from '../../engine';
@@ -56,7 +57,7 @@ const WORKER_SCRIPT = path.join(__dirname, 'server.js');
 export class Indexer {
   private run: Run | undefined;
   private thread: TreeThread | undefined | null;
-  /** The last run was a tree run (the thread holds it; not the file-by-file fallback). */
+  /** The last run indexed on demand: the thread holds its tree. */
   private demand = false;
   /** A run is listing or reading files. */
   running = false;
@@ -71,7 +72,7 @@ export class Indexer {
     return this.widens > 0;
   }
 
-  /** The workspace is indexed by a tree run in the index thread (on demand, or whole for a small tree). */
+  /** The workspace is indexed on demand (the index thread holds it). */
   get onDemand(): boolean {
     return this.demand;
   }
@@ -160,18 +161,18 @@ export class Indexer {
       const thread = this.indexThread();
       const folders = this.host.folders();
       let listing: Listing;
-      let all: IndexTarget[] = [];
+      let all: IndexTarget[] | undefined;
       if (thread) listing = await thread.list(folders, this.host.maxFiles());
       else {
         const local = listFolders(folders, this.host.maxFiles(), cancelled);
-        listing = local.listing;
+        listing = { ...local.listing, onDemand: false };
         all = local.all.map((f) => ({ fsPath: f.file, name: f.rel }));
       }
       this.index.truncated = listing.truncated;
       this.host.progress(0, listing.count);
       const line = cancelled() ? `${listing.count} files, cancelled`
-        : thread ? await this.treeRun(thread, listing, cancelled, report)
-          : await this.fileByFile(nearOpenFilesFirst(all, this.host.openPaths()), cancelled, report);
+        : thread && listing.onDemand ? await this.onDemandRun(thread, listing, cancelled, report)
+          : await this.fileByFile(nearOpenFilesFirst(listing.files ?? all ?? [], this.host.openPaths()), cancelled, report);
       this.host.finished(`${reason}: ${line} in ${((Date.now() - t0) / 1000).toFixed(1)} s`
         + `${this.index.truncated ? ' (stopped at the file budget, pagecheck.index.maxFiles)' : ''}${run.cancelled ? ' (cancelled)' : ''}`);
     } finally {
@@ -191,7 +192,7 @@ export class Indexer {
     return `${result.done}/${targets.length} files`;
   }
 
-  private async treeRun(thread: TreeThread, listing: Listing, cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
+  private async onDemandRun(thread: TreeThread, listing: Listing, cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
     const o = this.host.treeOptions();
     const total = listing.count;
     thread.onProgress = (phase, done, n) => report(phase === 'scan' ? done : total, total,
@@ -209,8 +210,6 @@ export class Indexer {
     this.host.progress(total, total);
     const s = opened.stats;
     const functions = [...facts.values()].reduce((n, f) => n + f.functions.length, 0);
-    return s.policy === 'everything'
-      ? `${total} files indexed whole (${s.warm}), ${functions} functions summarised`
-      : `${total} files indexed on demand (${s.warm}), ${s.filesParsed} parsed for the verdicts${s.everything ? ' (the work budget was reached: every file parsed)' : ''}, ${functions} functions summarised`;
+    return `${total} files indexed on demand (${s.warm}), ${s.filesParsed} parsed for the verdicts, ${functions} functions summarised`;
   }
 }

@@ -3,24 +3,23 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FileChangeType } from 'vscode-languageserver-protocol';
-import { LspClient, addFiller, copyFixtures, lineOf, posOf } from './lsp-client';
+import { LspClient, copyFixtures, lineOf, posOf } from './lsp-client';
 import { ensureServer } from './build';
 
 const CALLEE = 'mm/offline.c';
 const CALLER = 'drivers/base/offline_store.c';
 
-// The same behaviour whether the workspace is parsed whole (a small tree) or on demand (a big one: the fixtures
-// with filler files beside them, past EVERYTHING_BELOW_FILES; engine/demand/tree-run.ts treePolicy).
-for (const mode of ['whole', 'on demand'] as const) describe(`server: cross-file verdicts (index ${mode})`, () => {
+// The same behaviour whether the workspace is indexed file by file (a small tree) or on demand (a big one:
+// engine/demand/tree-run.ts, forced here with PAGECHECK_DEMAND=1 and its own cache directory).
+for (const mode of ['file by file', 'on demand'] as const) describe(`server: cross-file verdicts (index ${mode})`, () => {
   let fx: ReturnType<typeof copyFixtures>;
   let c: LspClient;
   let testLine: number;
   before(async () => {
     ensureServer();
     fx = copyFixtures();
-    if (mode === 'on demand') addFiller(fx.dir);
-    c = await LspClient.start(fx.dir, { env: { PAGECHECK_CACHE_DIR: `${fx.dir}/.cache` } });
-    await c.waitFor(`an index ${mode}`, () => c.logs.some((l) => (mode === 'whole' ? /indexed whole/ : /indexed on demand/).test(l)));
+    c = await LspClient.start(fx.dir, mode === 'on demand' ? { env: { PAGECHECK_DEMAND: '1', PAGECHECK_CACHE_DIR: `${fx.dir}/.cache` } } : {});
+    if (mode === 'on demand') await c.waitFor('an on-demand index', () => c.logs.some((l) => /indexed on demand/.test(l)));
     const doc = await c.open(CALLEE);
     testLine = lineOf(doc.getText(), 'if (is_zone_device_page(page))');
     await c.indexed();

@@ -2,7 +2,6 @@
 // vscode-jsonrpc, answers the server's requests (workspace/configuration, window/workDoneProgress/create,
 // client/registerCapability) and records what the server sends (diagnostics, progress, status, logs).
 import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
@@ -13,19 +12,9 @@ import type {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { ROOT } from './fixtures';
-import { EVERYTHING_BELOW_FILES } from '../../engine';
 
 export { FIXTURES, ROOT, copyFixtures, lineOf, posOf } from './fixtures';
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
-
-/**
- * Files that call nothing and define nothing anything calls, enough of them (with the tree's own) to pass
- * EVERYTHING_BELOW_FILES: the workspace is then indexed on demand, as a kernel tree is.
- */
-export function addFiller(dir: string): void {
-  fs.mkdirSync(path.join(dir, 'filler'), { recursive: true });
-  for (let i = 0; i < EVERYTHING_BELOW_FILES; i++) fs.writeFileSync(path.join(dir, 'filler', `f${i}.c`), `int filler_${i}(int x)\n{\n\treturn x * ${i};\n}\n`);
-}
 
 export const FULL_CAPABILITIES: ClientCapabilities = {
   textDocument: {
@@ -51,7 +40,7 @@ export interface ClientOptions {
   initializationOptions?: unknown;
   /** The `pagecheck` settings section (answered to workspace/configuration). */
   settings?: Record<string, unknown>;
-  /** Extra environment for the server process (PAGECHECK_CACHE_DIR: a cache of the test's own). */
+  /** Extra environment for the server process (PAGECHECK_DEMAND=1: index on demand, as for a big tree). */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -1,10 +1,9 @@
-// A big workspace is indexed on demand (engine/demand/tree-run.ts TreeRun, treePolicy: the test/fixtures-plan tree with
-// filler files beside it, past EVERYTHING_BELOW_FILES): only the files the verdicts on disk need are parsed. An edit
-// that adds a sink needing callers nobody parsed yet must still get the verdict parsing everything would give, once
-// typing pauses.
+// A big workspace is indexed on demand (engine/demand/tree-run.ts TreeRun; forced here with PAGECHECK_DEMAND=1 on the small
+// test/fixtures-plan tree): only the files the verdicts on disk need are parsed. An edit that adds a sink needing
+// callers nobody parsed yet must still get the verdict parsing everything would give, once typing pauses.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { LspClient, addFiller, copyFixtures, lineOf } from './lsp-client';
+import { LspClient, copyFixtures, lineOf } from './lsp-client';
 import { ensureServer } from './build';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures-plan');
@@ -16,8 +15,7 @@ describe('server: on-demand index (a big tree)', () => {
   before(async () => {
     ensureServer();
     fx = copyFixtures(FIX);
-    addFiller(fx.dir);
-    c = await LspClient.start(fx.dir, { env: { PAGECHECK_CACHE_DIR: path.join(fx.dir, '.cache') } });
+    c = await LspClient.start(fx.dir, { env: { PAGECHECK_DEMAND: '1', PAGECHECK_CACHE_DIR: path.join(fx.dir, '.cache') } });
     await c.indexed();
   });
   after(async () => { await c?.stop(); fx?.dispose(); });
