@@ -112,12 +112,12 @@ export function onDemand(files: number): boolean {
 export const DEFAULT_MAX_ROUNDS = 40;
 
 /**
- * Bytes a plan may hand out in parse jobs before it parses the rest whole: twice the tree, plus a floor for small
- * trees. Jobs count whole files, also when a worker answers one from a kept tree or finds nothing to summarise in it
- * (most of them): what the plan costs is well below what it counts, so the bound is reached only by a plan that would
- * cost about as much as parsing everything.
+ * Bytes a plan may hand out in parse jobs before it parses the rest whole: a quarter of the tree, plus a floor for
+ * small trees. Jobs count whole files, also when a worker answers one from a kept tree or finds nothing to summarise
+ * in it; a kernel plan hands out 1–3 % of the tree (6.1: ~500 jobs), one that runs away (a field name every struct
+ * has, a generic helper's definitions) asks for thousands of files in a round and is cut there.
  */
-export const DEFAULT_BYTES_FACTOR = 2;
+export const DEFAULT_BYTES_FACTOR = 0.25;
 export const DEFAULT_BYTES_FLOOR = 16 * 1024 * 1024;
 
 /** Audits `files` (absolute path + root-relative name) as one tree, parsing only what the verdicts need. */
