@@ -69,7 +69,7 @@ describe('the cache (docs/cache.md)', function () {
     assert.ok(!fs.existsSync(path.join(home, 'xdg')), 'no cache written');
   });
 
-  it('--clear-cache removes the tree\'s cache only; --clear-cache=all every tree\'s, and nothing else', () => {
+  it('--clear-cache removes the tree\'s cache only; --clear-all-caches every tree\'s, and nothing else', () => {
     run([tree]);
     run([other]);
     const base = path.join(home, 'xdg', 'pagecheck');
@@ -85,7 +85,7 @@ describe('the cache (docs/cache.md)', function () {
     assert.ok(!fs.existsSync(treeCacheDir(tree, base)));
     assert.equal(run(['--clear-cache', tree]).stderr, 'pagecheck: no cache to remove\n');
     run([tree]);
-    assert.equal(run(['--clear-cache=all']).status, 0);
+    assert.equal(run(['--clear-all-caches']).status, 0);
     assert.deepEqual(fs.readdirSync(base), ['notes.txt']);
   });
 

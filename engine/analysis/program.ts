@@ -6,7 +6,7 @@ import { Resolver, Resolved } from './resolve';
 import { explainSink, SinkExplanation } from './rules/explain';
 import { memmapMayFire } from './rules/memmap';
 import { RULES, RuleCode, Severity } from './rules/table';
-import { suppressionFor } from './suppress';
+import { ConfigSuppression, configSuppressionFor, effectiveReason, reasonlessMessage, suppressionFor } from './suppress';
 
 export interface Finding {
   rule: RuleCode;
@@ -18,6 +18,8 @@ export interface Finding {
   suppressed: boolean;
   /** The suppression's reason, when suppressed. */
   suppression?: string;
+  /** Where the suppression is: a comment in the source, or `.pagecheck.json` (SARIF's inSource / external). */
+  suppressionKind?: 'inSource' | 'external';
   related: Step[];
   /** The use that was judged (quick fixes rewrite around it). */
   sink?: Sink;
@@ -52,6 +54,8 @@ export interface AuditResult {
   findings: Finding[];
   functions: FunctionReport[];
   notAnalyzed: NotAnalyzed[];
+  /** `.pagecheck.json` suppressions that matched no finding (stale: a hint to remove them). */
+  unusedSuppressions?: ConfigSuppression[];
 }
 
 export interface AuditOptions {
@@ -59,6 +63,8 @@ export interface AuditOptions {
   severity?: Partial<Record<RuleCode, Severity | 'off'>>;
   /** Only report on these files (the rest still count as callers). */
   onlyFiles?: ReadonlySet<string>;
+  /** Suppressions from `.pagecheck.json` (engine/files/suppressions.ts). */
+  suppressions?: readonly ConfigSuppression[];
 }
 
 /** The whole indexed tree: its call graph and a resolver whose memo is shared by every question asked of it. */
@@ -124,21 +130,27 @@ export class Program {
 
   audit(opts: AuditOptions = {}): AuditResult {
     const result: AuditResult = { findings: [], functions: [], notAnalyzed: [] };
+    const used = new Set<ConfigSuppression>();
     for (const facts of this.facts.values()) {
       if (opts.onlyFiles && !opts.onlyFiles.has(facts.file)) continue;
-      this.auditFile(facts, opts, result);
+      this.auditFile(facts, opts, result, used);
     }
+    if (opts.suppressions?.length) result.unusedSuppressions = opts.suppressions.filter((s) => !used.has(s));
     return result;
   }
 
-  private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult): void {
+  private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult, used: Set<ConfigSuppression>): void {
     for (const m of facts.notAnalyzed) out.notAnalyzed.push({ file: facts.file, line: m.line, fn: m.name, reason: m.reason });
     const add = (f: Omit<Finding, 'severity' | 'suppressed'>) => {
       const sev = opts.severity?.[f.rule] ?? RULES[f.rule].severity;
       if (sev === 'off') return;
       const s = suppressionFor(facts.suppressions, f.rule, f.loc.line);
-      const valid = !!s && s.reason.length > 0;
-      out.findings.push({ ...f, severity: sev, suppressed: valid, suppression: valid ? s!.reason : undefined });
+      const why = s ? effectiveReason(s.reason) : '';
+      const c = why || f.rule === 'PC000' || !opts.suppressions?.length ? undefined : configSuppressionFor(opts.suppressions, f.rule, facts.file, f.fn);
+      if (c) used.add(c);
+      const reason = why || c?.reason;
+      const kind = why ? 'inSource' as const : c ? 'external' as const : undefined;
+      out.findings.push({ ...f, severity: sev, suppressed: !!reason, suppression: reason || undefined, ...(kind === 'external' ? { suppressionKind: kind } : {}) });
     };
     for (const fn of facts.functions) {
       if (fn.notAnalyzed) {
@@ -162,9 +174,8 @@ export class Program {
       }
     }
     for (const s of facts.suppressions) {
-      if (s.reason) continue;
-      add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [],
-        message: `suppression without a reason: write \`/* pagecheck: ignore ${s.codes[0] === '*' ? 'PC001' : s.codes.join(' ')} -- why this is safe */\`; nothing is suppressed` });
+      if (effectiveReason(s.reason)) continue;
+      add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [], message: reasonlessMessage(s) });
     }
   }
 }
