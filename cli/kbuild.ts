@@ -8,7 +8,9 @@
 // include/generated/autoconf.h in the build directory, when present, is the configuration the build uses: its
 // CONFIG_ values go to the engine (AuditTreeOptions.kconfig) to decide #ifdef CONFIG_… branches.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import {
   DEFAULT_CONFIG, KernelConfig, TOOL_VERSION, auditTree, cacheDirFromEnv, findKernelVersion, formatKconfigError, loadConfig, formatConfigError, loadKconfig,
 } from '../engine';
@@ -93,7 +95,9 @@ export async function kbuild(argv: readonly string[], cwd: string): Promise<numb
   const inputs = collectFiles([srctree], srctree, config.ignore);
   const kernelVersion = findKernelVersion(srctree)?.version;
   // make runs many checkers at once: one thread each, and the first one through builds the cache for the others.
-  const tree = await withLock(cacheDirFromEnv() || path.join(srctree, '.pagecheck-cache'), () => auditTree(srctree, inputs.files, {
+  // The lock sits in the cache base, never in the user's tree (which may be read-only, or a git checkout).
+  const lockBase = cacheDirFromEnv() || path.join(process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache'), 'pagecheck');
+  const tree = await withLock(lockBase, () => auditTree(srctree, inputs.files, {
     jobs: 1, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
     version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig,
   }));
@@ -120,7 +124,7 @@ function autoconf(cwd: string, srctree: string): KernelConfig | undefined {
 
 /** Runs `fn` holding a lock directory next to the cache (stale locks of dead processes are taken over). */
 async function withLock<T>(cacheBase: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(cacheBase, 'kbuild.lock');
+  const lock = path.join(cacheBase, `kbuild-${createHash('sha1').update(process.cwd()).digest('hex').slice(0, 12)}.lock`);
   try { fs.mkdirSync(cacheBase, { recursive: true }); } catch { return fn(); }
   const deadline = Date.now() + 30 * 60 * 1000;
   for (;;) {

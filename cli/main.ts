@@ -13,7 +13,7 @@ import { PathView, kernelTop, sarifBase } from './paths';
 import { applyBaseline, readKconfig, writeBaseline } from './audit-extras';
 import { review } from './review/command';
 import { kbuild } from './kbuild';
-import { findKernelVersion } from '../engine';
+import { configScopeFor, findKernelVersion } from '../engine';
 import { auditTree, cacheDirFromEnv, clearCache } from '../engine';
 
 import { Progress, forwardProgress } from './progress';
@@ -85,7 +85,8 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
   // For scripts/bench.mjs: how the run went (policy, files parsed, warm or cold, time per phase).
   if (process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
-  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions });
+  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
+  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
   progress.clear();
 
   const doc = buildDocument({

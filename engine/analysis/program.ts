@@ -4,9 +4,10 @@ import { CallGraph } from './callgraph';
 import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './model';
 import { Resolver, Resolved } from './resolve';
 import { explainSink, SinkExplanation } from './rules/explain';
-import { memmapMayFire } from './rules/memmap';
+import { memmapHazardIn, memmapMayFire } from './rules/memmap';
 import { RULES, RuleCode, Severity } from './rules/table';
 import { ConfigSuppression, configSuppressionFor, effectiveReason, reasonlessMessage, suppressionFor } from './suppress';
+import type { ConfigScope } from './config-scope';
 
 export interface Finding {
   rule: RuleCode;
@@ -65,6 +66,8 @@ export interface AuditOptions {
   onlyFiles?: ReadonlySet<string>;
   /** Suppressions from `.pagecheck.json` (engine/files/suppressions.ts). */
   suppressions?: readonly ConfigSuppression[];
+  /** What the configurations each file is built in can do to a memmap read (none: every read may be a hazard). */
+  config?: ConfigScope;
 }
 
 /** The whole indexed tree: its call graph and a resolver whose memo is shared by every question asked of it. */
@@ -162,6 +165,8 @@ export class Program {
         // A memmap read that cannot meet a RAW page made in its own function is never reported, so it is not
         // resolved: the demand-driven audit (plan.ts) parses only what the resolved sinks can reach.
         if (!memmapMayFire(fn, sink)) continue;
+        // No configuration that builds this file can leave a pfn_valid() memmap uninitialized: not a hazard.
+        if (opts.config && !memmapHazardIn(opts.config, fn.file, sink)) continue;
         const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn));
         if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
         if (x.rule) add({ rule: x.rule, verdict: x.verdict, loc: sink.loc, fn: fn.name, message: `${x.verdict}: ${x.reason}`, related: x.chain, sink });
