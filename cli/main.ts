@@ -13,7 +13,7 @@ import { PathView, kernelTop, sarifBase } from './paths';
 import { applyBaseline, readKconfig, writeBaseline } from './audit-extras';
 import { review } from './review/command';
 import { kbuild } from './kbuild';
-import { configScopeFor, findKernelVersion } from '../engine';
+import { configScopeFor, contractsOlderThan, findKernelVersion, kernelFeaturesFor, newerTreeNote } from '../engine';
 import { auditTree, cacheDirFromEnv, clearCache } from '../engine';
 
 import { Progress, forwardProgress } from './progress';
@@ -70,13 +70,17 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
     process.stderr.write(`pagecheck: note: no C files to audit in ${opts.paths.length ? paths.join(', ') : view.show('')}${inputs.ignored ? ` (${inputs.ignored} ignored by the configuration)` : ''}\n`);
   }
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
+  const kernelFeatures = kernelFeaturesFor(root);
+  // A tree newer than the contract table: said once, as one line (and in the JSON document).
+  const contractsNewest = contractsOlderThan(kernelVersion);
+  if (contractsNewest) process.stderr.write(`pagecheck: note: ${newerTreeNote(kernelVersion!, contractsNewest)}\n`);
 
   const progress = new Progress(process.stderr);
   // One pipeline at every size (engine/demand/tree-run.ts): a tree is audited on demand — only the files the verdicts
   // need are parsed, with the answer of parsing everything, and stats.functions counts the functions analysed — and a
   // small one is parsed whole (treePolicy), through the same threads and the same cache.
   const tree = await auditTree(root, inputs.files, {
-    jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+    jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
     version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig: kconfig.config,
     onProgress: forwardProgress(progress),
   });
@@ -92,6 +96,7 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   const doc = buildDocument({
     root: opts.paths.length ? inputs.rootDisplay : display(root, cwd),
     kernelVersion,
+    contractsNewest,
     result,
     skipped: tree.skipped,
     stats: {

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ContractEntry, ContractTable } from '../analysis/contracts';
+import { ContractEntry, ContractTable, featureMap } from '../analysis/contracts';
 import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
 import { FileFacts } from '../analysis/model';
 import { Program } from '../analysis/program';
@@ -30,6 +30,8 @@ export interface AuditTreeOptions {
   /** Extra contract entries (`.pagecheck.json`) and the kernel version selecting the built-in ones. */
   extra?: readonly ContractEntry[];
   kernelVersion?: string;
+  /** What the tree itself says where a contract boundary's release is uncertain (files/tree-features.ts). */
+  kernelFeatures?: Record<string, boolean>;
   maxBytes?: number;
   /**
    * The cache base (each tree has a directory of its own in it: cache.ts treeCacheDir); `false`: no cache. Default:
@@ -171,7 +173,7 @@ export class TreeRun {
     this.files = files;
     files.forEach((f, i) => this.numberOf.set(f.rel, i));
     const extra = [...(opts.extra ?? [])];
-    this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion);
+    this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion, featureMap(opts.kernelFeatures));
     // PAGECHECK_DEMAND=1: the server's tests force its on-demand index on small trees (onDemand), until the server's
     // index takes its policy from here.
     this.policy = opts.policy ?? (process.env.PAGECHECK_DEMAND === '1' ? 'demand' : treePolicy(files.length));
@@ -180,7 +182,7 @@ export class TreeRun {
       policy: this.policy, everything: this.policy === 'everything', work: { jobs: 0, bytes: 0 }, parses: 0, ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 },
     };
     this.pool = new Pool(files, {
-      extra, kernelVersion: opts.kernelVersion, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
+      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
     }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
   }
 
