@@ -23,6 +23,7 @@ import { FileTokens, HashQuery, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
+import { kconfigDigest } from '../files/kconfig-macros';
 
 export interface AuditTreeOptions {
   /** Worker threads (default: the number of cores). 1 or less: everything in this thread. */
@@ -51,7 +52,7 @@ export interface AuditTreeOptions {
   cancelled?: () => boolean;
   /**
    * The kernel configuration the tree is built with (`--kconfig`, or Kbuild's include/generated/autoconf.h), to decide
-   * `#ifdef CONFIG_…` branches. Carried, not yet read: the analysis starts using it with issue 12.
+   * `#ifdef CONFIG_…` branches and `IS_ENABLED(CONFIG_…)` tests (engine/files/kconfig-macros.ts).
    */
   kconfig?: KernelConfig;
 }
@@ -182,7 +183,7 @@ export class TreeRun {
       policy: this.policy, everything: this.policy === 'everything', work: { jobs: 0, bytes: 0 }, parses: 0, ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 },
     };
     this.pool = new Pool(files, {
-      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
+      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, kconfig: opts.kconfig, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
     }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
   }
 
@@ -192,8 +193,9 @@ export class TreeRun {
     const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const run = new TreeRun(files, opts);
     const treeDir = opts.cacheDir === false ? undefined : treeCacheDir(root, opts.cacheDir || userCacheBase());
-    // The size limit decides which files are skipped: part of the key, as the contracts are.
-    run.cache = treeDir ? new DiskCache(treeDir, cacheKey(`${opts.version ?? '0'} max ${opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES}`, run.contracts)) : undefined;
+    // The size limit decides which files are skipped, the configuration which #if branches are parsed: both are
+    // part of the key, as the contracts are.
+    run.cache = treeDir ? new DiskCache(treeDir, cacheKey(`${opts.version ?? '0'} max ${opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES}${kconfigDigest(opts.kconfig)}`, run.contracts)) : undefined;
     run.stats.cacheDir = run.cache?.dir;
     try {
       await run.plan(t0);
