@@ -54,11 +54,12 @@ export { formatKconfigError, isEnabled, kconfigFormat, loadKconfig, parseKconfig
 export type { KconfigError, KconfigFormat, KconfigSymbol, KernelConfig } from './files/kconfig';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
-export { TreeRun, TreeRunCancelled, auditTree, onDemand } from './demand/tree-run';
-export type { TreeStats } from './demand/tree-run';
+export { TreeRun, TreeRunCancelled, auditTree, onDemand, treePolicy } from './demand/tree-run';
+export type { TreePolicy, TreeStats } from './demand/tree-run';
 export { serveTreeWorker } from './demand/worker';
 export type { TreeWorkerInit } from './demand/worker';
-export { cacheDirFromEnv, existingCacheDir } from './demand/cache';
+export { cacheDirFromEnv, clearCache, existingCacheDir, treeCacheDir, userCacheBase } from './demand/cache';
+export { TreeWorkerCore } from './demand/worker';
 export { functionKey } from './demand/plan';
 export { PartialFile, focus } from './demand/focus';
 export type { FocusStats } from './demand/focus';
