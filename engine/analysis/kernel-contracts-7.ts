@@ -52,6 +52,10 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   E('folio_batch_release', 'consumes-ref', 'folio_batch_release(): the caller hands over its references on the batch', { since: '6.2' }),
   E('__folio_batch_release', 'consumes-ref', '__folio_batch_release(): the caller hands over its references on the batch', { since: '6.2' }),
   E('folio_put_refs', 'consumes-ref', 'folio_put_refs(): the caller hands over the references it holds'), // include/linux/mm.h:2177
+  // FS_DAX pages counted from 1 until 6.14: the put path of a devmap folio, called with the caller's references
+  // (6.12 include/linux/mm.h:1415, mm/memremap.c:517); gone when FS_DAX folios became 0-based (6.15).
+  E('put_devmap_managed_folio_refs', 'consumes-ref', 'put path: called from folio_put() paths with the references held', { since: '6.2', until: '6.14' }),
+  E('__put_devmap_managed_folio_refs', 'consumes-ref', 'put path: called from folio_put() paths with the references held', { since: '6.2', until: '6.14' }),
   E('free_zone_device_folio', 'consumes-ref', 'free path of a ZONE_DEVICE folio: its last reference', { since: '6.2' }), // mm/memremap.c:416
   // A folio batch holds a reference on each folio it carries (folio_batch_add() callers hand theirs over).
   E('.folios', 'returns-ref', 'a folio batch holds a reference on each folio it carries'), // include/linux/folio_batch.h
