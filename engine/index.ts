@@ -64,10 +64,11 @@ export function factsForText(parser: CParser, file: string, text: string, contra
   }
 }
 
-/** Convenience for tests: audit in-memory files as one tree. */
-export async function auditTexts(files: Array<{ path: string; text: string }>, extra: readonly ContractEntry[] = []) {
+/** Convenience for tests: audit in-memory files as one tree, with the contracts of `kernelVersion` ("X.Y"; every
+ *  version's when undefined). */
+export async function auditTexts(files: Array<{ path: string; text: string }>, extra: readonly ContractEntry[] = [], kernelVersion?: string) {
   const parser = await CParser.create();
-  const contracts = contractTable(extra);
+  const contracts = contractTable(extra, kernelVersion);
   const facts = files.map((f) => factsForText(parser, f.path, f.text, contracts));
   parser.delete();
   const program = new Program(facts);

@@ -3,14 +3,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditTexts } from '../engine/index';
 import { walkCFiles, readSource, toPosix } from '../engine/files/workspace';
+import { readMakefileVersion } from '../engine/files/kernel-version';
 
-export async function auditDir(dir: string) {
+/**
+ * Audits `dir` as the CLI would: with the contracts of the kernel version its top Makefile names (`examples/` is
+ * 5.4), or of `kernelVersion` when given; every version's contracts when neither says.
+ */
+export async function auditDir(dir: string, kernelVersion?: string) {
+  const version = kernelVersion ?? readMakefileVersion(path.join(dir, 'Makefile'));
   const { files } = walkCFiles(dir);
   const inputs = files.map((f) => {
     const r = readSource(f);
     return { path: toPosix(path.relative(dir, f)), text: 'text' in r ? r.text : '' };
   });
-  return { ...(await auditTexts(inputs)), inputs };
+  return { ...(await auditTexts(inputs, [], version)), inputs, version };
 }
 
 export const ROOT = path.resolve(__dirname, '..');
