@@ -11,6 +11,8 @@ export interface CliOptions {
   config?: string;
   jobs: number;
   kernelVersion?: string;
+  /** --check FILE: print what the language server shows on FILE (server/check/check.ts). */
+  check?: string;
   paths: string[];
   help: boolean;
   version: boolean;
@@ -30,6 +32,9 @@ Options:
   --config FILE                    default: .pagecheck.json at the root, if present
   --jobs N                         worker threads (default: number of cores)
   --kernel-version X.Y             API contract set; default: read from the tree's top Makefile
+  --check FILE                     run the language server on FILE headless and print what an editor shows:
+                                   diagnostics, and at every ZONE_DEVICE test or memmap read the verdict, the
+                                   hover and the code actions (for bug reports)
   --help                           show this help
   --version                        print the version
 
@@ -40,7 +45,7 @@ Files that cannot be audited (binary, unreadable, over maxFileSize) are skipped 
 `;
 
 const VALUE_OPTS: Record<string, string> = { '--format': 'format', '-f': 'format', '--output': 'output', '-o': 'output',
-  '--config': 'config', '-c': 'config', '--jobs': 'jobs', '-j': 'jobs', '--kernel-version': 'kernelVersion' };
+  '--config': 'config', '-c': 'config', '--jobs': 'jobs', '-j': 'jobs', '--kernel-version': 'kernelVersion', '--check': 'check' };
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = { format: 'text', jobs: defaultJobs(), paths: [], help: false, version: false };
@@ -86,6 +91,7 @@ function setOption(opts: CliOptions, name: string, field: string, value: string)
     }
     case 'output':
     case 'config':
+    case 'check':
       if (value === '') throw new UsageError(`${name} needs a file name`);
       opts[field] = value;
       return;

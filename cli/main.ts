@@ -19,6 +19,13 @@ import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/j
 import { renderText, summaryLine } from './formats/text';
 import { renderSarif } from './formats/sarif';
 import { renderReport } from './formats/report';
+import { check } from '../server/check/check';
+
+/** --check FILE: the language server's document path, headless (server/check/check.ts); nothing else goes with it. */
+function runCheck(opts: CliOptions, cwd: string): Promise<number> {
+  if (opts.paths.length || opts.format !== 'text' || opts.output) return Promise.resolve(fail('--check FILE takes no paths, --format or --output'));
+  return check(opts.check!, cwd, { write: (t) => process.stdout.write(t), log: (l) => process.stderr.write(`${l}\n`) });
+}
 
 /** A failure that ends the run with status 2 and this one-line message. */
 class Fatal extends Error {}
@@ -34,6 +41,7 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
   }
   if (opts.help) { process.stdout.write(USAGE); return 0; }
   if (opts.version) { process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`); return 0; }
+  if (opts.check !== undefined) return runCheck(opts, cwd);
   try {
     return await audit(opts, cwd, started);
   } catch (e) {

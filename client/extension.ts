@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, REPORT_REQUEST, STATUS_NOTIFICATION, StatusParams } from '../server/protocol';
+import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, REPORT_REQUEST, STATUS_NOTIFICATION, StatusParams } from '../server/protocol/extensions';
 
 let client: LanguageClient | undefined;
 

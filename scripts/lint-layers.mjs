@@ -3,7 +3,11 @@
 //   - the front ends (cli/, server/, client/) reach the engine only through engine/index.ts;
 //   - inside engine/, a layer imports only itself and the layers below it: syntax → analysis → files → demand;
 //   - the engine imports no front end and no editor protocol (vscode, vscode-languageserver*);
-//   - the client imports no engine code (it talks to the server over LSP).
+//   - the client imports no engine code (it talks to the server over LSP);
+//   - the server is split clangd-style: server/core/ and server/features/ never import the protocol library
+//     (vscode-languageserver*, vscode-jsonrpc; only the text buffer vscode-languageserver-textdocument) nor
+//     server/protocol/ (except extensions.ts, pagecheck's own request types); server/core/ never imports
+//     server/features/. So the core and the features run in process without a connection (tests, --check).
 // Prints one line per violation (file:line: what) and exits 1 if there is any.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +39,11 @@ const layerOf = (file) => {
   return m ? LAYERS.indexOf(m[1]) : -1;
 };
 
+/** server/core/, server/features/, server/protocol/ … or undefined outside the server. */
+const serverPart = (file) => /^server\/([^/]+)\//.exec(file)?.[1];
+const PROTOCOL_LIB = /^(vscode-languageserver(?!-textdocument)(-[a-z]+)?|vscode-jsonrpc|vscode)(\/|$)/;
+const PROTOCOL_TYPES = 'server/protocol/extensions.ts';
+
 const problems = [];
 for (const top of ['engine', 'cli', 'server', 'client']) {
   if (!fs.existsSync(path.join(ROOT, top))) continue;
@@ -45,12 +54,19 @@ for (const top of ['engine', 'cli', 'server', 'client']) {
       if (!m) return;
       const spec = m[1] ?? m[2];
       const at = `${file}:${i + 1}`;
+      const part = serverPart(file);
       if (!spec.startsWith('.')) {
         if (top === 'engine' && /^vscode(-languageserver|-languageclient)?(\/|$)/.test(spec)) problems.push(`${at}: the engine imports the editor protocol (${spec})`);
+        if ((part === 'core' || part === 'features') && PROTOCOL_LIB.test(spec)) problems.push(`${at}: server/${part}/ imports the protocol library (${spec}): convert in server/protocol/`);
         return;
       }
       const target = resolve(file, spec);
       if (!target || target === 'package.json') return; // assets; the manifest gives the tool its version
+      if (part === 'core' || part === 'features') {
+        const to = serverPart(target);
+        if (to === 'protocol' && target !== PROTOCOL_TYPES) problems.push(`${at}: server/${part}/ imports ${target} (only ${PROTOCOL_TYPES} is shared)`);
+        if (part === 'core' && to === 'features') problems.push(`${at}: server/core/ imports a feature (${target}): features read a core Snapshot, not the other way`);
+      }
       if (top === 'engine') {
         if (!target.startsWith('engine/')) { problems.push(`${at}: the engine imports a front end (${target})`); return; }
         const from = layerOf(file);

@@ -1,6 +1,6 @@
 // .pagecheck.json validation: every problem names its key, valid parts are kept, nothing throws.
 import { strict as assert } from 'node:assert';
-import { readSettings } from '../server/settings';
+import { readSettings } from '../server/core/settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { CParser, contractTable } from '../../engine/index';
 import { readSource, toPosix, walkCFiles } from '../../engine/files/workspace';
 import { parseFile } from '../../cli/parse-file';
-import { WorkspaceIndex } from '../../server/workspace-index';
-import { listFolders } from '../../server/index-thread';
+import { WorkspaceIndex } from '../../server/core/workspace-index';
+import { listFolders } from '../../server/core/index-thread';
 import { CLI, WITNESS_C, ensureBuilt, hostileTree, mkfifo, tempDir, writeBigC } from './helpers';
 
 // The module object itself: the engine's bundled `import * as fs` reads its properties through getters.

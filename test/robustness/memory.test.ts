@@ -8,7 +8,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CParser, contractTable } from '../../engine/index';
-import { OpenDocuments } from '../../server/documents';
+import { OpenDocuments } from '../../server/core/documents';
 import { runSession } from '../../scripts/fuzz/server-session';
 import { Rng } from '../../scripts/fuzz/rng';
 import { KERNEL_MEMORY_C, ROOT, ensureBuilt, tempDir } from './helpers';

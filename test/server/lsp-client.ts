@@ -2,8 +2,6 @@
 // vscode-jsonrpc, answers the server's requests (workspace/configuration, window/workDoneProgress/create,
 // client/registerCapability) and records what the server sends (diagnostics, progress, status, logs).
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
@@ -13,9 +11,10 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+import { ROOT } from './fixtures';
+
+export { FIXTURES, ROOT, copyFixtures, lineOf, posOf } from './fixtures';
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
-export const FIXTURES = path.join(ROOT, 'test', 'server-fixtures', 'tree');
 
 export const FULL_CAPABILITIES: ClientCapabilities = {
   textDocument: {
@@ -33,13 +32,6 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
   },
   window: { workDoneProgress: true },
 };
-
-/** A temp copy of the fixture tree (tests edit files on disk). */
-export function copyFixtures(src = FIXTURES): { dir: string; dispose(): void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pagecheck-server-'));
-  cpSync(src, dir, { recursive: true });
-  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
 
@@ -224,17 +216,4 @@ export class LspClient {
   private wake(): void {
     for (const w of [...this.waiters]) w();
   }
-}
-
-/** 0-based line of the first line containing `needle` (after line `from`). */
-export function lineOf(text: string, needle: string, from = 0): number {
-  const lines = text.split('\n');
-  for (let i = from; i < lines.length; i++) if (lines[i].includes(needle)) return i;
-  throw new Error(`no line with ${JSON.stringify(needle)}`);
-}
-
-/** The position of `needle` on the first line containing it. */
-export function posOf(text: string, needle: string, lineNeedle = needle): Position {
-  const line = lineOf(text, lineNeedle);
-  return { line, character: text.split('\n')[line].indexOf(needle) };
 }

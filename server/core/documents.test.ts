@@ -4,8 +4,8 @@
 // plan over, summarises at once.
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CParser, FileFacts, Program, contractTable, factsFromTree } from '../engine/index';
-import { OpenDocuments } from '../server/documents';
+import { CParser, FileFacts, Program, contractTable, factsFromTree } from '../../engine/index';
+import { OpenDocuments } from './documents';
 
 const contracts = contractTable();
 

@@ -1,23 +1,23 @@
 // Index runs: one at a time, each cancelling the one before; work-done progress ($/progress, cancellable from
 // the client), a progress callback for the status bar, and a one-line log at the end. What to index and how
-// comes from the host (the session).
+// comes from the host (the core).
 //
 // Two ways to index, chosen by the size of the workspace (engine/demand/tree-run.ts onDemand):
 // - a small workspace: every file read and summarised on this thread, one at a time, yielding between files
 //   (WorkspaceIndex.build);
-// - a big one (a kernel checkout): on demand, in the index thread (server/index-thread.ts): every file's
+// - a big one (a kernel checkout): on demand, in the index thread (server/core/index-thread.ts): every file's
 //   identifiers indexed, only the files the verdicts need parsed, summaries (not trees) kept, the disk cache
 //   shared with the CLI. The open buffers join it as an overlay (widen()): what an edit newly needs is parsed
 //   then, in the background. The listing of the workspace happens in that thread as well.
 // Both start only once the open files are analysed: their diagnostics come first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Connection } from 'vscode-languageserver';
-import { ContractEntry, FileFacts } from '../engine';
-import { cacheDirFromEnv } from '../engine';
+import { ContractEntry, FileFacts } from '../../engine';
+import { cacheDirFromEnv } from '../../engine';
 import { Listing, ThreadFolder, TreeThread, listFolders } from './index-thread';
-import { TOOL_VERSION } from '../engine';
+import { TOOL_VERSION } from '../../engine';
 import { IndexOptions, IndexTarget, WorkspaceIndex, nearOpenFilesFirst } from './workspace-index';
+import type { CoreHost } from './host';
 
 export interface TreeRunOptions {
   /** Where the disk cache lives when no PAGECHECK_CACHE_DIR says otherwise (the first workspace folder). */
@@ -65,7 +65,7 @@ export class Indexer {
   /** Files in the tree an on-demand run indexed (0 when the workspace is indexed file by file). */
   treeFiles = 0;
 
-  constructor(private readonly connection: Connection, private readonly index: WorkspaceIndex, private readonly host: IndexerHost) {}
+  constructor(private readonly ui: Pick<CoreHost, 'beginProgress'>, private readonly index: WorkspaceIndex, private readonly host: IndexerHost) {}
 
   /** A widen() is waiting or in progress. */
   get widening(): boolean {
@@ -145,9 +145,7 @@ export class Indexer {
   private async files(run: Run, reason: string): Promise<void> {
     const t0 = Date.now();
     this.host.progress(0, 0);
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('pagecheck: indexing', 0, 'listing C files', true);
-    progress?.token.onCancellationRequested(() => this.cancel());
+    const progress = await this.ui.beginProgress('pagecheck: indexing', 'listing C files', () => this.cancel()).catch(() => undefined);
     const cancelled = () => run.cancelled;
     let last = 0;
     const report = (done: number, total: number, what: string) => {

@@ -1,8 +1,8 @@
 // The `pagecheck.*` settings (package.json contributes.configuration), read tolerantly: a wrong value falls
 // back to its default with a message, it never disables the server.
-import { RULES } from '../engine';
-import { MAX_FILE_BYTES_CEILING } from '../engine';
-import type { RuleCode, Severity } from '../engine';
+import { RULES } from '../../engine';
+import { MAX_FILE_BYTES_CEILING } from '../../engine';
+import type { RuleCode, Severity } from '../../engine';
 
 export interface Settings {
   enable: boolean;

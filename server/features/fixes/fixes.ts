@@ -2,11 +2,10 @@
 // for, the result still parses and the finding is gone without a new one (test/server/codeActions.test.ts
 // applies every fix offered on the fixtures and checks exactly that). A fix whose shape is not recognised is
 // not offered: a wrong edit is worse than none.
-import { TextEdit } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Finding, Sink } from '../engine';
-import type { Node } from '../engine';
-import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from '../engine';
+import { Finding, Sink } from '../../../engine';
+import type { Node } from '../../../engine';
+import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from '../../../engine';
+import type { TextBuffer, TextEdit } from '../../core/types';
 
 export interface Fix {
   title: string;
@@ -15,13 +14,13 @@ export interface Fix {
 }
 
 interface Cx {
-  doc: TextDocument;
+  doc: TextBuffer;
   text: string;
   root: Node | undefined;
   unit: string;
 }
 
-export function fixesFor(f: Finding, doc: TextDocument, root: Node | undefined): Fix[] {
+export function fixesFor(f: Finding, doc: TextBuffer, root: Node | undefined): Fix[] {
   const text = doc.getText();
   const cx: Cx = { doc, text, root, unit: indentUnit(text) };
   const out: Fix[] = [];

@@ -3,9 +3,9 @@
 // event loop between files so the open files' requests and analyses come first; bounded by a file budget and
 // ignore globs; cancellable. Kept current by didChangeWatchedFiles.
 import * as path from 'node:path';
-import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../engine';
-import { hashText } from '../engine';
-import { globToRegExp, readSource, SKIP_DIRS } from '../engine';
+import { CParser, ContractTable, FileFacts, FnSummary, factsForText } from '../../engine';
+import { hashText } from '../../engine';
+import { globToRegExp, readSource, SKIP_DIRS } from '../../engine';
 
 export interface IndexTarget {
   fsPath: string;
@@ -87,7 +87,7 @@ export class WorkspaceIndex {
     return true;
   }
 
-  /** An on-demand run (server/indexer.ts) decided the facts: exactly these, plus the files it skipped. */
+  /** An on-demand run (server/core/indexer.ts) decided the facts: exactly these, plus the files it skipped. */
   replaceAll(facts: readonly FileFacts[], skipped: ReadonlyArray<{ rel: string; reason: string }> = []): void {
     this.facts.clear();
     for (const s of skipped) this.facts.set(s.rel, skippedFacts(s.rel, s.reason));
@@ -95,7 +95,7 @@ export class WorkspaceIndex {
     this.version++;
   }
 
-  /** An on-demand widen (server/indexer.ts) changed these files' facts. */
+  /** An on-demand widen (server/core/indexer.ts) changed these files' facts. */
   merge(facts: readonly FileFacts[]): void {
     for (const f of facts) this.facts.set(f.file, f);
     if (facts.length) this.version++;

@@ -1,7 +1,7 @@
 // The whole tree as one engine Program: indexed files from disk, open files from their buffers (a buffer wins
 // over its file on disk). The Program only indexes the facts (call graph + a resolver memo), so it is rebuilt
 // in place (Program.sync) when facts change: only the changed files are re-indexed in the call graph.
-import { AuditOptions, AuditResult, FileFacts, Finding, Program } from '../engine';
+import { AuditOptions, AuditResult, FileFacts, Finding, Program } from '../../engine';
 import { OpenDocuments } from './documents';
 import { WorkspaceIndex } from './workspace-index';
 

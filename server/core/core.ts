@@ -1,35 +1,30 @@
-// One language-server session: owns the settings, the project configuration, the open documents, the
-// workspace index and the derived Program, and decides when to analyse, publish, index and report. main.ts
-// wires the protocol to it; the features themselves live in hover.ts, codeActions.ts, report.ts.
+// The language server's core: the settings, the project configuration, the open documents, the workspace index and
+// the derived Program, and when to analyse, publish, index and report. It knows no protocol: the LSP connection
+// (server/protocol/) or a test or `pagecheck --check` (server/check/) drives it through a CoreHost; the features
+// (server/features/) answer requests from a Snapshot it hands out.
 //
 // Architecture Invariant: the open files come first. An edit after a pause is analysed at once, edits in a burst are
 // debounced (30 ms), and any newer input supersedes a run; the background index yields to the event loop after every
 // file; nothing waits for the index.
 import * as path from 'node:path';
-import {
-  CodeAction, CodeActionParams, Connection, Diagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
-  DidChangeWatchedFilesParams, FileChangeType, Hover, HoverParams, InitializeParams, MarkupKind, WorkspaceFolder,
-} from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../engine';
-import { functionKey } from '../engine';
-import { DEFAULT_MAX_FILE_BYTES } from '../engine';
-import { codeActions } from './codeActions';
+import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../../engine';
+import { functionKey } from '../../engine';
+import { DEFAULT_MAX_FILE_BYTES } from '../../engine';
+import { findKernelVersion } from '../../engine';
 import { IdleCollector } from './gc';
-import { CONFIG_FILE, ProjectConfig, configDiagnostics, configErrorLines, loadProjectConfig } from './config';
-import { DiagnosticCaps, notAnalyzedDiagnostics, toDiagnostic } from './diagnostics';
+import { CONFIG_FILE, ProjectConfig, configErrorLines, configNotes, loadProjectConfig } from './config';
 import { OpenDocument, OpenDocuments } from './documents';
-import { hoverAt } from './hover';
+import type { CoreHost } from './host';
 import { WorkspaceIndex, indexable, yieldToEventLoop } from './workspace-index';
 import { Indexer, IndexerHost } from './indexer';
-import { findKernelVersion } from '../engine';
 import { Folder, Paths, uriToPath } from './paths';
 import { ProgramCache, auditInSlices } from './program';
-import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, STATUS_NOTIFICATION, StatusParams } from './protocol';
-import { renderReport, summarize, unsafeCount } from './report';
 import { RunToken, Scheduler } from './scheduler';
-import { statusOf } from './status';
+import { statusOf, unsafeCount } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
+import type { StatusParams } from '../protocol/extensions';
+import type { FileDiagnostics, TextBuffer } from './types';
+import type { FileChange, Snapshot, WorkspaceAudit } from './snapshot';
 
 const ANALYSIS_DELAY_MS = 30;
 /** An edit this soon after the previous one is part of a burst: debounced. Later ones are analysed at once. */
@@ -47,23 +42,22 @@ const WIDEN_DELAY_MS = 300;
 const DISK_CHANGE_DELAY_MS = 1000;
 /** A hover waits at most this long for an on-demand index to parse what it explains. */
 const FOCUS_WAIT_MS = 3000;
-/** A full garbage collection when edits pause this long (server/gc.ts). */
+/** A full garbage collection when edits pause this long (server/core/gc.ts). */
 const IDLE_GC_MS = 2000;
 /** PAGECHECK_TIMING=1: log how long each analysis step takes (for the benchmark). */
 const TIMING = !!process.env.PAGECHECK_TIMING;
 
-interface ClientCaps {
-  diagnostics: DiagnosticCaps;
-  markdown: boolean;
-  configuration: boolean;
-  configurationDynamic: boolean;
-  watchedFilesDynamic: boolean;
-  workspaceFolders: boolean;
-  documentChanges: boolean;
+/** What the core starts with (LSP: from `initialize`). */
+export interface CoreInit {
+  folders: Array<{ uri: string; name?: string }>;
+  /** false in an untrusted workspace: `.pagecheck.json` contracts are ignored. */
+  trusted: boolean;
+  /** The `pagecheck` settings section, when the client gives it up front. */
+  settings?: unknown;
 }
 
-export class Session {
-  readonly paths = new Paths();
+export class Core {
+  private readonly paths = new Paths();
   private readonly docs: OpenDocuments;
   private readonly index: WorkspaceIndex;
   private readonly programs: ProgramCache;
@@ -72,13 +66,12 @@ export class Session {
   /** On-demand index: parse what the open buffers newly need; re-plan after changes on disk. */
   private readonly widening: Scheduler;
   private readonly diskChanges: Scheduler;
-  /** A full garbage collection once edits pause (server/gc.ts). */
+  /** A full garbage collection once edits pause (server/core/gc.ts). */
   private readonly idleGc = new IdleCollector(IDLE_GC_MS);
   /** On-demand index: functions whose hover was planned for (functionKey → text hash); reset by every index run. */
   private readonly focused = new Map<string, string>();
   /** On-demand index: open files that changed on disk while open (re-planned when they close). */
   private readonly changedWhileOpen = new Set<string>();
-  private readonly caps: ClientCaps;
   private readonly trusted: boolean;
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private project: ProjectConfig = { folders: [], contracts: [], severity: {} };
@@ -97,29 +90,17 @@ export class Session {
   private configPublished = new Set<string>();
   private disposed = false;
   private timing: string[] = [];
+  /** The index run started last (settled() waits for it). */
+  private lastIndexRun: Promise<void> = Promise.resolve();
 
-  constructor(private readonly connection: Connection, private readonly parser: CParser, params: InitializeParams) {
-    const c = params.capabilities;
-    const pd = c.textDocument?.publishDiagnostics;
-    this.caps = {
-      diagnostics: { relatedInformation: !!pd?.relatedInformation, codeDescription: pd?.codeDescriptionSupport !== false },
-      markdown: !!c.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown),
-      configuration: !!c.workspace?.configuration,
-      configurationDynamic: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
-      watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
-      workspaceFolders: !!c.workspace?.workspaceFolders,
-      documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
-    };
-    const init = (params.initializationOptions ?? {}) as InitOptions;
-    this.trusted = init.trusted !== false;
+  constructor(private readonly host: CoreHost, private readonly parser: CParser, init: CoreInit) {
+    this.trusted = init.trusted;
     if (init.settings !== undefined) this.settings = this.readSettings(init.settings);
-    const folders: WorkspaceFolder[] = params.workspaceFolders
-      ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'root') }] : []);
-    this.paths.setFolders(folders);
+    this.paths.setFolders(init.folders);
     this.docs = new OpenDocuments(parser);
     this.index = new WorkspaceIndex(parser);
     this.programs = new ProgramCache(this.index, this.docs);
-    this.indexer = new Indexer(connection, this.index, this.indexerHost());
+    this.indexer = new Indexer(host, this.index, this.indexerHost());
     this.contracts = contractTable();
     this.analysis = new Scheduler(ANALYSIS_DELAY_MS, (t) => this.analyse(t), (e) => this.logError('analysis', e));
     this.status = new Scheduler(STATUS_DELAY_MS, (t) => this.refreshStatus(t), (e) => this.logError('status', e));
@@ -129,21 +110,8 @@ export class Session {
 
   // ---------------------------------------------------------------------------------------------- lifecycle
 
-  async initialized(): Promise<void> {
-    if (this.caps.configurationDynamic) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'pagecheck' }).catch(() => undefined);
-    if (this.caps.watchedFilesDynamic) {
-      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: `**/${CONFIG_FILE}` }],
-      }).catch(() => undefined);
-    }
-    if (this.caps.workspaceFolders) {
-      this.connection.workspace.onDidChangeWorkspaceFolders((e) => {
-        const now = this.paths.roots().map((f) => ({ uri: f.uri, name: f.name })).filter((f) => !e.removed.some((r) => r.uri === f.uri));
-        this.paths.setFolders([...now, ...e.added]);
-        this.reconfigure('workspace folders changed');
-      });
-    }
-    await this.pullSettings();
+  /** The settings are known (pulled by the protocol, or given up front): read the configuration, start indexing. */
+  initialized(): void {
     this.loadConfig();
     this.log(`pagecheck language server: ${this.paths.roots().map((f) => f.fsPath).join(', ') || 'no workspace folder'}; `
       + `kernel contracts ${this.kernelVersion ?? 'for every version'}${this.trusted ? '' : '; untrusted workspace: .pagecheck.json contracts ignored'}`);
@@ -161,16 +129,31 @@ export class Session {
     this.docs.dispose();
   }
 
+  /** The workspace folders changed: every name may change, so everything is configured and indexed again. */
+  setFolders(folders: Array<{ uri: string; name?: string }>): void {
+    this.paths.setFolders(folders);
+    this.reconfigure('workspace folders changed');
+  }
+
+  roots(): readonly Folder[] {
+    return this.paths.roots();
+  }
+
+  /** A file name (`mm/memory.c`) → the URI the client knows it by. */
+  uriOf(name: string): string {
+    return this.paths.uriOf(name);
+  }
+
   // ---------------------------------------------------------------------------------------------- documents
 
-  didOpen(doc: TextDocument): void {
+  didOpen(doc: TextBuffer): void {
     if (!isC(doc)) return;
     this.docs.open(doc, this.paths.nameOf(doc.uri));
     // The open file first: analyse now, whatever the index is doing.
     this.analysis.poke(0);
   }
 
-  didChange(doc: TextDocument): void {
+  didChange(doc: TextBuffer): void {
     if (!this.docs.changed(doc)) return;
     // A keystroke after a pause is analysed at once; one inside a burst waits for the burst to end (a run in
     // progress is superseded either way).
@@ -183,7 +166,7 @@ export class Session {
   didClose(uri: string): void {
     const d = this.docs.close(uri);
     if (!d) return;
-    this.publish(uri, []);
+    this.publish({ uri, findings: [], notes: [] });
     this.published.delete(uri);
     // Back to the file on disk: its callers and callees elsewhere see the saved text again.
     const fsPath = uriToPath(uri);
@@ -287,54 +270,66 @@ export class Session {
     }
     const now = new Set<string>();
     for (const d of open) {
-      const hints = d.facts ? notAnalyzedDiagnostics(d.facts) : [];
-      this.publish(d.uri, [...(byFile.get(d.name) ?? []).map((f) => this.toDiagnostic(f)), ...hints], d.version);
+      this.publish({ uri: d.uri, version: d.version, findings: byFile.get(d.name) ?? [], facts: d.facts, notes: [] });
       now.add(d.uri);
     }
     if (this.workspaceMode) {
-      for (const [name, list] of byFile) {
+      for (const [name, findings] of byFile) {
         if (names.has(name)) continue;
         const uri = this.paths.uriOf(name);
-        this.publish(uri, list.map((f) => this.toDiagnostic(f)));
+        this.publish({ uri, findings, notes: [] });
         now.add(uri);
       }
     }
-    for (const uri of this.published) if (!now.has(uri)) this.publish(uri, []);
+    for (const uri of this.published) if (!now.has(uri)) this.publish({ uri, findings: [], notes: [] });
     this.published = now;
   }
 
-  private toDiagnostic(f: Finding): Diagnostic {
-    return toDiagnostic(f, (n) => this.paths.uriOf(n), this.caps.diagnostics);
-  }
-
-  private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  private publish(d: FileDiagnostics): void {
     if (this.disposed) return;
-    void this.connection.sendDiagnostics({ uri, diagnostics, version });
+    this.host.publish(d);
   }
 
   private clearAll(): void {
-    for (const uri of this.published) this.publish(uri, []);
-    for (const d of this.docs.all()) this.publish(d.uri, []);
+    for (const uri of this.published) this.publish({ uri, findings: [], notes: [] });
+    for (const d of this.docs.all()) this.publish({ uri: d.uri, findings: [], notes: [] });
     this.published.clear();
   }
 
-  // ---------------------------------------------------------------------------------------------- features
+  // ---------------------------------------------------------------------------------------------- requests
 
-  async hover(params: HoverParams): Promise<Hover | null> {
-    let d = this.docs.get(params.textDocument.uri);
-    if (!d || !this.settings.enable) return null;
+  /**
+   * What a feature needs to answer a request on `uri` (server/core/snapshot.ts), every stale open file brought up to
+   * date first; undefined for a file that is not open (or when pagecheck is disabled). With `focus`, an on-demand
+   * index first parses what a hover on that line explains (at most FOCUS_WAIT_MS).
+   */
+  async snapshot(uri: string, focus?: { line: number }): Promise<Snapshot | undefined> {
+    let d = this.docs.get(uri);
+    if (!d || !this.settings.enable) return undefined;
     this.ensureFresh();
-    if (this.indexer.onDemand) {
-      await this.focusOn(d, params.position);
-      d = this.docs.get(params.textDocument.uri);
-      if (!d) return null;
+    if (focus && this.indexer.onDemand) {
+      await this.focusOn(d, focus);
+      d = this.docs.get(uri);
+      if (!d) return undefined;
       this.ensureFresh();
     }
+    return this.snapshotOf(d);
+  }
+
+  /** The snapshot of an open file now, without waiting for the index (code actions answer at once). */
+  snapshotNow(uri: string): Snapshot | undefined {
+    const d = this.docs.get(uri);
+    if (!d || !this.settings.enable) return undefined;
+    this.ensureFresh();
+    return this.snapshotOf(d);
+  }
+
+  private snapshotOf(d: OpenDocument): Snapshot {
     const program = this.programs.get();
-    return hoverAt({
-      program, doc: d, contracts: this.contracts, findings: this.fileFindings(program, d),
-      uriOf: (n) => this.paths.uriOf(n), markdown: this.caps.markdown,
-    }, params.position);
+    return {
+      doc: d, program, contracts: this.contracts, findings: this.fileFindings(program, d),
+      shown: (f) => this.shown(f), uriOf: (n) => this.paths.uriOf(n),
+    };
   }
 
   /**
@@ -351,39 +346,25 @@ export class Session {
     await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, FOCUS_WAIT_MS))]);
   }
 
-  codeActions(params: CodeActionParams): CodeAction[] {
-    const d = this.docs.get(params.textDocument.uri);
-    if (!d || !this.settings.enable) return [];
-    this.ensureFresh();
-    const findings = this.fileFindings(this.programs.get(), d).filter((f) => this.shown(f));
-    return codeActions(params, d, findings, (f) => this.toDiagnostic(f), { documentChanges: this.caps.documentChanges });
-  }
-
   private fileFindings(program: Program, d: OpenDocument): Finding[] {
     return program.audit(this.auditOptions(new Set([d.name]))).findings;
   }
 
-  async report(): Promise<string> {
-    if (!this.settings.enable) return '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
-    this.ensureFresh();
-    const result = await this.auditWorkspace();
-    return renderReport(result, { files: this.indexedFiles(), truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion });
-  }
-
-  /** pagecheck/auditWorkspace: re-index everything, audit everything, publish everything. */
-  async auditWorkspaceRequest(): Promise<AuditSummary> {
+  /** The whole workspace audited (after indexing it again when `reindex`), for the report and pagecheck/auditWorkspace. */
+  async workspaceAudit(opts: { reindex?: string; publishAll?: boolean } = {}): Promise<WorkspaceAudit | undefined> {
+    if (!this.settings.enable) return undefined;
     const t0 = Date.now();
-    if (!this.settings.enable) return summarize({ findings: [], functions: [], notAnalyzed: [] }, 0, false, 0);
-    await this.startIndexing(AUDIT_WORKSPACE_REQUEST);
+    if (opts.reindex) await this.startIndexing(opts.reindex);
     this.ensureFresh();
     const result = await this.auditWorkspace();
-    this.workspaceMode = true;
-    this.publishFindings();
-    this.workspaceUnsafe = unsafeCount(result);
-    this.sendStatus(true);
-    const summary = summarize(result, this.indexedFiles(), this.index.truncated, Date.now() - t0);
-    this.log(summary.text);
-    return summary;
+    if (opts.publishAll) {
+      // From now on every indexed file's findings are published, not only the open files'.
+      this.workspaceMode = true;
+      this.publishFindings();
+      this.workspaceUnsafe = unsafeCount(result);
+      this.sendStatus(true);
+    }
+    return { result, files: this.indexedFiles(), truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion, ms: Date.now() - t0 };
   }
 
   /** The whole tree (no PC005 while the index is still filling in). */
@@ -396,7 +377,25 @@ export class Session {
   private startIndexing(reason: string): Promise<void> {
     if (!this.settings.enable) { this.indexer.cancel(); return Promise.resolve(); }
     this.focused.clear();
-    return this.indexer.start(reason).catch((e) => this.logError('index', e));
+    this.lastIndexRun = this.indexer.start(reason).catch((e) => this.logError('index', e));
+    return this.lastIndexRun;
+  }
+
+  /**
+   * Resolves once nothing is pending: the index run, what the open buffers need of an on-demand index, and the
+   * analyses and publications they trigger (tests and `pagecheck --check` read the results after this). The status
+   * bar's count follows a second later (STATUS_DELAY_MS).
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.lastIndexRun;
+      await this.widening.idle();
+      await this.indexer.widen().catch(() => undefined);
+      await this.analysis.idle();
+      await this.completion.idle();
+      if (!this.indexer.running && !this.settling() && !this.analysis.busy && !this.completion.busy) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   private indexerHost(): IndexerHost {
@@ -458,10 +457,10 @@ export class Session {
     }
   }
 
-  didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
+  filesChanged(changes: readonly FileChange[]): void {
     let configChanged = false;
     let changed = false;
-    for (const c of params.changes) {
+    for (const c of changes) {
       const fsPath = uriToPath(c.uri);
       if (!fsPath) continue;
       const where = this.paths.locate(fsPath);
@@ -472,7 +471,7 @@ export class Session {
       if (this.docs.byName(name)) { this.changedWhileOpen.add(name); continue; } // the buffer is authoritative while open
       // An on-demand index re-plans (from its cache: only changed files are read again).
       if (this.indexer.onDemand) { changed = true; continue; }
-      if (c.type === FileChangeType.Deleted) changed = this.index.remove(name) || changed;
+      if (c.deleted) changed = this.index.remove(name) || changed;
       else if (this.index.get(name) || this.index.size < this.settings.maxFiles) changed = this.index.update({ fsPath, name }, this.contracts, this.maxFileSize()) || changed;
     }
     if (configChanged) this.reconfigure(`${CONFIG_FILE} changed`);
@@ -482,10 +481,10 @@ export class Session {
 
   // ---------------------------------------------------------------------------------------------- settings, config
 
-  async didChangeConfiguration(settings: unknown): Promise<void> {
+  /** The settings changed: `raw` is the new `pagecheck` section (undefined: the client did not say, keep them). */
+  configure(raw: unknown): void {
     const before = indexKey(this.settings);
-    if (this.caps.configuration) await this.pullSettings();
-    else if (settings && typeof settings === 'object' && 'pagecheck' in settings) this.settings = this.readSettings((settings as { pagecheck: unknown }).pagecheck);
+    if (raw !== undefined) this.settings = this.readSettings(raw);
     if (!this.settings.enable) {
       this.indexer.cancel();
       this.clearAll();
@@ -497,20 +496,15 @@ export class Session {
     this.status.poke();
   }
 
-  private async pullSettings(): Promise<void> {
-    if (!this.caps.configuration) return;
-    try {
-      const raw = await this.connection.workspace.getConfiguration('pagecheck');
-      this.settings = this.readSettings(raw);
-    } catch (e) {
-      this.logError('workspace/configuration', e);
-    }
+  /** Settings read before initialized() (no re-index: nothing is indexed yet). */
+  presetSettings(raw: unknown): void {
+    this.settings = this.readSettings(raw);
   }
 
   private readSettings(raw: unknown): Settings {
     const problems: string[] = [];
     const s = readSettings(raw, problems);
-    for (const p of problems) this.connection.console.warn(`settings: ${p}`);
+    for (const p of problems) this.host.warn(`settings: ${p}`);
     return s;
   }
 
@@ -521,11 +515,11 @@ export class Session {
     this.kernelVersion = this.paths.roots().map((f) => findKernelVersion(f.fsPath)?.version).find(Boolean);
     const seen = new Set<string>();
     for (const fc of this.project.folders) {
-      const diags = configDiagnostics(fc);
-      for (const line of configErrorLines(fc)) this.connection.console.error(`${fc.file}: ${line}`);
+      const notes = configNotes(fc);
+      for (const line of configErrorLines(fc)) this.host.error(`${fc.file}: ${line}`);
       if (!this.trusted && fc.config.contracts.length) this.log(`${fc.file}: ${fc.config.contracts.length} contract(s) ignored: the workspace is not trusted`);
-      if (diags.length || this.configPublished.has(fc.uri)) this.publish(fc.uri, diags);
-      if (diags.length) seen.add(fc.uri);
+      if (notes.length || this.configPublished.has(fc.uri)) this.publish({ uri: fc.uri, findings: [], notes });
+      if (notes.length) seen.add(fc.uri);
     }
     this.configPublished = seen;
     const after = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
@@ -578,20 +572,20 @@ export class Session {
     if (!force && this.lastStatus && JSON.stringify(this.lastStatus) === JSON.stringify(s)) return;
     this.lastStatus = s;
     this.lastStatusSent = now;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, s);
+    this.host.status(s);
   }
 
   // ---------------------------------------------------------------------------------------------- logging
 
   private log(msg: string): void {
-    this.connection.console.log(msg);
+    this.host.log(msg);
   }
 
   private logError(what: string, e: unknown): void {
-    this.connection.console.error(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    this.host.error(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   }
 }
 
-function isC(doc: TextDocument): boolean {
+function isC(doc: TextBuffer): boolean {
   return doc.languageId === 'c' || /\.[ch]$/i.test(doc.uri);
 }

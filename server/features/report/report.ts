@@ -1,18 +1,15 @@
 // The workspace as a Markdown document: the seed's list (engine/analysis/report.ts, the same lines as the CLI's
 // `--format report`), the other findings (PC003/PC004) after them, and the one-line summary used by
 // notifications and the status bar.
-import { AuditResult } from '../engine';
-import { seedList, verdictTotals } from '../engine';
-import { AuditSummary } from './protocol';
+import { AuditResult } from '../../../engine';
+import { seedList, verdictTotals } from '../../../engine';
+import type { AuditSummary } from '../../protocol/extensions';
+import type { WorkspaceAudit } from '../../core/snapshot';
+import { unsafeCount } from '../../core/status';
 
-export interface ReportContext {
-  files: number;
-  truncated: boolean;
-  indexing: boolean;
-  kernelVersion?: string;
-}
-
-export function renderReport(r: AuditResult, cx: ReportContext): string {
+export function renderReport(w: WorkspaceAudit): string {
+  const r = w.result;
+  const cx = w;
   const lines: string[] = ['# pagecheck report', ''];
   lines.push(`${cx.files} file${cx.files === 1 ? '' : 's'} indexed${cx.truncated ? ' (stopped at the pagecheck.index.maxFiles budget)' : ''}${cx.indexing ? ', indexing still running: verdicts may change' : ''}${cx.kernelVersion ? `; API contracts for Linux ${cx.kernelVersion}` : ''}.`);
   lines.push('');
@@ -39,7 +36,8 @@ export function renderReport(r: AuditResult, cx: ReportContext): string {
   return lines.join('\n');
 }
 
-export function summarize(r: AuditResult, files: number, truncated: boolean, ms: number): AuditSummary {
+export function summarize(w: Pick<WorkspaceAudit, 'result' | 'files' | 'truncated' | 'ms'>): AuditSummary {
+  const { result: r, files, truncated, ms } = w;
   const verdicts = { safe: 0, unsafe: 0, 'unsafe? HMM': 0, unknown: 0 };
   for (const f of r.functions) verdicts[f.verdict]++;
   const findings: Record<string, number> = {};
@@ -55,9 +53,4 @@ export function summarize(r: AuditResult, files: number, truncated: boolean, ms:
     + `${verdicts.unknown} unknown, ${verdicts.safe} safe; ${unsafe} unsafe finding${unsafe === 1 ? '' : 's'} in all `
     + `(${(ms / 1000).toFixed(1)} s)`;
   return { files, functions, verdicts, findings, suppressed, notAnalyzed: r.notAnalyzed.length, truncated, ms, text };
-}
-
-/** Unsuppressed findings whose verdict is `unsafe` (the status bar's number). */
-export function unsafeCount(r: AuditResult): number {
-  return r.findings.filter((f) => !f.suppressed && f.verdict === 'unsafe').length;
 }

@@ -1,4 +1,4 @@
-// Open buffers: their text (kept by vscode-languageserver's TextDocuments), their tree, their facts.
+// Open buffers: their text (a TextBuffer the protocol keeps up to date), their tree, their facts.
 //
 // Findings first (engine/demand/focus.ts): a first analysis — or any with many functions new — summarises only the
 // functions the findings need; the document is then `partial` and the rest is summarised from the same tree in
@@ -9,10 +9,10 @@
 // {tree, prepared} to the parser (which computes the edit itself) and deletes the previous tree right after;
 // closing a document deletes its tree. A PartialFile borrows the tree: it is dropped whenever the tree is.
 // Unopened files never have a tree (see workspace-index.ts).
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CParser, ContractTable, FileFacts, FnSummary } from '../engine';
-import { FocusStats, PartialFile, focus } from '../engine';
-import type { ParsedText } from '../engine';
+import { CParser, ContractTable, FileFacts, FnSummary } from '../../engine';
+import { FocusStats, PartialFile, focus } from '../../engine';
+import type { ParsedText } from '../../engine';
+import type { TextBuffer } from './types';
 
 /** A complete document's next analysis walks up to this many new functions before considering findings first. */
 const FOCUS_FROM = 16;
@@ -36,7 +36,7 @@ export class OpenDocument {
   /** Summaries of the last analysed version by function-text hash: an edit re-walks only what it touched. */
   cache = new Map<string, FnSummary>();
 
-  constructor(readonly uri: string, readonly name: string, public doc: TextDocument) {}
+  constructor(readonly uri: string, readonly name: string, public doc: TextBuffer) {}
 
   get version(): number {
     return this.doc.version;
@@ -66,7 +66,7 @@ export class OpenDocuments {
 
   constructor(private readonly parser: CParser) {}
 
-  open(doc: TextDocument, name: string): OpenDocument {
+  open(doc: TextBuffer, name: string): OpenDocument {
     this.close(doc.uri);
     const d = new OpenDocument(doc.uri, name, doc);
     this.docs.set(doc.uri, d);
@@ -74,8 +74,8 @@ export class OpenDocuments {
     return d;
   }
 
-  /** The buffer changed (TextDocuments already applied the incremental edits to `doc`). */
-  changed(doc: TextDocument): OpenDocument | undefined {
+  /** The buffer changed (the protocol already applied the incremental edits to `doc`). */
+  changed(doc: TextBuffer): OpenDocument | undefined {
     const d = this.docs.get(doc.uri);
     if (d) d.doc = doc;
     return d;

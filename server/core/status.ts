@@ -1,5 +1,6 @@
 // What the status bar says (pagecheck/status): index progress, then the workspace's unsafe count.
-import { StatusParams } from './protocol';
+import type { AuditResult } from '../../engine';
+import type { StatusParams } from '../protocol/extensions';
 
 export interface StatusInput {
   enabled: boolean;
@@ -23,4 +24,9 @@ export function statusOf(s: StatusInput): StatusParams {
   const n = s.unsafe;
   return { state: 'ready', done, total, unsafe: n, text: `pagecheck: ${n} unsafe`,
     tooltip: `pagecheck: ${s.files} files indexed${s.truncated ? ' (file budget reached)' : ''}, ${n} unsafe finding${n === 1 ? '' : 's'}. Click for the report.` };
+}
+
+/** Unsuppressed findings whose verdict is `unsafe` (the status bar's number). */
+export function unsafeCount(r: AuditResult): number {
+  return r.findings.filter((f) => !f.suppressed && f.verdict === 'unsafe').length;
 }

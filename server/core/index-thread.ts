@@ -12,11 +12,11 @@
 //   cancel                            →    the running open() stops at its next check
 import * as path from 'node:path';
 import { MessagePort, Worker } from 'node:worker_threads';
-import { ContractEntry } from '../engine';
-import { FileFacts } from '../engine';
+import { ContractEntry } from '../../engine';
+import { FileFacts } from '../../engine';
 import { IdleCollector } from './gc';
-import { TreeRun, TreeRunCancelled, TreeStats, onDemand } from '../engine';
-import { nameInFolders, toPosix, walkCFiles } from '../engine';
+import { TreeRun, TreeRunCancelled, TreeStats, onDemand } from '../../engine';
+import { nameInFolders, toPosix, walkCFiles } from '../../engine';
 
 /** The workerData key that makes the server bundle serve the index thread instead of the protocol. */
 export const INDEX_THREAD_FLAG = 'pagecheckIndexThread';

@@ -1,38 +1,47 @@
 // Hover: a ZONE_DEVICE test, a page variable, a call that makes a page — in a reviewer's words, with links.
+// In process: the core (Headless) on a copy of the server fixture tree, the feature called on its snapshot.
 import { strict as assert } from 'node:assert';
-import { Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, copyFixtures, lineOf, posOf } from './lsp-client';
-import { ensureServer } from './build';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Headless } from '../../core/headless';
+import { copyFixtures, lineOf, posOf } from '../../../test/server/fixtures';
+import { HoverInfo, hoverAt } from './hover';
 
-const value = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+class Client {
+  constructor(readonly h: Headless) {}
+  text(rel: string): string { return fs.readFileSync(path.join(this.h.root, rel), 'utf8'); }
+  uri(rel: string): string { return this.h.uri(rel); }
+  async open(rel: string): Promise<void> { this.h.open(rel); await this.h.settled(); }
+  async hover(rel: string, pos: { line: number; character: number }, markdown = true): Promise<HoverInfo | null> {
+    const snap = this.h.snapshot(this.h.uri(rel));
+    return snap ? hoverAt({ ...snap, markdown }, pos) : null;
+  }
+}
+const value = (h: HoverInfo | null) => (h ? h.text : '');
 
-describe('server: hover', () => {
+describe('features: hover', () => {
   let fx: ReturnType<typeof copyFixtures>;
-  let c: LspClient;
+  let c: Client;
   before(async () => {
-    ensureServer();
     fx = copyFixtures();
-    c = await LspClient.start(fx.dir);
+    c = new Client(await Headless.start(fx.dir));
     await c.open('mm/offline.c');
     await c.open('mm/pte_walk.c');
-    await c.open('mm/pte_walk.c');
-    await c.indexed();
-    await c.diagnosticsFor('mm/offline.c', (ds) => ds.some((d) => d.code === 'PC001'));
   });
-  after(async () => { await c?.stop(); fx?.dispose(); });
+  after(() => { c?.h.dispose(); fx?.dispose(); });
 
   it('on a parameter\'s ZONE_DEVICE test: verdict, rule, origin with a link, the missing pin, the callers', async () => {
     const text = c.text('mm/offline.c');
     const h = await c.hover('mm/offline.c', posOf(text, 'is_zone_device_page'));
     const v = value(h);
-    assert.equal((h!.contents as MarkupContent).kind, 'markdown');
+    assert.equal(h!.markdown, true);
     assert.match(v, /is_zone_device_page\(page\)`: \*\*unsafe\*\* — PC001/);
     assert.match(v, /pfn_valid\(\)/);
     const link = `[drivers/base/offline_store.c:16](${c.uri('drivers/base/offline_store.c')}#L16)`;
     assert.ok(v.includes(link), `a file:line link to the caller: ${v}`);
     assert.match(v, /\*\*Missing pin\*\*: nothing pins it/);
     assert.match(v, /\*\*Callers of `offline_one_page\(\)`\*\*[^\n]*\n- `offline_store\(\)` \(\[drivers\/base\/offline_store\.c:16\][^\n]*\*\*unsafe\*\*/);
-    assert.equal(h!.range!.start.line, lineOf(text, 'is_zone_device_page'));
+    assert.equal(h!.range.start.line, lineOf(text, 'is_zone_device_page'));
   });
 
   it('on a test judged safe: what pins it', async () => {
@@ -62,7 +71,6 @@ describe('server: hover', () => {
 
   it('on a parameter with no caller in the tree: what a caller must hold', async () => {
     await c.open('mm/unknown.c');
-    await c.diagnosticsFor('mm/unknown.c', (ds) => ds.length > 0);
     const v = value(await c.hover('mm/unknown.c', posOf(c.text('mm/unknown.c'), 'is_zone_device_page')));
     assert.match(v, /\*\*unknown\*\* — PC005/);
     assert.match(v, /a caller must hold a page reference/);

@@ -3,11 +3,11 @@
 // (naming the key) and a line in the log.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { ConfigError, PagecheckConfig, formatConfigError, parseConfig } from '../engine';
-import type { ContractEntry } from '../engine';
-import type { RuleCode, Severity } from '../engine';
+import { ConfigError, PagecheckConfig, formatConfigError, parseConfig } from '../../engine';
+import type { ContractEntry } from '../../engine';
+import type { RuleCode, Severity } from '../../engine';
 import { Folder, pathToUri } from './paths';
+import type { Note } from './types';
 
 export const CONFIG_FILE = '.pagecheck.json';
 
@@ -54,15 +54,14 @@ export function configErrorLines(fc: FolderConfig): string[] {
   return fc.errors.map((e) => `${formatConfigError(CONFIG_FILE, e)} (the audit goes on with the valid parts and defaults)`);
 }
 
-/** Error diagnostics on the config file, each on the offending key (or the JSON syntax error's position). */
-export function configDiagnostics(fc: FolderConfig): Diagnostic[] {
+/** Errors on the config file, each on the offending key (or the JSON syntax error's position). */
+export function configNotes(fc: FolderConfig): Note[] {
   return fc.errors.map((e) => {
     const at = e.line !== undefined ? { line: e.line - 1, character: Math.max(0, (e.column ?? 1) - 1) } : keyPosition(fc.text, e.key);
     const len = e.line !== undefined ? 1 : keyLength(e.key);
     return {
       range: { start: at, end: { line: at.line, character: at.character + len } },
-      severity: DiagnosticSeverity.Error,
-      source: 'pagecheck',
+      severity: 'error',
       message: e.key ? `${e.key}: ${e.message}` : e.message,
     };
   });

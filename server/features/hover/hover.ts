@@ -4,32 +4,34 @@
 //   - a page variable (FnSummary.uses): its possible origins and what a ZONE_DEVICE test on it would be;
 //   - a call that makes a page (pfn_to_page(), pte_page(), vm_normal_page() …): its contract, and the tests
 //     in this function that depend on it.
-import { Hover, MarkupKind, Position } from 'vscode-languageserver';
-import { ContractTable, Finding, FnSummary, Loc, Program, RULES, Sink, Verdict, VERDICT_RANK, helpUri } from '../engine';
-import type { RuleCode } from '../engine';
-import type { Effect } from '../engine';
-import type { Resolved } from '../engine';
-import { judge, verdictOf } from '../engine';
-import { zoneDeviceRule } from '../engine';
-import { memmapRule } from '../engine';
-import type { Node } from '../engine';
-import { OpenDocument } from './documents';
-import { toRange } from './diagnostics';
+import { FnSummary, Loc, Program, RULES, Sink, Verdict, VERDICT_RANK, helpUri } from '../../../engine';
+import type { RuleCode } from '../../../engine';
+import type { Effect } from '../../../engine';
+import type { Resolved } from '../../../engine';
+import { judge, verdictOf } from '../../../engine';
+import { zoneDeviceRule } from '../../../engine';
+import { memmapRule } from '../../../engine';
+import type { Node } from '../../../engine';
+import type { OpenDocument } from '../../core/documents';
+import type { Snapshot } from '../../core/snapshot';
+import { Position, Range, contains, toRange } from '../../core/types';
 
-export interface HoverContext {
-  program: Program;
-  doc: OpenDocument;
-  contracts: ContractTable;
-  /** This file's findings (suppressed ones included). */
-  findings: readonly Finding[];
-  /** A file name → URI (for links). */
-  uriOf(name: string): string;
+export interface HoverContext extends Snapshot {
+  /** The client renders Markdown (else plain text). */
   markdown: boolean;
+}
+
+export interface HoverInfo {
+  /** `text` is Markdown (else plain text). */
+  markdown: boolean;
+  text: string;
+  /** What the hover is about (the client may highlight it). */
+  range: Range;
 }
 
 const MAX_CALLERS = 10;
 
-export function hoverAt(cx: HoverContext, pos: Position): Hover | null {
+export function hoverAt(cx: HoverContext, pos: Position): HoverInfo | null {
   const facts = cx.doc.facts;
   if (!facts) return null;
   const fn = facts.functions.find((f) => contains(f.loc, pos));
@@ -53,29 +55,36 @@ export function hoverAt(cx: HoverContext, pos: Position): Hover | null {
     range = { file: fn.file, line, col, endLine: line, endCol: end };
     variableHover(md, cx, fn, name, alts);
   }
-  return {
-    contents: { kind: cx.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: md.text() },
-    range: toRange(range),
-  };
+  return { markdown: cx.markdown, text: md.text(), range: toRange(range) };
 }
 
 // ------------------------------------------------------------------------------------------------ the three
 
-function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
-  const resolved = cx.program.resolve(fn, sink);
-  let verdict: Verdict;
-  let rule: RuleCode | null;
-  let reason: string;
-  let witness: Resolved | undefined;
+/** One sink judged: where its page comes from, the verdict, the rule it breaks (if any) and why. */
+export interface SinkExplanation {
+  resolved: Resolved[];
+  verdict: Verdict;
+  rule: RuleCode | null;
+  reason: string;
+  witness?: Resolved;
+}
+
+export function explainSink(program: Program, fn: FnSummary, sink: Sink): SinkExplanation {
+  const resolved = program.resolve(fn, sink);
   if (sink.kind === 'zd-test') {
     const j = judge(resolved, sink);
     const hit = zoneDeviceRule(sink, j, fn);
-    verdict = hit.verdict; rule = hit.rule; reason = hit.reason; witness = j.witness;
-  } else {
-    const hit = memmapRule(sink, resolved);
-    verdict = hit?.verdict ?? 'safe'; rule = hit?.rule ?? null; witness = hit?.witness;
-    reason = hit?.reason ?? 'the memmap is read through a page pagecheck does not consider made from an unchecked pfn here';
+    return { resolved, verdict: hit.verdict, rule: hit.rule, reason: hit.reason, witness: j.witness };
   }
+  const hit = memmapRule(sink, resolved);
+  return {
+    resolved, verdict: hit?.verdict ?? 'safe', rule: hit?.rule ?? null, witness: hit?.witness,
+    reason: hit?.reason ?? 'the memmap is read through a page pagecheck does not consider made from an unchecked pfn here',
+  };
+}
+
+function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
+  const { resolved, verdict, rule, reason, witness } = explainSink(cx.program, fn, sink);
   const what = sink.kind === 'zd-test'
     ? (sink.api.includes('->') ? `\`${sink.argText ?? 'page'}->pgmap\` (a ZONE_DEVICE test)` : `ZONE_DEVICE test \`${sink.api}(${sink.argText ?? ''})\``)
     : `memmap read \`${sink.api}(${sink.argText ?? ''})\``;
@@ -128,8 +137,7 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
     md.blank();
     md.line(`Uses of its page in \`${fn.name}()\`:`);
     for (const s of fromHere) {
-      const resolved = cx.program.resolve(fn, s);
-      const v = s.kind === 'zd-test' ? zoneDeviceRule(s, judge(resolved, s), fn) : memmapRule(s, resolved) ?? { verdict: 'safe' as Verdict, rule: null };
+      const v = explainSink(cx.program, fn, s);
       md.bullet(`\`${s.api}(${s.argText ?? ''})\` at ${md.loc(s.loc)}: **${v.verdict}**${v.rule ? ` (${v.rule})` : ''}`);
     }
   }
@@ -226,13 +234,6 @@ function callAt(doc: OpenDocument, pos: Position): { name: string; loc: Loc } | 
     return { name, loc: { file: doc.name, line: n.startPosition.row, col: n.startPosition.column, endLine: n.endPosition.row, endCol: n.endPosition.column } };
   }
   return undefined;
-}
-
-function contains(l: Loc, p: Position): boolean {
-  if (p.line < l.line || p.line > l.endLine) return false;
-  if (p.line === l.line && p.character < l.col) return false;
-  if (p.line === l.endLine && p.character > l.endCol) return false;
-  return true;
 }
 
 function span(l: Loc): number {

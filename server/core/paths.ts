@@ -6,7 +6,7 @@
 // absolute path, and a buffer that is not a file by its URI.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { nameInFolders, toPosix } from '../engine';
+import { nameInFolders, toPosix } from '../../engine';
 
 export interface Folder {
   uri: string;
