@@ -18,7 +18,9 @@ export * from './syntax/query';
 export * from './analysis/program';
 export * from './analysis/model';
 export { ContractTable } from './analysis/contracts';
-export type { ContractEntry, Effect } from './analysis/contracts';
+export type { ContractEntry } from './analysis/contracts';
+export { EFFECTS, EFFECT_NAMES } from './analysis/effects';
+export type { Effect, EffectSpec } from './analysis/effects';
 export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 export { factsFromTree, hashText } from './analysis/facts';
 export type { Resolved } from './analysis/resolve';
@@ -27,6 +29,8 @@ export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
 export { zoneDeviceRule } from './analysis/rules/zone-device';
 export { memmapRule } from './analysis/rules/memmap';
+export { explainSink } from './analysis/rules/explain';
+export type { SinkExplanation } from './analysis/rules/explain';
 export { seedList, verdictTotals } from './analysis/report';
 
 // files: the workspace on disk, configuration, versions

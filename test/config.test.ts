@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, formatConfigError, loadConfig, parseConfig } from '../engine/files/config';
-import { EFFECTS } from '../engine/analysis/contracts';
+import { EFFECT_NAMES as EFFECTS } from '../engine/analysis/effects';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/files/workspace';
 
 const F = '.pagecheck.json';

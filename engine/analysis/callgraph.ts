@@ -83,7 +83,7 @@ export class CallGraph {
       // The callback receives the pages the registering call passes: page parameters in order ↔ page-valued args.
       // An argument that is only the caller's own struct pointer parameter (`write_cache_pages(mapping, wbc,
       // __writepage, mapping)`) is not a page.
-      const pageParams = fn.params.map((p, i) => (p.kind === 'page' || p.kind === 'folio' ? i : -1)).filter((i) => i >= 0);
+      const pageParams = fn.params.map((p, i) => (p.kind === 'page' ? i : -1)).filter((i) => i >= 0);
       const pageArgs = e.site.args.map((a, i) => (a.length && !a.every((x) => notAPage(e.caller, x)) ? i : -1)).filter((i) => i >= 0);
       edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
     }

@@ -1,43 +1,18 @@
 // The kernel's page-lifetime API contracts, as data. Rules and the provenance walk read this table; they never
-// test a function name themselves. Users extend it from `.pagecheck.json` (`contracts`).
+// test a function name themselves. Users extend it from `.pagecheck.json` (`contracts`), with every field a
+// built-in entry can carry (engine/files/config.ts validates them; docs/contracts.md documents them). What each
+// effect means is in effects.ts.
 
-/** What calling (or defining) an API means for the page or pfn in argument `arg`, or for its return value. */
-export type Effect =
-  | 'returns-ref' // return value: a page with an elevated refcount (gup, find_get_page, sg_page …)
-  | 'returns-mapped' // return value: a page mapped by a pte the caller holds locked (vm_normal_page …)
-  | 'returns-online' // return value: NULL or an online, non-ZONE_DEVICE page (pfn_to_online_page)
-  | 'returns-ptl' // return value: a raw page-table decode, no reference (pte_page, pmd_page …)
-  | 'returns-raw' // return value: pfn → page conversion (pfn_to_page); the state is the pfn's
-  | 'returns-devpriv' // return value: maybe a device-private page reached through HMM paths
-  | 'returns-unknown' // return value: nothing pagecheck can follow (new memory, an error pointer): as if defined outside the tree
-  | 'transfer' // return value: the same page (or its pfn) as argument `arg`, same state
-  | 'takes-ref' // argument `arg` is referenced from here on (get_page)
-  | 'ref-on-success' // argument `arg` is referenced when the call returns true / non-zero
-  | 'consumes-ref' // argument `arg` is handed over by a caller that holds its reference (put path)
-  | 'put-testzero' // when true, the caller's reference on `arg` is the last one: the put path
-  | 'pgmap-get' // returns a pgmap pin on the pfn in `arg`
-  | 'pgmap-put' // ends the pin held through the pgmap in `arg`
-  | 'dax-lock' // pins the page in `arg` (when the call returns non-zero)
-  | 'dax-unlock' // ends the dax_lock_page() pin on `arg`
-  | 'zone-device-test' // reads the page's zone / pgmap to test for ZONE_DEVICE
-  | 'memmap-read' // reads the page's flags or zone: needs an initialized memmap
-  | 'pfn-valid' // guard: the pfn has a memmap section (not that it is initialized)
-  | 'devpriv-test' // when true, `arg` is a device-private page
-  | 'caller-holds-ref' // definition: callers of this API hold a reference on `arg` (DMA API, bio/sg pages)
-  | 'driver-managed' // definition: `arg` is a device-private page whose lifetime its driver manages
-  | 'devpriv-param' // definition: `arg` may be a device-private page (the device-private free path)
-  | 'devpriv-flag' // an identifier (TTU_MIGRATION): where a walk or test uses it, pages may be device-private
-  | 'ptl-unlock'; // drops the page-table lock: pages found under it (MAPPED) are no longer protected
+import type { Effect } from './effects';
 
-export const EFFECTS: readonly Effect[] = [
-  'returns-ref', 'returns-mapped', 'returns-online', 'returns-ptl', 'returns-raw', 'returns-devpriv', 'returns-unknown', 'transfer',
-  'takes-ref', 'ref-on-success', 'consumes-ref', 'put-testzero', 'pgmap-get', 'pgmap-put', 'dax-lock',
-  'dax-unlock', 'zone-device-test', 'memmap-read', 'pfn-valid', 'devpriv-test', 'caller-holds-ref',
-  'driver-managed', 'devpriv-param', 'devpriv-flag', 'ptl-unlock',
-];
+export type { Effect } from './effects';
 
 export interface ContractEntry {
-  /** The API's exact name, or a regular expression (anchored) in `pattern` for families such as PageXxx(). */
+  /**
+   * The API's exact name; `.field` for a struct field (an ops-table field whose functions get the contract on their
+   * parameter, or a data field whose reads have the effect); `struct tag` for a type (page-type, pgmap-type).
+   * Or an anchored regular expression in `pattern` for families such as PageXxx().
+   */
   name?: string;
   pattern?: string;
   effect: Effect;
@@ -62,13 +37,24 @@ export interface ContractEntry {
   ifArgMentions?: string;
   /** memmap-read: PageReserved()-style "is this ordinary RAM" tests (PC004). */
   reservedTest?: boolean;
+  /**
+   * A `.field` entry read on a page: only where the struct holding the field is one of these page types (struct
+   * tags: `["page", "folio"]`); a base of unknown type that holds a page counts as `page`. Such entries describe
+   * field reads only (`page->pgmap`), never calls or ops-table fields.
+   */
+  fieldOf?: string[];
+  /** zone-device-test: the predicate that is true exactly for the device-private pages among these (the PC002 fix). */
+  privateTwin?: string;
+  /**
+   * The API that answers from the pfn, checking that its memmap is online (`pfn_to_online_page`): on a
+   * zone-device-test, `!twin(pfn)` replaces the test (the PC001 fix); on returns-raw, `twin(pfn)` replaces the
+   * conversion and its pfn_valid() guard (the PC003/PC004 fix).
+   */
+  pfnTwin?: string;
+  /** zone-device-test: the API giving the pfn of argument `arg` (`page_to_pfn`, `folio_pfn`), for pfnTwin. */
+  pfnOf?: string;
   /** Where the entry came from: "kernel" (built in) or the config file. */
   source?: string;
-}
-
-export interface ContractHit {
-  entry: ContractEntry;
-  arg: number;
 }
 
 /** Lookup table built from the built-in entries plus the user's, filtered by kernel version. */
@@ -114,6 +100,11 @@ export class ContractTable {
       this.patternCache.set(name.length >= 13 ? Buffer.from(name, 'utf8').toString('utf8') : name, cached);
     }
     return cached;
+  }
+
+  /** The entries named exactly `name` (no pattern): types (`struct page`). */
+  exact(name: string): readonly ContractEntry[] {
+    return this.byName.get(name) ?? [];
   }
 
   find(name: string, effect: Effect): ContractEntry | undefined {

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ContractTable } from './contracts';
 import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind, Suppression } from './model';
-import { BudgetExceeded, ProvenanceWalker, WalkOptions, classifyType } from './provenance';
+import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
+import { classifyType } from './walk/types';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
 import { findSuppressions } from './suppress';
 
@@ -95,7 +96,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
-  const { params, nodes } = parameters(fdecl, text);
+  const { params, nodes } = parameters(fdecl, text, contracts);
   const storage = def.namedChildren.filter((c) => c && c.type === 'storage_class_specifier').map((c) => textOf(text, c!));
   const summary: FnSummary = {
     name, file, loc, isStatic: storage.includes('static'), hash, params,
@@ -136,7 +137,7 @@ function detach<T>(v: T): T {
   return structuredClone(v);
 }
 
-function parameters(fdecl: Node | null, text: string): { params: ParamInfo[]; nodes: Array<Node | null> } {
+function parameters(fdecl: Node | null, text: string, contracts: ContractTable): { params: ParamInfo[]; nodes: Array<Node | null> } {
   const params: ParamInfo[] = [];
   const nodes: Array<Node | null> = [];
   const list = fdecl?.childForFieldName('parameters');
@@ -148,11 +149,13 @@ function parameters(fdecl: Node | null, text: string): { params: ParamInfo[]; no
     const typeNode = p.childForFieldName('type');
     const typeText = typeNode ? textOf(text, typeNode) : '';
     if (!nameNode && /^\s*void\s*$/.test(typeText)) continue;
-    const cls = classifyType(typeText, pointerDepth(d));
-    let kind: ParamKind = cls === 'other' ? 'other' : cls;
-    if (cls === 'other' && pointerDepth(d) === 0 && /\b(long|int|u64|u32|phys_addr_t|pfn_t|resource_size_t|size_t)\b/.test(typeText)) kind = 'int';
-    else if (cls === 'other' && pointerDepth(d) > 0 && /^\s*struct\s+[A-Za-z_]\w*\s*$/.test(typeText)) kind = 'object';
-    params.push({ name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind });
+    const t = classifyType(contracts, typeText, pointerDepth(d));
+    let kind: ParamKind = t.kind;
+    if (t.kind === 'other' && pointerDepth(d) === 0 && /\b(long|int|u64|u32|phys_addr_t|pfn_t|resource_size_t|size_t)\b/.test(typeText)) kind = 'int';
+    else if (t.kind === 'other' && pointerDepth(d) > 0 && /^\s*struct\s+[A-Za-z_]\w*\s*$/.test(typeText)) kind = 'object';
+    const param: ParamInfo = { name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind };
+    if (t.tag) param.tag = t.tag;
+    params.push(param);
     nodes.push(nameNode ?? p);
   }
   return { params, nodes };

@@ -9,16 +9,30 @@ const P = (pattern: string, effect: ContractEntry['effect'], reason: string, ext
   ({ pattern, effect, reason, source: 'kernel', ...extra });
 
 export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
+  // --- types: pointers to these structs are pages (or pgmaps) the walk tracks ---
+  E('struct page', 'page-type', 'the memmap entry of one page frame'),
+  E('struct folio', 'page-type', 'a folio: its head page\'s memmap entry and the pages after it'),
+  E('struct dev_pagemap', 'pgmap-type', 'a ZONE_DEVICE range: get_dev_pagemap() pins it'),
+
   // --- ZONE_DEVICE tests (the sinks of PC001/PC002) ---
-  E('is_zone_device_page', 'zone-device-test', 'reads page->flags to find the zone'),
-  E('folio_is_zone_device', 'zone-device-test', 'reads folio->flags to find the zone', { since: '5.16' }),
+  // privateTwin: the device-private test of the same object (PC002's fix); pfnTwin/pfnOf: the same question asked of
+  // the pfn, which reads no memmap (PC001's fix: `!pfn_to_online_page(page_to_pfn(page))`).
+  E('is_zone_device_page', 'zone-device-test', 'reads page->flags to find the zone',
+    { privateTwin: 'is_device_private_page', pfnTwin: 'pfn_to_online_page', pfnOf: 'page_to_pfn' }),
+  E('folio_is_zone_device', 'zone-device-test', 'reads folio->flags to find the zone',
+    { since: '5.16', privateTwin: 'folio_is_device_private', pfnTwin: 'pfn_to_online_page', pfnOf: 'folio_pfn' }),
   E('is_device_private_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { devprivSafe: true }),
   E('folio_is_device_private', 'zone-device-test', 'reads the zone and folio->pgmap->type', { devprivSafe: true, since: '5.16' }),
-  E('is_device_coherent_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19' }),
-  E('folio_is_device_coherent', 'zone-device-test', 'reads the zone and folio->pgmap->type', { since: '5.19' }),
+  E('is_device_coherent_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19', privateTwin: 'is_device_private_page' }),
+  E('folio_is_device_coherent', 'zone-device-test', 'reads the zone and folio->pgmap->type', { since: '5.19', privateTwin: 'folio_is_device_private' }),
   E('is_device_public_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { until: '5.0' }),
-  E('is_pci_p2pdma_page', 'zone-device-test', 'reads the zone and page->pgmap->type'),
-  E('is_fsdax_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19' }),
+  E('is_pci_p2pdma_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { privateTwin: 'is_device_private_page' }),
+  E('is_fsdax_page', 'zone-device-test', 'reads the zone and page->pgmap->type', { since: '5.19', privateTwin: 'is_device_private_page' }),
+  // Field reads of a page or folio: `page->pgmap` is a ZONE_DEVICE test by itself, `page->flags` a memmap read.
+  E('.pgmap', 'zone-device-test', 'reads page->pgmap, the pagemap of a ZONE_DEVICE page', { fieldOf: ['page', 'folio'] }),
+  E('.flags', 'memmap-read', 'reads page->flags', { fieldOf: ['page', 'folio'] }),
+  // The pgmap type a device-private page has (include/linux/memremap.h: enum memory_type).
+  E('MEMORY_DEVICE_PRIVATE', 'devpriv-type', 'pgmap type MEMORY_DEVICE_PRIVATE: a device-private page'),
   // A predicate's own definition dereferences its argument on its callers' behalf.
   E('is_device_private_page', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them', { definitionOnly: true }),
   E('folio_is_device_private', 'driver-managed', 'gpu driver manages private page lifetime: device-private pages live until the driver frees them', { definitionOnly: true }),
@@ -143,9 +157,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pfn_swap_entry_folio', 'returns-ptl', 'pfn_swap_entry_folio() decodes a swap entry: no reference is taken', { since: '6.6' }),
 
   // --- raw pfn → page: RAW (the state is the pfn's) ---
-  E('pfn_to_page', 'returns-raw', 'pfn_to_page() takes no reference and does not check the memmap'),
+  E('pfn_to_page', 'returns-raw', 'pfn_to_page() takes no reference and does not check the memmap', { pfnTwin: 'pfn_to_online_page' }),
   E('phys_to_page', 'returns-raw', 'phys_to_page() takes no reference and does not check the memmap'),
-  E('__pfn_to_page', 'returns-raw', '__pfn_to_page() takes no reference and does not check the memmap'),
+  E('__pfn_to_page', 'returns-raw', '__pfn_to_page() takes no reference and does not check the memmap', { pfnTwin: 'pfn_to_online_page' }),
   E('pfn_folio', 'returns-raw', 'pfn_folio() takes no reference and does not check the memmap', { since: '5.16' }),
   E('pfn_valid', 'pfn-valid', 'pfn_valid() only says a memmap exists for the section'),
   E('early_pfn_valid', 'pfn-valid', 'early_pfn_valid() only says a memmap exists for the section'),
@@ -167,6 +181,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('folio_pfn', 'transfer', 'the pfn of the same folio', { since: '5.16' }),
   E('__page_to_pfn', 'transfer', 'the pfn of the same page'),
   E('page_to_phys', 'transfer', 'the physical address of the same page'),
+  E('.page', 'transfer', 'the first page of the same folio', { fieldOf: ['folio'] }), // `&folio->page`
   E('PHYS_PFN', 'transfer', 'the pfn of the same address'),
   E('pfn_to_phys', 'transfer', 'the address of the same pfn'),
   E('PFN_PHYS', 'transfer', 'the address of the same pfn'),

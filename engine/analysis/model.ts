@@ -107,12 +107,17 @@ export interface CallSite {
   callbacks?: string[];
 }
 
-/** `object`: a pointer to a struct other than page, folio or dev_pagemap (`struct address_space *`): never a page. */
-export type ParamKind = 'page' | 'folio' | 'pages' | 'pgmap' | 'int' | 'object' | 'other';
+/**
+ * `page`: a pointer to a page type (`page-type` contracts: struct page, struct folio); `pages`: an array of them;
+ * `pgmap`: a pgmap pointer; `object`: a pointer to any other struct (`struct address_space *`): never a page.
+ */
+export type ParamKind = 'page' | 'pages' | 'pgmap' | 'int' | 'object' | 'other';
 
 export interface ParamInfo {
   name: string;
   kind: ParamKind;
+  /** page, pages: the struct tag (`page`, `folio`). */
+  tag?: string;
 }
 
 /** Everything the interprocedural stage needs to know about one function definition. */

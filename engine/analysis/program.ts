@@ -3,12 +3,10 @@
 import { CallGraph } from './callgraph';
 import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './model';
 import { Resolver, Resolved } from './resolve';
-import { judge, Judged } from './rules/verdict';
-import { zoneDeviceRule } from './rules/zone-device';
-import { memmapRule } from './rules/memmap';
+import { explainSink, SinkExplanation } from './rules/explain';
+import { memmapMayFire } from './rules/memmap';
 import { RULES, RuleCode, Severity } from './rules/table';
 import { suppressionFor } from './suppress';
-import { memmapMayFire } from './rules/memmap';
 
 export interface Finding {
   rule: RuleCode;
@@ -113,13 +111,15 @@ export class Program {
     return this.facts.values();
   }
 
-  /** Judges one ZONE_DEVICE test. */
-  judgeSink(fn: FnSummary, sink: Sink): Judged {
-    return judge(this.resolver.resolveUse(sink.alts, fn), sink);
-  }
-
+  /** Every origin the page at `sink` may have, resolved across the tree. */
   resolve(fn: FnSummary, sink: Sink): Resolved[] {
     return this.resolver.resolveUse(sink.alts, fn);
+  }
+
+  /** One sink explained as the audit reports it (rule, verdict, reason, chain), with its resolved origins. */
+  explain(fn: FnSummary, sink: Sink): SinkExplanation & { resolved: Resolved[] } {
+    const resolved = this.resolve(fn, sink);
+    return { ...explainSink(sink, resolved), resolved };
   }
 
   audit(opts: AuditOptions = {}): AuditResult {
@@ -150,16 +150,9 @@ export class Program {
         // A memmap read that cannot meet a RAW page made in its own function is never reported, so it is not
         // resolved: the demand-driven audit (plan.ts) parses only what the resolved sinks can reach.
         if (!memmapMayFire(fn, sink)) continue;
-        const resolved = this.resolver.resolveUse(sink.alts, fn);
-        if (sink.kind === 'zd-test') {
-          const j = judge(resolved, sink);
-          const hit = zoneDeviceRule(sink, j, fn);
-          tests.push({ line: sink.loc.line, predicate: sink.api, verdict: hit.verdict, rule: hit.rule, reason: hit.reason, loc: sink.loc });
-          if (hit.rule) add({ rule: hit.rule, verdict: hit.verdict, loc: sink.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related: relatedOf(j.witness), sink });
-        } else {
-          const hit = memmapRule(sink, resolved);
-          if (hit?.rule) add({ rule: hit.rule, verdict: hit.verdict, loc: sink.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related: relatedOf(hit.witness), sink });
-        }
+        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn));
+        if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
+        if (x.rule) add({ rule: x.rule, verdict: x.verdict, loc: sink.loc, fn: fn.name, message: `${x.verdict}: ${x.reason}`, related: x.chain, sink });
       }
       if (tests.length) {
         let worst = tests[0];
@@ -174,10 +167,4 @@ export class Program {
         message: `suppression without a reason: write \`/* pagecheck: ignore ${s.codes[0] === '*' ? 'PC001' : s.codes.join(' ')} -- why this is safe */\`; nothing is suppressed` });
     }
   }
-}
-
-function relatedOf(r: Resolved): Step[] {
-  const steps = r.chain.slice();
-  if (r.pins.length) for (const p of r.pins) steps.push({ loc: p.loc, message: `pinned by ${p.api}() in ${p.fn}()` });
-  return steps;
 }

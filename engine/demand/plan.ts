@@ -26,7 +26,8 @@
 // every caller), so a superset of the needed files is parsed, never a subset. Files never parsed hold no resolved
 // sink and no call site or definition a resolved sink can reach.
 import { CallGraph, CallerEdge } from '../analysis/callgraph';
-import { ContractTable, Effect } from '../analysis/contracts';
+import { ContractTable } from '../analysis/contracts';
+import { EFFECTS, Effect } from '../analysis/effects';
 import { Alt, FileFacts, FnSummary, Sink } from '../analysis/model';
 import { memmapMayFire, resolvedSinks } from '../analysis/rules/memmap';
 
@@ -50,17 +51,19 @@ export interface SeedSpec {
   patterns: string[];
   /**
    * What a seed candidate's text must hold for one of its functions to hold a resolved sink (seedMayMatter): a
-   * ZONE_DEVICE test (`zd`, or a `->pgmap` read), or a memmap read (`memmap`, or a `->flags` read) together with a
-   * RAW source (`raw`: a memmap read is resolved only when it may meet a RAW page made in its own function).
+   * ZONE_DEVICE test (`zd`, or a read of one of its `fields`: `->pgmap`), or a memmap read (`memmap`, or a
+   * `->flags` read) together with a RAW source (`raw`: a memmap read is resolved only when it may meet a RAW page
+   * made in its own function).
    * Absent: every candidate is parsed.
    */
   sinks?: { zd: Words; memmap: Words; raw: Words };
 }
 
-/** Identifiers and anchored identifier patterns. */
+/** Identifiers and anchored identifier patterns; `fields`: struct fields whose reads count (`fieldOf` entries). */
 export interface Words {
   names: string[];
   patterns: string[];
+  fields?: string[];
 }
 
 /**
@@ -126,28 +129,27 @@ export interface Complete {
 /** The ParseJob mention that asks a file only for its calls through the field `name` (or its reads of it). */
 export const FIELD_CALL = '->';
 
-const SEED_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['zone-device-test', 'returns-raw', 'pfn-valid']);
-
 /**
  * Seed identifiers: ZONE_DEVICE tests (and `->pgmap`), the sources of a RAW page (a memmap read can only fire in a
  * function that makes a RAW page itself: `pfn_to_page()` or a `pfn_valid()` guard; `->flags` is everywhere, the
- * RAW source is not), and `pagecheck` (suppression comments, PC000).
+ * RAW source is not), and `pagecheck` (suppression comments, PC000). Which effect is which: EFFECTS[…].plan.
  */
 export function seedSpec(contracts: ContractTable): SeedSpec {
-  const names = new Set<string>(['pgmap', 'pagecheck']);
+  const names = new Set<string>(['pagecheck']);
   const patterns: string[] = [];
   const sinks = { zd: words(), memmap: words(), raw: words() };
-  const kindOf: Partial<Record<Effect, keyof typeof sinks>> = { 'zone-device-test': 'zd', 'memmap-read': 'memmap', 'returns-raw': 'raw', 'pfn-valid': 'raw' };
+  const isSeed = (x: Effect) => EFFECTS[x].plan === 'zd' || EFFECTS[x].plan === 'raw';
   for (const e of contracts.entries()) {
     const effects = [e.effect, ...(e.whenArgMentions ? [e.whenArgMentions.effect] : [])];
     // `.field` entries are about a struct field: the identifier is the field's name.
     for (const x of effects) {
-      const k = kindOf[x];
+      const k = EFFECTS[x].plan;
       if (!k) continue;
-      if (e.name) sinks[k].names.push(e.name.replace(/^\./, ''));
+      if (e.name && e.fieldOf) sinks[k].fields!.push(e.name.replace(/^\./, ''));
+      else if (e.name) sinks[k].names.push(e.name.replace(/^\./, ''));
       else if (e.pattern) sinks[k].patterns.push(e.pattern);
     }
-    if (!effects.some((x) => SEED_EFFECTS.has(x))) continue;
+    if (!effects.some(isSeed)) continue;
     if (e.name) names.add(e.name.replace(/^\./, ''));
     else if (e.pattern) patterns.push(e.pattern);
   }
@@ -155,19 +157,19 @@ export function seedSpec(contracts: ContractTable): SeedSpec {
 }
 
 function words(): Words {
-  return { names: [], patterns: [] };
+  return { names: [], patterns: [], fields: [] };
 }
 
 /**
  * Whether a seed candidate may hold a resolved sink or a suppression comment (SeedSpec.sinks). The fields are the
- * ones provenance.ts reads as sinks by themselves: `->pgmap` (a ZONE_DEVICE test) and `->flags` (a memmap read).
+ * `fieldOf` entries the walk reads as sinks by themselves: `->pgmap` (a ZONE_DEVICE test), `->flags` (a memmap read).
  */
 export function seedMayMatter(text: string, spec: SeedSpec): boolean {
   if (!spec.sinks) return true;
   const { zd, memmap, raw } = spec.sinks;
   const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
-  if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || fieldRead('pgmap')) return true;
-  return occurs(text, raw) && (occurs(text, memmap) || fieldRead('flags'));
+  if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || (zd.fields ?? []).some(fieldRead)) return true;
+  return occurs(text, raw) && (occurs(text, memmap) || (memmap.fields ?? []).some(fieldRead));
 }
 
 function occurs(text: string, w: Words): boolean {

@@ -2,7 +2,8 @@
 // Parsing never throws. Every problem comes back as a ConfigError naming its key, the valid parts are kept and
 // defaults fill the rest, so a typo in one entry can never quietly turn the audit off.
 import * as fs from 'node:fs';
-import { ContractEntry, Effect, EFFECTS } from '../analysis/contracts';
+import { ContractEntry } from '../analysis/contracts';
+import { Effect, EFFECT_NAMES as EFFECTS } from '../analysis/effects';
 import { RULES, RuleCode, Severity } from '../analysis/rules/table';
 import { DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES_CEILING, globToRegExp } from './workspace';
 

@@ -1,5 +1,5 @@
 // PC001 / PC002 / PC005: a ZONE_DEVICE test, judged over every origin the page may have.
-import { FnSummary, Sink, Verdict } from '../model';
+import { Sink, Verdict } from '../model';
 import { Judged, reasonFor } from './verdict';
 import { RuleCode } from './table';
 
@@ -9,7 +9,7 @@ export interface RuleHit {
   reason: string;
 }
 
-export function zoneDeviceRule(sink: Sink, j: Judged, _fn: FnSummary): RuleHit {
+export function zoneDeviceRule(sink: Sink, j: Judged): RuleHit {
   const reason = reasonFor(j, sink);
   switch (j.verdict) {
     case 'unsafe': return { rule: 'PC001', verdict: 'unsafe', reason };

@@ -9,8 +9,6 @@ import type { RuleCode } from '../../../engine';
 import type { Effect } from '../../../engine';
 import type { Resolved } from '../../../engine';
 import { judge, verdictOf } from '../../../engine';
-import { zoneDeviceRule } from '../../../engine';
-import { memmapRule } from '../../../engine';
 import type { Node } from '../../../engine';
 import type { OpenDocument } from '../../core/documents';
 import type { Snapshot } from '../../core/snapshot';
@@ -69,18 +67,9 @@ export interface SinkExplanation {
   witness?: Resolved;
 }
 
+/** The engine's one explanation of a sink (Program.explain: the same dispatch as the audit's). */
 export function explainSink(program: Program, fn: FnSummary, sink: Sink): SinkExplanation {
-  const resolved = program.resolve(fn, sink);
-  if (sink.kind === 'zd-test') {
-    const j = judge(resolved, sink);
-    const hit = zoneDeviceRule(sink, j, fn);
-    return { resolved, verdict: hit.verdict, rule: hit.rule, reason: hit.reason, witness: j.witness };
-  }
-  const hit = memmapRule(sink, resolved);
-  return {
-    resolved, verdict: hit?.verdict ?? 'safe', rule: hit?.rule ?? null, witness: hit?.witness,
-    reason: hit?.reason ?? 'the memmap is read through a page pagecheck does not consider made from an unchecked pfn here',
-  };
+  return program.explain(fn, sink);
 }
 
 function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {

@@ -1,0 +1,94 @@
+// Calls: an API with a contract acts through its effects (effects.ts); any other call is a call site, a possible
+// caller of a function in the tree, with the values of its arguments and the pins held there.
+import type { Node } from 'web-tree-sitter';
+import { argOf, ContractEntry } from '../contracts';
+import { EFFECTS } from '../effects';
+import { Env, unionAlts } from '../env';
+import { Alt } from '../model';
+import type { Walk } from './context';
+import { applyPins } from './pins';
+import { argNodes, stripAddr } from './syntax';
+
+/**
+ * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
+ * field reads (`fieldOf`) never do, `ifArgMentions` must hold, and `whenArgMentions` swaps in its effect.
+ */
+export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[] {
+  const out: ContractEntry[] = [];
+  for (const contract of w.contracts.lookup(name)) {
+    if (contract.definitionOnly || contract.fieldOf) continue;
+    let e = contract;
+    if (e.ifArgMentions) {
+      const arg = args[argOf(e)];
+      if (!(arg && w.text(arg).includes(e.ifArgMentions))) continue;
+    }
+    const when = e.whenArgMentions;
+    if (when && args[when.arg] && w.text(args[when.arg]).includes(when.text)) e = { ...e, effect: when.effect, reason: when.reason };
+    out.push(e);
+  }
+  return out;
+}
+
+/** Whether `name` has entries at all (other than field reads): then it is an API, not a call site. */
+export function isApi(w: Walk, name: string): boolean {
+  return w.contracts.lookup(name).some((e) => !e.fieldOf);
+}
+
+export function call(w: Walk, n: Node, env: Env): Alt[] | undefined {
+  const fnNode = n.childForFieldName('function');
+  const args = argNodes(n);
+  const argVals = args.map((a) => w.expr(a, env));
+  if (fnNode && fnNode.type !== 'identifier') w.expr(fnNode, env);
+  const name = w.calleeName(n);
+  if (!name) return undefined;
+  if (!isApi(w, name)) return userCall(w, n, name, args, argVals, env);
+  let result: Alt[] | undefined;
+  const loc = w.loc(n);
+  for (const e of callEntries(w, name, args)) {
+    const spec = EFFECTS[e.effect];
+    const ai = argOf(e);
+    const arg = args[ai];
+    const cx = { w, n, name, e, arg, argKey: arg ? w.key(stripAddr(arg)) : undefined, argVal: argVals[ai], loc, env };
+    // Invariant: an effect with a value decides the call's value; the last such entry wins (table order).
+    if (spec.value) result = spec.value(cx);
+    spec.call?.(cx);
+  }
+  return result;
+}
+
+function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
+  const loc = w.loc(n);
+  const id = `${loc.line}:${loc.col}`;
+  const known = w.calls.get(id);
+  let site = known?.site;
+  const pgmapPins = args.map((a) => {
+    const k = w.key(stripAddr(a));
+    return k ? env.pins.get(k)?.pin : undefined;
+  });
+  const pgmapParamArgs = args.map((a) => {
+    const k = w.key(a);
+    return k !== undefined && w.pgmapParams.has(k) && !env.pins.has(k) ? w.pgmapParams.get(k) : undefined;
+  });
+  const callbacks: string[] = [];
+  for (const a of args) {
+    const inner = stripAddr(a);
+    const k = w.key(inner);
+    if (k && w.localCallbacks.has(k)) callbacks.push(...w.localCallbacks.get(k)!);
+    else if (inner.type === 'identifier' && !env.vars.has(k!) && !w.types.has(k!)) callbacks.push(k!);
+  }
+  const vals = argVals.map((v, i) => applyPins(w, v ?? [], w.key(stripAddr(args[i])), env));
+  if (site) {
+    site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
+  } else {
+    site = { callee: name, loc, args: vals };
+    if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
+    if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
+    if (callbacks.length) site.callbacks = [...new Set(callbacks)];
+    w.calls.set(id, { site, index: w.callOrder.length });
+    w.callOrder.push(site);
+  }
+  // `fn(page)` where `fn` is a parameter or a local variable: a call through a function pointer (C scoping: the
+  // variable hides any function of that name), which pagecheck does not follow.
+  if (w.types.has(name)) return [{ state: 'RET', opaque: `a call through the function pointer ${name}, which pagecheck does not follow`, origin: { loc, message: `page returned by ${name}()` } }];
+  return [{ state: 'RET', callee: name, call: known ? known.index : w.callOrder.length - 1, origin: { loc, message: `page returned by ${name}()` } }];
+}

@@ -1,0 +1,127 @@
+// Pin bookkeeping: what protects a value where it is used (a pgmap pin on its pfn, a dax lock on the page), the
+// reference history get_page()/put_page() keep (`prev`), and pfn → page conversions.
+import type { Node } from 'web-tree-sitter';
+import { Env } from '../env';
+import { Alt, Loc, Pin, State, Step } from '../model';
+import type { Walk } from './context';
+import { argNodes, normalize, unwrap } from './syntax';
+
+/** Deepest `prev` history kept (nested get_page()s): 20,000 get_page() calls in a row must not build a
+ *  20,000-deep chain that the resolver, the summary cache and structured cloning would recurse through. */
+const MAX_PREV_DEPTH = 8;
+
+const prevDepthMemo = new WeakMap<Alt[], number>();
+
+/** How many `prev` levels hang below `alts` (memoised: histories share their arrays). */
+function prevDepth(alts: Alt[]): number {
+  let d = prevDepthMemo.get(alts);
+  if (d !== undefined) return d;
+  d = 0;
+  for (const a of alts) if (a.prev) d = Math.max(d, 1 + prevDepth(a.prev));
+  prevDepthMemo.set(alts, d);
+  return d;
+}
+
+/** `alts` as a `prev` history, cut to MAX_PREV_DEPTH levels (the oldest levels are forgotten). */
+export function capPrev(alts: Alt[], room = MAX_PREV_DEPTH): Alt[] {
+  if (prevDepth(alts) < room) return alts;
+  return alts.map((a) => (!a.prev ? a : room <= 1 ? { ...a, prev: undefined } : { ...a, prev: capPrev(a.prev, room - 1) }));
+}
+
+/**
+ * A reference (or the put path) on `key` from here on. Invariant: what the value was before is kept in `prev`,
+ * so put_page() gives it back, and whether it was device-private survives the upgrade.
+ */
+export function upgrade(env: Env, key: string, state: State, pin: Pin, message: string): void {
+  const before = env.vars.get(key) ?? [];
+  const devpriv = before.some((a) => a.devpriv);
+  env.vars.set(key, [{ state, devpriv: devpriv || undefined, origin: { loc: pin.loc, message }, pins: [pin], prev: capPrev(before) }]);
+}
+
+/**
+ * put_page() ends the reference: a local get_page() gives back what was there before; a reference from a lookup
+ * (find_get_page()) leaves a page nothing protects.
+ */
+export function release(env: Env, key: string, loc: Loc, name: string): void {
+  const cur = env.vars.get(key);
+  if (!cur) return;
+  env.vars.set(key, cur.flatMap((a): Alt[] => {
+    if (a.state !== 'REF') return [a];
+    if (a.prev && a.prev.length) return a.prev;
+    return [{ state: 'RAW', devpriv: a.devpriv, origin: { loc, message: `page after ${name}() dropped the reference` } }];
+  }));
+}
+
+/** A pin on a value: a pending (PARAM/RET) value keeps its state so the callers' pins are still found. */
+export function withPin(a: Alt, pin: Pin): Alt {
+  if (a.pins?.some((p) => p.loc.line === pin.loc.line && p.loc.col === pin.loc.col && p.loc.file === pin.loc.file)) return a;
+  const pending = a.state === 'PARAM' || a.state === 'RET';
+  return { ...a, state: pending ? a.state : 'PGMAP', pins: [...(a.pins ?? []), pin] };
+}
+
+export function markDevpriv(env: Env | null, key: string, why?: Step): void {
+  if (!env) return;
+  const v = env.vars.get(key);
+  if (v) env.vars.set(key, v.map((a) => (a.devpriv ? a : { ...a, devpriv: true, devprivWhy: why })));
+}
+
+/** The key a pin or guard on the pfn expression `arg` is filed under: its lvalue name, or its text. */
+export function pfnKeyOf(w: Walk, arg: Node): string {
+  return w.key(arg) ?? normalize(w.text(arg));
+}
+
+/** `page_to_pfn(page)` → `page`: a pin on that pfn pins the page too. */
+export function pageOfPfn(w: Walk, arg: Node): string | undefined {
+  const u = unwrap(arg);
+  if (u.type !== 'call_expression') return undefined;
+  const name = w.calleeName(u);
+  if (!name || !w.contracts.lookup(name).some((e) => e.effect === 'transfer' && !e.fieldOf)) return undefined;
+  const inner = argNodes(u)[0];
+  return inner ? w.key(inner) : undefined;
+}
+
+/**
+ * pfn_to_page(pfn): the page has the pfn's state. A pfn checked with pfn_valid() in this function is untrusted
+ * whatever its source (that is what the guard says), and an unknown pfn gives a RAW page.
+ * Invariant: a pgmap pin on the pfn is applied where the page is used (applyPins), never here, so a use after
+ * put_dev_pagemap() is unpinned again.
+ */
+export function pfnToPage(w: Walk, name: string, n: Node, arg: Node | undefined, v: Alt[] | undefined, env: Env): Alt[] {
+  const loc = w.loc(n);
+  const pfnKey = arg ? pfnKeyOf(w, arg) : undefined;
+  const pgmapParam = w.pgmapParams.size ? [...w.pgmapParams.values()][0] : undefined;
+  const guard = pfnKey ? env.guards.get(pfnKey) : undefined;
+  const raw = (): Alt => ({
+    state: 'RAW', pfnKey, guard, pgmapParam,
+    origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? 'pfn checked only by pfn_valid()' : 'no reference, memmap not checked'}` },
+  });
+  const online = pfnKey ? env.online.get(pfnKey) : undefined;
+  if (online) return [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(${pfnKey}) of a pfn ${online.api}() found online` }, pins: [online] }];
+  if (guard || !v || v.length === 0) return [raw()];
+  return v.map((a) => {
+    if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
+    if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey };
+    if (a.state === 'RAW') return raw();
+    return a;
+  });
+}
+
+/** The pins live at a use: a pgmap pin on the pfn a RAW page was made from, a dax lock on the page. */
+export function applyPins(w: Walk, alts: Alt[], argKey: string | undefined, env: Env): Alt[] {
+  let out = alts.map((a) => {
+    const pin = a.state === 'RAW' || (a.state === 'PARAM' && a.viaPfn) ? env.pinFor(a.pfnKey) : undefined;
+    if (pin) return { ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), pin] };
+    // The caller's pgmap pin, dropped here with put_dev_pagemap(): it protects nothing after that.
+    const released = [...w.pgmapParams.keys()].find((k) => env.released.has(k));
+    if (released && (a.pgmapParam !== undefined || a.viaPfn)) {
+      return { ...a, pgmapParam: undefined, unpinned: { loc: w.fnLoc(), message: `${w.fnName}() dropped the caller's pin with put_dev_pagemap(${released})` } };
+    }
+    return a;
+  });
+  if (argKey) for (const p of env.pins.values()) {
+    if (p.pageKey === argKey) out = out.map((a) => ({ ...a, state: 'PGMAP' as State, pins: [...(a.pins ?? []), p.pin] }));
+  }
+  const lock = argKey ? env.locked.get(argKey) : undefined;
+  if (lock) out = out.map((a) => withPin(a, lock));
+  return out;
+}

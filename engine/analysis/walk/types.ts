@@ -1,0 +1,26 @@
+// What a declared variable holds, read from its type through the contract table: `struct page *` and
+// `struct folio *` are pages (`page-type` entries), `struct dev_pagemap *` a pgmap (`pgmap-type`).
+import type { ContractTable } from '../contracts';
+
+/** `page`: one page (its struct tag in `tag`); `pages`: an array of them; `pgmap`: a pgmap pointer. */
+export type VarKind = 'page' | 'pages' | 'pgmap' | 'other';
+
+export interface VarType {
+  kind: VarKind;
+  /** page: the struct tag (`page`, `folio`), which names its field reads (`folio->flags`). */
+  tag?: string;
+}
+
+export const OTHER: VarType = { kind: 'other' };
+
+/** The type of a variable declared `typeText` with `depth` pointer levels (`struct page **` → pages). */
+export function classifyType(contracts: ContractTable, typeText: string, depth: number): VarType {
+  let pgmap = false;
+  for (const m of typeText.matchAll(/\bstruct\s+([A-Za-z_]\w*)/g)) {
+    for (const e of contracts.exact(`struct ${m[1]}`)) {
+      if (e.effect === 'page-type') return depth >= 2 ? { kind: 'pages', tag: m[1] } : depth === 1 ? { kind: 'page', tag: m[1] } : OTHER;
+      if (e.effect === 'pgmap-type') pgmap = true;
+    }
+  }
+  return pgmap && depth === 1 ? { kind: 'pgmap' } : OTHER;
+}
