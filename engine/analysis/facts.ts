@@ -155,6 +155,7 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable):
     else if (t.kind === 'other' && pointerDepth(d) > 0 && /^\s*struct\s+[A-Za-z_]\w*\s*$/.test(typeText)) kind = 'object';
     const param: ParamInfo = { name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind };
     if (t.tag) param.tag = t.tag;
+    if (kind === 'other' && t.typeName) param.type = t.typeName;
     params.push(param);
     nodes.push(nameNode ?? p);
   }

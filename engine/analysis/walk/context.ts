@@ -40,6 +40,12 @@ export abstract class Walk {
   readonly breaks: Array<Array<Env | null>> = [];
   readonly continues: Array<Array<Env | null>> = [];
   readonly uses = new Map<string, [number, number, number, string, Alt[]]>();
+  /** Parameters → their index. */
+  readonly paramIndex = new Map<string, number>();
+  /** Integer parameters (flags, pfns): a flags argument may pass one on. */
+  readonly intParams = new Set<string>();
+  /** Pointer parameters (`struct page **pagep`) → the pages stored through them (`*pagep = page`). */
+  readonly outs = new Map<number, Alt[]>();
   /** pgmap parameters → their index: a caller's pin on them may cover pages made here. */
   readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */

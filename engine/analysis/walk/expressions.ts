@@ -11,6 +11,8 @@ import type { Walk } from './context';
 import { call, callEntries } from './calls';
 import { constantIn } from './constants';
 import { withPin } from './pins';
+import { storeOut } from './outs';
+import { trackFlags } from './flags';
 import { argNodes, isExpression, unwrap } from './syntax';
 import { classifyType } from './types';
 
@@ -113,7 +115,12 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
     }
   }
   if (!key) return w.expr(right, env);
-  if (op === '=') { assignTo(w, key, right, env); return env.vars.get(key); }
+  trackFlags(w, key, right, op, env);
+  if (op === '=') {
+    assignTo(w, key, right, env);
+    storeOut(w, key, env.vars.get(key));
+    return env.vars.get(key);
+  }
   // `page += n`, `pfn += i`: same page, same state.
   w.expr(right, env);
   return env.vars.get(key);
@@ -131,6 +138,37 @@ function assignTo(w: Walk, key: string, value: Node, env: Env): void {
     }
   }
   if (v && v.length) env.vars.set(key, v); else env.vars.delete(key);
+  // `page = folio_page(folio, i)`, `folio = page_folio(page)`, `head = &folio->page`, `p = page + i`: one allocation.
+  const base = w.isPageVar(key) ? derivedFrom(w, value) : undefined;
+  if (base && base !== key && w.isPageVar(base)) env.family.set(key, env.family.get(base) ?? base);
+  else env.family.delete(key);
+  for (const [k, r] of env.family) if (r === key) env.family.delete(k);
+}
+
+/** The page variable a transfer expression is the same allocation as (`folio_page(folio, i)` → `folio`). */
+function derivedFrom(w: Walk, value: Node): string | undefined {
+  let u = unwrap(value);
+  for (let i = 0; i < 8; i++) {
+    if (u.type === 'identifier') return w.text(u);
+    if (u.type === 'binary_expression') { const l = u.childForFieldName('left'); if (!l) return undefined; u = unwrap(l); continue; }
+    if (u.type === 'pointer_expression' && u.child(0)?.type === '&') {
+      const a = u.childForFieldName('argument');
+      const base = a && a.type === 'field_expression' ? a.childForFieldName('argument') : null;
+      if (!base) return undefined;
+      u = unwrap(base);
+      continue;
+    }
+    if (u.type === 'call_expression') {
+      const name = w.calleeName(u);
+      const e = name ? callEntries(w, name, argNodes(u)).find((x) => x.effect === 'transfer') : undefined;
+      const arg = e ? argNodes(u)[argOf(e)] : undefined;
+      if (!arg) return undefined;
+      u = unwrap(arg);
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 export function declaration(w: Walk, n: Node, env: Env): void {
@@ -144,12 +182,14 @@ export function declaration(w: Walk, n: Node, env: Env): void {
     const decl = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
     w.types.set(name, classifyType(w.contracts, typeText, pointerDepth(decl)));
     env.vars.delete(name);
+    env.flagVals.delete(name);
     env.locked.delete(name);
     env.pins.delete(name);
     if (d.type !== 'init_declarator') continue;
     const value = d.childForFieldName('value');
     if (!value) continue;
     if (value.type === 'initializer_list') { initializerList(w, value, env, name); continue; }
+    trackFlags(w, name, value, '=', env);
     assignTo(w, name, value, env);
   }
 }
