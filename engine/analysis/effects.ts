@@ -16,7 +16,7 @@ import { argOf, type ContractEntry } from './contracts';
 import { Env, unionAlts } from './env';
 import { Alt, Loc, State, Step } from './model';
 import type { Walk } from './walk/context';
-import { markDevpriv, pageOfPfn, pfnKeyOf, pfnToPage, release, upgrade, capPrev } from './walk/pins';
+import { markDevpriv, pageOfPfn, pfnKeyOf, pfnToPage, release, upgrade, capPrev, derivedFrom } from './walk/pins';
 import { recordSink } from './walk/sinks';
 import { flagsHold, flagValue } from './walk/flags';
 import { argNodes, stripAddr, unwrap } from './walk/syntax';
@@ -111,8 +111,11 @@ export interface EffectSpec {
   field?(c: FieldCx): { value: Alt[] | undefined } | undefined;
   /** `eq`: the state where the other side equals the constant. */
   compare?(c: MentionCx, other: Node, eq: Env): void;
-  /** A `flags & X` test (`t`: where it is true), or an initializer list holding X (`env`). */
-  flag?(c: MentionCx, env: Env, where: 'test' | 'initializer'): void;
+  /**
+   * A `flags & X` test (`t`: where it is true), an initializer list holding X (`env`), or a declaration macro with X
+   * among its arguments (`DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION)`: `macro`).
+   */
+  flag?(c: MentionCx, env: Env, where: 'test' | 'initializer' | 'macro'): void;
   /** An iterator macro's loop: what its loop variable holds at the top of each pass. */
   iterate?(c: IterCx): void;
 }
@@ -190,10 +193,12 @@ const SPECS = {
     hover: 'takes a reference on the page: it stays alive until put_page()',
     definition: 'REF',
     call: (c) => {
-      if (!c.argKey) return;
+      // `folio_get(page_folio(page))`: the reference is on the page's allocation too.
+      const key = c.argKey ?? (c.arg ? derivedFrom(c.w, c.arg) : undefined);
+      if (!key) return;
       // The whole allocation is referenced: folio_get(folio) pins the pages taken from it (family).
-      for (const k of c.w.isPageVar(c.argKey) ? c.env.familyOf(c.argKey) : [c.argKey]) {
-        if (k !== c.argKey && !c.env.vars.has(k)) continue;
+      for (const k of c.w.isPageVar(key) ? c.env.familyOf(key) : [key]) {
+        if (k !== key && !c.env.vars.has(k)) continue;
         const before = c.env.vars.get(k) ?? [];
         c.env.vars.set(k, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc: c.loc, message: `${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)], prev: capPrev(before) }]);
       }
@@ -333,6 +338,11 @@ const SPECS = {
         for (const [k, v] of env.vars) {
           if (c.w.isPageVar(k)) env.vars.set(k, v.map((a) => (a.devpriv ? a : { ...a, devpriv: true, devprivWhy: why })));
         }
+        return;
+      }
+      // `DEFINE_PAGE_VMA_WALK(pvmw, page, vma, addr, PVMW_MIGRATION)`: the page arguments may be device-private.
+      if (where === 'macro') {
+        for (const m of c.w.text(c.n).matchAll(/[A-Za-z_]\w*/g)) if (c.w.isPageVar(m[0])) markDevpriv(env, m[0], why);
         return;
       }
       // `{ .page = page, .flags = PVMW_MIGRATION }`: the walked page may be device-private.

@@ -270,6 +270,8 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // The migration API's allocation callback (include/linux/migrate.h:10): a new page owned by the caller.
   E('new_page_t', 'returns-ref', 'the migration allocation callback returns a new page owned by the caller', { pointerType: true }),
   E('new_folio_t', 'returns-ref', 'the migration allocation callback returns a new folio owned by the caller', { pointerType: true }),
+  // mm/huge_memory.c:2634 (6.1): "Only caller must hold pin on the @page, otherwise split fails with -EBUSY."
+  E('split_huge_page_to_list', 'caller-holds-ref', 'split_huge_page_to_list(): its caller holds a pin on the page (the split fails with -EBUSY otherwise)'),
   E('migrate_pages', 'caller-holds-ref', 'migration list: every page on it is isolated, holding the isolation reference'),
   E('dma_map_page_attrs', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
   E('dma_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),

@@ -52,6 +52,8 @@ export interface Alt {
    * per caller; where it does not, the value is `prev`.
    */
   flagCond?: { param: number; any: string[] };
+  /** RET: not a call's value but a read of a struct's page field (`tag.field`): what the tree stores there. */
+  field?: string;
   /** RET: not the callee's return value but what it stores through its pointer parameter `out` (`&page` passed). */
   out?: number;
   /**
@@ -142,6 +144,8 @@ export interface ParamInfo {
   tag?: string;
   /** other: the typedef it is declared with (`new_page_t`), when that is all its type says. */
   type?: string;
+  /** object: its struct tag, when the file defines page fields for it (`ksm_next_page_arg`). */
+  struct?: string;
 }
 
 /** Everything the interprocedural stage needs to know about one function definition. */
@@ -160,6 +164,10 @@ export interface FnSummary {
   fieldRefs: Array<{ field: string; fn: string }>;
   /** Possible returned page values. */
   returns: Alt[];
+  /** Declared `__init`: runs only at boot (prepare.ts blanks the annotation; facts.ts reads it from the text). */
+  init?: boolean;
+  /** Pages stored into page fields of this file's structs (`private->page = page`): what a read of `x->page` may get. */
+  fieldStores?: Array<{ field: string; alts: Alt[] }>;
   /** Pages stored through pointer parameters (`*pagep = page`): what a caller passing `&page` gets back. */
   outs?: Array<{ param: number; alts: Alt[] }>;
   /** Set when the function could not be analysed: the one-line reason. */

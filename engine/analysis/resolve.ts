@@ -182,6 +182,7 @@ export class Resolver {
 
   private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
+    if (a.field !== undefined) return this.fieldValue(fn, a, depth);
     if (a.opaque !== undefined) {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: ${a.opaque}` }] });
       return out;
@@ -217,6 +218,33 @@ export class Resolver {
       }
       if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }
+    return out;
+  }
+
+  /** A read of a page field of a struct `fn`'s file defines: whatever the file's functions store there. */
+  private fieldValue(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
+    const out = new Map<string, Resolved>();
+    const stores = this.graph.fieldStores(a.field!, fn.file);
+    if (!stores.length || depth > MAX_DEPTH) {
+      add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: no store into it in the indexed tree` }] });
+      return out;
+    }
+    const key = `field#${fn.file}#${a.field}`;
+    let m = this.memo.get(key);
+    if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
+    if (!m.final && !m.computing && m.pass !== this.pass) {
+      this.touched.push(m);
+      m.computing = true;
+      try {
+        for (const g of stores) {
+          const alts = g.fieldStores!.find((x) => x.field === a.field)!.alts;
+          const step: Step = { loc: a.origin.loc, message: `stored into ->${a.field!.slice(a.field!.indexOf('.') + 1)} by ${g.name}(), read by ${fn.name}()` };
+          for (const [k, v] of this.alts(alts, g, depth + 1)) if (!m.value.has(k)) { m.value.set(k, { ...v, local: false, chain: clip([...v.chain, step]) }); this.changed = true; }
+        }
+      } finally { m.computing = false; }
+      m.pass = this.pass;
+    }
+    for (const r of m.value.values()) add(out, r);
     return out;
   }
 

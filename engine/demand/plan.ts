@@ -261,7 +261,20 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     if (!edges) return;
     for (const e of edges) if (e.site.pgmapParamArgs?.some((x) => x !== undefined)) pgmap(e.caller);
   };
+  const seenField = new Set<string>();
   const ret = (fn: FnSummary, a: Alt) => {
+    // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
+    if (a.field !== undefined) {
+      const tag = a.field.slice(0, a.field.indexOf('.'));
+      if (!needIn(fn.file, tag)) return;
+      for (const g of graph.fieldStores(a.field, fn.file)) {
+        const k = `${id(g)}#${a.field}`;
+        if (seenField.has(k)) continue;
+        seenField.add(k);
+        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts });
+      }
+      return;
+    }
     if (!a.callee) return;
     // CallGraph.resolve: a definition in the calling file (parsed whole) wins over every other.
     const local = graph.defs.get(a.callee)?.some((d) => d.file === fn.file);

@@ -10,7 +10,7 @@ import { declaratorName, pointerDepth } from '../../syntax/nodes';
 import type { Walk } from './context';
 import { call, callEntries } from './calls';
 import { constantIn } from './constants';
-import { withPin } from './pins';
+import { derivedFrom, withPin } from './pins';
 import { storeOut } from './outs';
 import { trackFlags } from './flags';
 import { argNodes, isExpression, unwrap } from './syntax';
@@ -119,11 +119,18 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
   if (op === '=') {
     assignTo(w, key, right, env);
     storeOut(w, key, env.vars.get(key));
+    const pf = left.type === 'field_expression' ? w.pageField(left.childForFieldName('argument')!, w.text(left.childForFieldName('field')!)) : undefined;
+    if (pf) storeField(w, pf, env.vars.get(key));
     return env.vars.get(key);
   }
   // `page += n`, `pfn += i`: same page, same state.
   w.expr(right, env);
   return env.vars.get(key);
+}
+
+/** A page stored into a page field of one of this file's structs (FnSummary.fieldStores). */
+function storeField(w: Walk, field: string, v: Alt[] | undefined): void {
+  if (v?.length) w.fieldStores.set(field, unionAlts(w.fieldStores.get(field) ?? [], v));
 }
 
 /** `key = value`: the value, and what a contract call's `assign` transfers bind to `key`. */
@@ -145,33 +152,13 @@ function assignTo(w: Walk, key: string, value: Node, env: Env): void {
   for (const [k, r] of env.family) if (r === key) env.family.delete(k);
 }
 
-/** The page variable a transfer expression is the same allocation as (`folio_page(folio, i)` → `folio`). */
-function derivedFrom(w: Walk, value: Node): string | undefined {
-  let u = unwrap(value);
-  for (let i = 0; i < 8; i++) {
-    if (u.type === 'identifier') return w.text(u);
-    if (u.type === 'binary_expression') { const l = u.childForFieldName('left'); if (!l) return undefined; u = unwrap(l); continue; }
-    if (u.type === 'pointer_expression' && u.child(0)?.type === '&') {
-      const a = u.childForFieldName('argument');
-      const base = a && a.type === 'field_expression' ? a.childForFieldName('argument') : null;
-      if (!base) return undefined;
-      u = unwrap(base);
-      continue;
-    }
-    if (u.type === 'call_expression') {
-      const name = w.calleeName(u);
-      const e = name ? callEntries(w, name, argNodes(u)).find((x) => x.effect === 'transfer') : undefined;
-      const arg = e ? argNodes(u)[argOf(e)] : undefined;
-      if (!arg) return undefined;
-      u = unwrap(arg);
-      continue;
-    }
-    return undefined;
-  }
-  return undefined;
-}
-
 export function declaration(w: Walk, n: Node, env: Env): void {
+  // `DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION);`: prepare.ts made it a declaration of `pvmw`
+  // (`T  pvmw …;`); the flags among its arguments keep their meaning (read from the buffer's text).
+  if (/^(DEFINE|DECLARE)_[A-Z0-9_]+\s*\(/.test(w.text(n))) {
+    const flag = constantIn(w, n, 'flag');
+    if (flag) EFFECTS[flag.e.effect].flag!({ w, n, ...flag }, env, 'macro');
+  }
   const typeNode = n.childForFieldName('type');
   const typeText = typeNode ? w.text(typeNode) : '';
   for (const d of n.childrenForFieldName('declarator')) {
@@ -180,6 +167,9 @@ export function declaration(w: Walk, n: Node, env: Env): void {
     if (!nameNode) continue;
     const name = w.text(nameNode);
     const decl = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+    const outer = w.types.get(name);
+    const scope = w.scopes[w.scopes.length - 1];
+    if (outer && scope && !scope.has(name)) scope.set(name, { type: outer, value: env.vars.get(name) });
     w.types.set(name, classifyType(w.contracts, typeText, pointerDepth(decl)));
     env.vars.delete(name);
     env.flagVals.delete(name);
@@ -204,16 +194,22 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string): void {
     if (c.type === 'initializer_pair') {
       const designator = c.childForFieldName('designator') ?? c.namedChild(0);
       const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
-      if (value && value.type === 'identifier' && designator) {
-        const field = w.text(designator).replace(/^\./, '');
+      const field = designator ? w.text(designator).replace(/^\./, '') : '';
+      if (value && value.type === 'identifier' && designator && !env.vars.has(w.text(value)) && !w.types.has(w.text(value))) {
         const fn = w.text(value);
-        if (!env.vars.has(fn) && !w.types.has(fn)) {
-          w.fieldRefs.push({ field, fn });
-          if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
-        }
+        w.fieldRefs.push({ field, fn });
+        if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
       } else if (value) {
         if (value.type === 'initializer_list') initializerList(w, value, env, owner);
-        else w.expr(value, env);
+        else {
+          const v = w.expr(value, env);
+          // `struct demo_ctx ctx = { .page = page }`: the field holds that page here, and the file's struct carries it.
+          const tag = owner ? w.types.get(owner)?.struct : undefined;
+          if (owner && tag && field && w.pageFields.has(`${tag}.${field}`)) {
+            if (v?.length) env.vars.set(`${owner}.${field}`, v);
+            storeField(w, `${tag}.${field}`, v);
+          }
+        }
       }
     } else if (c.type === 'initializer_list') {
       initializerList(w, c, env, owner);
@@ -264,5 +260,9 @@ function fieldExpr(w: Walk, n: Node, env: Env, isWrite: boolean): Alt[] | undefi
     if (r) return r.value;
   }
   const key = w.key(n);
-  return key ? lookupKey(w, key, n, env) : undefined;
+  const v = key ? lookupKey(w, key, n, env) : undefined;
+  // A page field of one of this file's structs, not set in this function: what the tree stores there.
+  const pf = !v && !isWrite ? w.pageField(base, field) : undefined;
+  if (pf) return [{ state: 'RET', field: pf, origin: { loc: w.loc(n), message: `page read from ->${field} of struct ${pf.slice(0, pf.indexOf('.'))}` } }];
+  return v;
 }

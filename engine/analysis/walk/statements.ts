@@ -9,7 +9,24 @@ import { isExpression, unwrap } from './syntax';
 
 export function statement(w: Walk, n: Node, env: Env | null): Env | null {
   switch (n.type) {
-    case 'compound_statement':
+    case 'compound_statement': {
+      // A block: names it declares that hide outer ones are given back at its end.
+      w.scopes.push(new Map());
+      let cur = env;
+      try {
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (isExpression(c.type)) { if (cur) w.expr(c, cur); } else cur = w.stmt(c, cur);
+        }
+      } finally {
+        const hidden = w.scopes.pop()!;
+        for (const [name, o] of hidden) {
+          w.types.set(name, o.type);
+          if (cur) { if (o.value) cur.vars.set(name, o.value); else cur.vars.delete(name); }
+        }
+      }
+      return cur;
+    }
     case 'translation_unit':
     case 'preproc_if':
     case 'preproc_ifdef':

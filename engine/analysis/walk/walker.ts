@@ -30,8 +30,11 @@ export class ProvenanceWalker extends Walk {
     opts: WalkOptions = {},
     /** Ops-table fields this function is assigned to in its file (`.map_page = f`). */
     opsFields: string[] = [],
+    /** `tag.field` page fields of the file's structs (facts.ts). */
+    pageFields: ReadonlySet<string> = new Set(),
   ) {
     super(src, file, fnName, contracts, opts);
+    this.pageFields = pageFields;
     // A function that is itself a contract API gets its parameters' state from the contract (put paths,
     // predicates, DMA API entry points); every other parameter is PARAM, decided by the callers.
     const own = [...contracts.lookup(fnName), ...opsFields.flatMap((f) => contracts.lookup(`.${f}`))].filter((e) => !e.fieldOf);
@@ -39,7 +42,8 @@ export class ProvenanceWalker extends Walk {
       if (p.kind === 'pgmap') this.pgmapParams.set(p.name, i);
       this.paramIndex.set(p.name, i);
       if (p.kind === 'int') this.intParams.add(p.name);
-      this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' || p.kind === 'list' ? { kind: p.kind, tag: p.tag } : p.type ? { kind: 'other', typeName: p.type } : OTHER);
+      this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' || p.kind === 'list' ? { kind: p.kind, tag: p.tag }
+        : p.type ? { kind: 'other', typeName: p.type } : p.struct ? { kind: 'other', struct: p.struct } : OTHER);
       const loc = paramNodes[i] ? this.loc(paramNodes[i]!) : this.fnLoc();
       const contract = definitionContract(own, i);
       const devprivPath = own.find((e) => EFFECTS[e.effect].devprivDefinition && argOf(e) === i);
@@ -59,10 +63,11 @@ export class ProvenanceWalker extends Walk {
     });
   }
 
-  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs'> {
+  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores'> {
     this.stmt(body, this.env0.clone());
     return {
       outs: this.outs.size ? [...this.outs].map(([param, alts]) => ({ param, alts })) : undefined,
+      fieldStores: this.fieldStores.size ? [...this.fieldStores].map(([field, alts]) => ({ field, alts })) : undefined,
       sinks: [...this.sinks.values()],
       calls: this.callOrder,
       returns: this.returns,

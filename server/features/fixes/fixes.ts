@@ -176,10 +176,14 @@ const PRIVATE_OF: Record<string, string> = {
   folio_is_device_coherent: 'folio_is_device_private',
 };
 
-/** On an HMM path the page is device-private or ordinary: test exactly that, whose lifetime its driver owns. */
+/**
+ * On an HMM path the page is device-private or ordinary: test exactly that, whose lifetime its driver owns. Only
+ * before the per-page pgmap reference (the seed's model): since it (sink.refPinsPgmap) the predicate is no remedy —
+ * it dereferences page->pgmap like the others, so the rewrite would leave the same finding.
+ */
 function devicePrivate(cx: Cx, sink: Sink): Fix | undefined {
   const to = PRIVATE_OF[sink.api];
-  if (!to) return undefined;
+  if (!to || sink.refPinsPgmap) return undefined;
   const call = nodeAt(cx.root!, sink.loc, ['call_expression']);
   const callee = call?.childForFieldName('function');
   const stmt = call && statementOf(call);

@@ -84,7 +84,7 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   if (finding?.suppressed) { md.blank(); md.line(`Suppressed in the source: “${finding.suppression}”.`); }
   md.blank();
   origins(md, cx, sink.argText ?? 'the page', resolved, sink);
-  pinsOrMissing(md, cx, resolved, verdict, witness);
+  pinsOrMissing(md, cx, resolved, verdict, witness, sink.refPinsPgmap);
   callers(md, cx, fn, sink.alts);
   md.blank();
   md.line(`In \`${fn.name}()\`.${rule ? ` ${md.link(`About ${rule}`, helpUri(rule))}` : ''}`);
@@ -154,7 +154,7 @@ const STATE_WORDS: Record<string, string> = {
   PARAM: 'a parameter', RET: 'a returned page', UNKNOWN: 'unknown',
 };
 
-function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined): void {
+function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined, refPinsPgmap?: boolean): void {
   const pins = dedupe(resolved.flatMap((r) => r.pins)).slice(0, 6);
   if (verdict === 'safe') {
     if (pins.length) md.line(`**What pins it**: ${pins.map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ')}.`);
@@ -164,7 +164,9 @@ function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: 
   }
   const w = witness ?? resolved[0];
   let missing: string;
-  if (w?.devpriv) missing = 'a device-private page reached through HMM, with no pgmap pin: its driver manages its lifetime. Test it with is_device_private_page(), or hold a reference on its pgmap (get_dev_pagemap()).';
+  // Since the per-page pgmap reference (Linux 6.1) a reference or the page-table lock is the remedy, not the predicate.
+  if (w?.devpriv && refPinsPgmap) missing = 'a device-private page with no reference and no page-table lock (an HMM snapshot, a decode without the lock): take a page reference (get_page()), test it under the page-table lock, or pin its pgmap (get_dev_pagemap()).';
+  else if (w?.devpriv) missing = 'a device-private page reached through HMM, with no pgmap pin: its driver manages its lifetime. Test it with is_device_private_page(), or hold a reference on its pgmap (get_dev_pagemap()).';
   else if (w?.state === 'PTL') missing = 'nothing pins it: a page-table decode takes no reference, and a held page-table lock does not keep a ZONE_DEVICE (fsdax) page alive. Take a reference (get_page() under the lock, follow_page(FOLL_GET)) or pin the pgmap with get_dev_pagemap(pfn, NULL) … put_dev_pagemap().';
   else if (w?.state === 'RAW') missing = `nothing pins it: pfn_to_page() takes no reference${w.guarded ? ', and pfn_valid() only says a memmap exists for the section, not that it is initialized' : ' and the pfn was never checked'}. Test the pfn with pfn_to_online_page(), or pin it with get_dev_pagemap(pfn, NULL) … put_dev_pagemap().`;
   else if (w?.noCallers) missing = 'no caller in the indexed tree: every caller must hold a page reference (get_page(), get_user_pages()) or a pgmap pin (get_dev_pagemap()) across this call.';
