@@ -25,7 +25,6 @@ const KNOWN_TESTS: Record<string, string> = {
 const KNOWN_MEMMAP: Record<string, string> = {
   'arch/x86/mm/pat/memtype.c:523 get_page_memtype': 'tool: none — an unchecked pfn_to_page() whose read is in a helper (get_page_memtype()): neither unguarded reads nor reads across calls are reported yet',
   'arch/x86/mm/pat/memtype.c:731 get_page_memtype': 'tool: none — as memtype.c:523',
-  'kernel/iomem.c:36 PageHighMem': 'tool: PC003 — a read that only touches the memmap on HIGHMEM configurations: configuration awareness is issue 12 item 2',
   'mm/memory_hotplug.c:1588 PageLRU': 'tool: PC003 — offline_pages() proved the range online (mm/memory_hotplug.c:1827/:1840): range facts are not modelled yet',
   'mm/memory_hotplug.c:1642 PageHuge': 'tool: PC003 — as memory_hotplug.c:1588',
   'mm/page_owner.c:547 PageBuddy': 'tool: none — pfn_valid() is asked only at each MAX_ORDER block start (:541): guards on some paths only are not reported yet',
