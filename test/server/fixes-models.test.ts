@@ -3,7 +3,7 @@
 // predicate dereferences page->pgmap like the others, so the rewrite would leave the same finding and is not offered.
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CParser, auditTexts } from '../../engine';
+import { CParser, auditTexts, contractTable } from '../../engine';
 import { fixesFor } from '../../server/features/fixes/fixes';
 
 const TEXT = `#include <linux/migrate.h>
@@ -30,7 +30,7 @@ async function pc002(version: string) {
   const parsed = parser.parse(TEXT)!;
   const doc = TextDocument.create('file:///mm/demo.c', 'c', 1, TEXT);
   try {
-    return result.findings.filter((f) => f.rule === 'PC002').map((f) => ({ fn: f.fn, titles: fixesFor(f, doc, parsed.tree.rootNode).map((x) => x.title) }));
+    return result.findings.filter((f) => f.rule === 'PC002').map((f) => ({ fn: f.fn, titles: fixesFor(f, doc, parsed.tree.rootNode, contractTable([], version)).map((x) => x.title) }));
   } finally {
     parsed.tree.delete();
     parser.delete();
