@@ -119,6 +119,7 @@ const SPECS = {
   'returns-ref': {
     doc: 'return value: a page with an elevated refcount (gup, find_get_page(), sg_page() …); on a `.field` entry: reading the field yields such a page',
     hover: 'returns a page with a reference held: it stays alive until put_page()',
+    fields: ['fieldOf'],
     value: (c) => [{ state: 'REF', devpriv: devprivAt(c), origin: from(c), pins: [c.w.pin(c.name, c.n)] }],
     field: (c) => (c.isWrite ? undefined : { value: [{ state: 'REF', origin: { loc: c.w.loc(c.n), message: `page from ->${c.field}: ${c.e.reason}` } }] }),
   },
@@ -166,6 +167,7 @@ const SPECS = {
   },
   'transfer': {
     doc: 'return value: the same page (or its pfn) as argument `arg`, in the same state (compound_head(), page_to_pfn(), READ_ONCE() …); on a `.field` entry with `fieldOf`: the field is the same page (`&folio->page`)',
+    fields: ['fieldOf'],
     value: (c) => c.argVal,
     field: (c) => ({ value: c.baseVal }),
   },
