@@ -49,7 +49,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const entries = [
   { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'cli/worker.ts', out: 'dist/worker.js' },
-  { in: 'server/main.ts', out: 'dist/server.js' },
+  { in: 'server/main.ts', out: 'dist/server.js', banner: '#!/usr/bin/env node' }, // also `pagecheck-server` (bin)
   { in: 'client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
 ];
 await Promise.all(entries.filter((e) => existsSync(path.join(root, e.in))).map((e) => build({
@@ -59,5 +59,5 @@ await Promise.all(entries.filter((e) => existsSync(path.join(root, e.in))).map((
   external: e.external ?? [],
   banner: e.banner ? { js: e.banner } : undefined,
 })));
-if (existsSync(path.join(root, 'dist/cli.js'))) chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+for (const bin of ['dist/cli.js', 'dist/server.js']) if (existsSync(path.join(root, bin))) chmodSync(path.join(root, bin), 0o755);
 if (!process.env.PAGECHECK_QUIET_BUILD) console.error(`pagecheck build: dist/ ready (grammar ABI ${abi})`);

@@ -1,6 +1,6 @@
-// `npm run package`: stage only what the extension ships (the bundles, the grammar, README, LICENSE) and run
-// vsce there. vsce lists every file of its folder before applying .vscodeignore; the checkout has a kernel tree
-// in .kernel/ (78,000 files), so packaging in place took a minute and packaging the stage takes seconds.
+// `npm run package`: stage only what the extension ships (the bundles, the grammar, README, CHANGELOG, LICENSE, the
+// icon) and run vsce there. vsce lists every file of its folder before applying .vscodeignore; the checkout has a
+// kernel tree in .kernel/ (78,000 files), so packaging in place took a minute and packaging the stage takes seconds.
 import { cpSync, mkdirSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -14,7 +14,7 @@ for (const f of readdirSync(path.join(root, 'dist'))) {
   if (/\.(js|wasm)$/.test(f)) cpSync(path.join(root, 'dist', f), path.join(stage, 'dist', f));
 }
 cpSync(path.join(root, 'grammars'), path.join(stage, 'grammars'), { recursive: true });
-for (const f of ['README.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
+for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'images/icon.png']) cpSync(path.join(root, f), path.join(stage, f));
 cpSync(path.join(root, 'docs', 'screenshots'), path.join(stage, 'docs', 'screenshots'), { recursive: true });
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 delete pkg.devDependencies;

@@ -1,4 +1,4 @@
-// The bundled examples/ tree reproduces the 2019 hand audit (../shared/seed/): every function with a ZONE_DEVICE
+// The bundled examples/ tree reproduces the 2019 hand audit (docs/verdicts.md, the seed message): every function with a ZONE_DEVICE
 // test must get the seed's verdict with the seed's reason, decided by the analysis from the code.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

@@ -84,7 +84,7 @@ describe('sarif', function () {
     assert.deepEqual(driver.rules.map((r: any) => r.id), RULE_CODES);
     for (const r of driver.rules) {
       assert.equal(r.helpUri, helpUri(r.id));
-      assert.match(r.helpUri, /README\.md#pc00\d/);
+      assert.match(r.helpUri, /\/docs\/rules\/PC00\d\.md$/);
       assert.equal(r.shortDescription.text, `${RULES[r.id as keyof typeof RULES].title}.`);
       assert.ok(r.fullDescription.text.length > 0);
       assert.ok(['error', 'warning', 'note'].includes(r.defaultConfiguration.level));

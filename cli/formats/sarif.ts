@@ -50,7 +50,7 @@ function rules() {
       name: ruleName(r.title),
       shortDescription: { text: `${r.title}.` },
       fullDescription: { text: r.help },
-      help: { text: `${r.help} See ${helpUri(code)}`, markdown: `${r.help} [${code} in the README](${helpUri(code)})` },
+      help: { text: `${r.help} See ${helpUri(code)}`, markdown: `${r.help} [${code}: the rule page](${helpUri(code)})` },
       helpUri: helpUri(code),
       defaultConfiguration: { level: level(r.severity) },
       // GitHub code scanning reads these: problem.severity is error, warning or recommendation.

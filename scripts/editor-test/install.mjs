@@ -1,5 +1,5 @@
 // Installs code-server 4.100.3 from npm into .editor-test/ (git-ignored), following
-// /work/shared/design/EDITORS.md: --ignore-scripts, rebuild argon2, then redo code-server's own
+// docs/editor-testing.md: --ignore-scripts, rebuild argon2, then redo code-server's own
 // postinstall by hand (Debian's ripgrep instead of the GitHub download). Cached: a marker file records a
 // finished install; a second run only checks the marker and a few key files.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync, unlinkSync } from 'node:fs';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run test:editor — pagecheck in a real VS Code workbench (code-server 4.100.3, see
-// /work/shared/design/EDITORS.md and docs/editor-testing.md).
+// docs/editor-testing.md).
 //
 //   1. installs code-server into .editor-test/ (cached: a second run skips it in well under a second),
 //   2. packages pagecheck (`npm run package`) and the test driver extension (test/editor/ext),

@@ -30,7 +30,7 @@ describe('server: diagnostics', function () {
     assert.equal(d.range.start.line, unsafeLine);
     assert.equal(text.split('\n')[unsafeLine].slice(d.range.start.character, d.range.end.character), 'is_zone_device_page(page)');
     assert.match(d.message, /^unsafe: nothing keeps this page's memmap alive/);
-    assert.match(d.codeDescription?.href ?? '', /^https:\/\/.*#pc001/);
+    assert.match(d.codeDescription?.href ?? '', /^https:\/\/.*\/docs\/rules\/PC001\.md$/);
     assert.ok(d.relatedInformation?.length, 'provenance as relatedInformation');
     const origin = d.relatedInformation![0];
     assert.equal(origin.location.uri, c.uri(PTE));

@@ -1,4 +1,4 @@
-// The rule table: stable codes, titles, default severities, README anchors. Front ends read it; so does SARIF.
+// The rule table: stable codes, titles, default severities, help text. Front ends read it; so does SARIF.
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type RuleCode = 'PC000' | 'PC001' | 'PC002' | 'PC003' | 'PC004' | 'PC005';
 
@@ -27,7 +27,9 @@ export const RULES: Record<RuleCode, RuleInfo> = {
 };
 
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
-export const HELP_BASE = 'https://github.com/pagecheck/pagecheck/blob/main/README.md';
+/** The repository (package.json `repository`): every rule has its page in docs/rules/ there. */
+export const HELP_BASE = 'https://github.com/pagecheck/pagecheck/blob/main/docs/rules';
+/** The rule's page: what it flags, why (kernel file:line), examples, fixes, false-positive shapes. */
 export function helpUri(code: RuleCode): string {
-  return `${HELP_BASE}#${RULES[code].anchor}`;
+  return `${HELP_BASE}/${code}.md`;
 }
