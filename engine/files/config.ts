@@ -317,7 +317,7 @@ function severities(v: unknown, errors: ConfigError[]): PagecheckConfig['severit
  * matched against every called name, so `(a+)+b` in a `.pagecheck.json` must not be able to hang the audit:
  * repeated groups may not contain a repetition or an alternation, and at most three unbounded repetitions.
  */
-export function regexHazard(pattern: string): string | undefined {
+function regexHazard(pattern: string): string | undefined {
   const groups: Array<{ quant: boolean; alt: boolean }> = [{ quant: false, alt: false }];
   let unbounded = 0;
   const quantifierAt = (i: number): { repeats: boolean; unbounded: boolean; len: number } | undefined => {

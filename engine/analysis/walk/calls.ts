@@ -30,7 +30,7 @@ export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[
 }
 
 /** Whether `name` has entries at all (other than field reads): then it is an API, not a call site. */
-export function isApi(w: Walk, name: string): boolean {
+function isApi(w: Walk, name: string): boolean {
   return w.contracts.lookup(name).some((e) => !e.fieldOf);
 }
 

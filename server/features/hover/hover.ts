@@ -83,8 +83,8 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   const finding = cx.findings.find((f) => f.rule === rule && f.loc.line === sink.loc.line && f.loc.col === sink.loc.col);
   if (finding?.suppressed) { md.blank(); md.line(`Suppressed in the source: “${finding.suppression}”.`); }
   md.blank();
-  origins(md, cx, sink.argText ?? 'the page', resolved, sink);
-  pinsOrMissing(md, cx, resolved, verdict, witness);
+  origins(md, sink.argText ?? 'the page', resolved, sink);
+  pinsOrMissing(md, resolved, verdict, witness);
   callers(md, cx, fn, sink.alts);
   md.blank();
   md.line(`In \`${fn.name}()\`.${rule ? ` ${md.link(`About ${rule}`, helpUri(rule))}` : ''}`);
@@ -95,8 +95,8 @@ function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, al
   const j = resolved.length ? judge(resolved, {}) : undefined;
   md.line(`\`${name}\` in \`${fn.name}()\`${j ? `: a ZONE_DEVICE test on it here would be **${j.verdict}**` : ''}`);
   md.blank();
-  origins(md, cx, name, resolved, {});
-  if (j) pinsOrMissing(md, cx, resolved, j.verdict, j.witness);
+  origins(md, name, resolved, {});
+  if (j) pinsOrMissing(md, resolved, j.verdict, j.witness);
   callers(md, cx, fn, alts);
 }
 
@@ -134,7 +134,7 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
 
 // ------------------------------------------------------------------------------------------------ sections
 
-function origins(md: Md, cx: HoverContext, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): void {
+function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): void {
   if (!resolved.length) { md.line(`pagecheck cannot see where \`${what}\` comes from.`); return; }
   md.line(`**Where \`${what}\` comes from**`);
   const sorted = [...resolved].sort((a, b) => VERDICT_RANK[verdictOf(b, sink)] - VERDICT_RANK[verdictOf(a, sink)]);
@@ -154,7 +154,7 @@ const STATE_WORDS: Record<string, string> = {
   PARAM: 'a parameter', RET: 'a returned page', UNKNOWN: 'unknown',
 };
 
-function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined): void {
+function pinsOrMissing(md: Md, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined): void {
   const pins = dedupe(resolved.flatMap((r) => r.pins)).slice(0, 6);
   if (verdict === 'safe') {
     if (pins.length) md.line(`**What pins it**: ${pins.map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ')}.`);

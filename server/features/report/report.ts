@@ -1,7 +1,6 @@
 // The workspace as a Markdown document: the seed's list (engine/analysis/report.ts, the same lines as the CLI's
 // `--format report`), the other findings (PC003/PC004) after them, and the one-line summary used by
 // notifications and the status bar.
-import { AuditResult } from '../../../engine';
 import { seedList, verdictTotals } from '../../../engine';
 import type { AuditSummary } from '../../protocol/extensions';
 import type { WorkspaceAudit } from '../../core/snapshot';
