@@ -31,8 +31,14 @@
       lsp-modeline-code-actions-enable nil lsp-modeline-diagnostics-enable nil lsp-lens-enable nil
       lsp-diagnostics-provider :none lsp-response-timeout pc-timeout lsp-log-io nil lsp-warn-no-matched-clients nil)
 
-(defun pc-diag-plist (line code source text)
-  `((line . ,line) (code . ,code) (source . ,source) (message . ,text)))
+(defun pc-diag-plist (line code source text href)
+  `((line . ,line) (code . ,code) (source . ,source) (message . ,text) (href . ,href)))
+
+(defun pc-href (diag)
+  "codeDescription.href of an LSP diagnostic: a plist (eglot) or a hash table (lsp-mode, which has no accessor)."
+  (let ((cd (if (hash-table-p diag) (gethash "codeDescription" diag) (plist-get diag :codeDescription))))
+    (cond ((hash-table-p cd) (gethash "href" cd))
+          ((listp cd) (plist-get cd :href)))))
 
 (defun pc-diagnostics ()
   "Diagnostics of the current buffer as ((SERVER . LIST) ...)."
@@ -45,7 +51,7 @@
                                (let ((spec (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d)))))
                                  (pc-diag-plist (line-number-at-pos (flymake-diagnostic-beg d))
                                                 (plist-get spec :code) (plist-get spec :source)
-                                                (flymake-diagnostic-text d))))
+                                                (flymake-diagnostic-text d) (pc-href spec))))
                              (flymake-diagnostics)))))))
     ("lsp-mode"
      (let ((file (lsp--fix-path-casing (buffer-file-name))) (out '()))
@@ -56,7 +62,7 @@
                          (mapcar (lambda (d)
                                    (pc-diag-plist (1+ (lsp:position-line (lsp:range-start (lsp:diagnostic-range d))))
                                                   (lsp:diagnostic-code? d) (lsp:diagnostic-source? d)
-                                                  (lsp:diagnostic-message d)))
+                                                  (lsp:diagnostic-message d) (pc-href d)))
                                  diags))
                    out))))
        out))))
