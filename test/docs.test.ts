@@ -1,7 +1,8 @@
 // The documentation as a user meets it: every link works, nothing points outside the repository (except to public
 // kernel sources and archives), no machine path is committed, every rule has its page and the server/SARIF links
 // point at it, and the examples on the rule pages are audited by the real CLI: a page that says "this is flagged"
-// is flagged, "this is clean" is clean. Spawns dist/cli.js (~0.2 s per example, ~6 s in all).
+// is flagged, "this is clean" is clean; the README's install commands hold (`npm link` into a private prefix).
+// Spawns dist/cli.js (~0.2 s per example) and npm (~10 s): ~40 s in all.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -212,4 +213,35 @@ describe('docs: the rule pages\' examples, audited', function () {
       });
     }
   }
+});
+
+describe('docs: the README\'s install, as written', function () {
+  this.timeout(120_000);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('keeps the two commands a fresh clone is promised', () => {
+    assert.match(readme, /^npm ci && npx pagecheck\s+# audits the bundled example tree \(examples\/\) and prints findings$/m);
+    assert.match(readme, /^npm test\s+# runs the tests$/m);
+    assert.equal(pkg.bin.pagecheck, 'dist/cli.js');
+  });
+
+  it('`npm link` puts pagecheck and pagecheck-server on the PATH (a private npm prefix), and `npm unlink -g` takes them away', function () {
+    assert.match(readme, /^npm ci && npm link\s+#/m);
+    if (!fs.existsSync(CLI) || !fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) { console.log('      skip: dist/ not built'); this.skip(); }
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-prefix-'));
+    const env = { ...process.env, npm_config_prefix: prefix, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    try {
+      const link = spawnSync('npm', ['link', '--ignore-scripts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 90_000 });
+      assert.equal(link.status, 0, link.stderr);
+      const bin = path.join(prefix, 'bin');
+      for (const b of ['pagecheck', 'pagecheck-server']) assert.ok(fs.existsSync(path.join(bin, b)), `${b} is not in ${bin}`);
+      const v = spawnSync(path.join(bin, 'pagecheck'), ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+      assert.match(v.stdout, new RegExp(`^pagecheck ${pkg.version.replace(/\./g, '\\.')}`), v.stderr);
+      const unlink = spawnSync('npm', ['unlink', '-g', 'pagecheck'], { cwd: os.tmpdir(), env, encoding: 'utf8', timeout: 90_000 });
+      assert.equal(unlink.status, 0, unlink.stderr);
+      assert.ok(!fs.existsSync(path.join(bin, 'pagecheck')), 'npm unlink -g left the command behind');
+    } finally {
+      fs.rmSync(prefix, { recursive: true, force: true });
+    }
+  });
 });
