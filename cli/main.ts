@@ -6,17 +6,21 @@ import * as path from 'node:path';
 import { AuditResult, Program } from '../engine';
 import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine';
 import { packageRoot } from '../engine';
-import { CliOptions, USAGE, UsageError, parseArgs } from './args';
+import { CliOptions, UsageError, parseArgs, usage } from './args';
 import { InputError, collectFiles, display, findRoot } from './inputs';
-import { findKernelVersion } from '../engine';
+import { PathView, kernelTop, sarifBase } from './paths';
+import { applyBaseline, readKconfig, writeBaseline } from './audit-extras';
+import { review } from './review/command';
+import { kbuild } from './kbuild';
+import { configScopeFor, findKernelVersion } from '../engine';
 import { parseAll } from './pool';
 import { auditTree, onDemand } from '../engine';
 import { cacheDirFromEnv } from '../engine';
 
-import { Progress } from './progress';
+import { Progress, forwardProgress } from './progress';
 import { TOOL_NAME, TOOL_VERSION } from '../engine';
 import { JsonDocument, buildDocument, failsBuild, renderJson } from './formats/json';
-import { renderText, summaryLine } from './formats/text';
+import { renderText, skippedLines, summaryLine } from './formats/text';
 import { renderSarif } from './formats/sarif';
 import { renderReport } from './formats/report';
 import { check } from '../server/check/check';
@@ -28,7 +32,7 @@ function runCheck(opts: CliOptions, cwd: string): Promise<number> {
 }
 
 /** A failure that ends the run with status 2 and this one-line message. */
-class Fatal extends Error {}
+export class Fatal extends Error {}
 
 export async function run(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const started = Date.now();
@@ -39,10 +43,12 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
     if (e instanceof UsageError) return fail(e.message);
     throw e;
   }
-  if (opts.help) { process.stdout.write(USAGE); return 0; }
+  if (opts.help) { process.stdout.write(usage(opts.command === 'review' ? 'review' : 'audit')); return 0; }
   if (opts.version) { process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`); return 0; }
   if (opts.check !== undefined) return runCheck(opts, cwd);
   try {
+    if (opts.command === 'review') return await review(opts, cwd);
+    if (opts.command === 'kbuild') return await kbuild(opts.kbuildArgs ?? [], cwd);
     return await audit(opts, cwd, started);
   } catch (e) {
     if (e instanceof Fatal || e instanceof InputError) return fail(e.message);
@@ -50,15 +56,18 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
   }
 }
 
-async function audit(opts: CliOptions, cwd: string, started: number): Promise<number> {
-  const paths = opts.paths.length ? opts.paths : [path.join(packageRoot(), 'examples')];
+export async function audit(opts: CliOptions, cwd: string, started: number): Promise<number> {
+  // No path: the kernel tree around the current directory (as the kernel's own tools work), else the examples.
+  const paths = opts.paths.length ? opts.paths : [kernelTop(cwd) ?? path.join(packageRoot(), 'examples')];
   const { root } = findRoot(paths, cwd); // fails first on a missing path, before anything else is read
   const { config, failed: configFailed } = readConfig(opts, root, cwd);
+  const kconfig = readKconfig(opts.kconfig, cwd);
   const inputs = collectFiles(paths, cwd, config.ignore);
   for (const w of inputs.warnings) process.stderr.write(`pagecheck: ${w}\n`);
+  const view = new PathView(root, cwd, opts.paths.some((p) => path.isAbsolute(p)));
   if (!inputs.files.length) {
-    // Zero files audited must not look like a clean tree in CI.
-    throw new Fatal(`no C files to audit in ${paths.join(', ')}${inputs.ignored ? ` (${inputs.ignored} ignored by the configuration)` : ''}`);
+    // Nothing to audit is not a failure (a patch touching no C file, an empty directory): say so, exit 0.
+    process.stderr.write(`pagecheck: note: no C files to audit in ${opts.paths.length ? paths.join(', ') : view.show('')}${inputs.ignored ? ` (${inputs.ignored} ignored by the configuration)` : ''}\n`);
   }
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
 
@@ -69,8 +78,8 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   const tree = demand
     ? await auditTree(root, inputs.files, {
       jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
-      onProgress: (phase, done, total) => progress.update(`${phase === 'scan' ? 'indexing' : 'parsing'} ${done}/${total} files`),
+      version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig: kconfig.config,
+      onProgress: forwardProgress(progress),
     })
     : undefined;
   const parsed = tree ?? await parseAll(inputs.files, {
@@ -83,9 +92,9 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
   // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
   if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
   const program = tree ? tree.program : new Program(parsed.facts);
-  const result = program.audit({ severity: config.severity });
+  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
+  const result = program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
   progress.clear();
-  for (const s of parsed.skipped) process.stderr.write(`pagecheck: ${s.rel}: skipped: ${s.reason}\n`);
 
   const doc = buildDocument({
     root: opts.paths.length ? inputs.rootDisplay : display(root, cwd),
@@ -101,9 +110,12 @@ async function audit(opts: CliOptions, cwd: string, started: number): Promise<nu
       ms: Date.now() - started,
     },
   });
-  write(opts.output, render(opts, doc, result, root), cwd);
-  if (opts.format === 'text') process.stderr.write(`${summaryLine(doc)}\n`);
-  if (configFailed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
+  for (const l of skippedLines(doc, view, opts.verbose)) process.stderr.write(`${l}\n`);
+  if (opts.writeBaseline) writeBaseline(opts.writeBaseline, doc, cwd);
+  const baselined = opts.baseline ? applyBaseline(opts.baseline, doc, cwd) : 0;
+  write(opts.output, render(opts, doc, result, root, view, cwd), cwd);
+  if (opts.format === 'text') process.stderr.write(`${summaryLine(doc, baselined)}\n`);
+  if (configFailed || kconfig.failed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
   return failsBuild(doc) ? 1 : 0;
 }
 
@@ -125,16 +137,16 @@ function readConfig(opts: CliOptions, root: string, cwd: string): { config: Page
   return { config: loaded.config, failed: loaded.errors.length > 0 };
 }
 
-function render(opts: CliOptions, doc: JsonDocument, result: AuditResult, root: string): string {
+function render(opts: CliOptions, doc: JsonDocument, result: AuditResult, root: string, view: PathView, cwd: string): string {
   switch (opts.format) {
     case 'json': return renderJson(doc);
-    case 'sarif': return renderSarif(doc, root);
-    case 'report': return renderReport(result);
-    default: return renderText(doc);
+    case 'sarif': return renderSarif(doc, root, sarifBase(root, cwd));
+    case 'report': return renderReport(result, view);
+    default: return renderText(doc, view, opts.config ?? view.show('.pagecheck.json'));
   }
 }
 
-function write(output: string | undefined, text: string, cwd: string): void {
+export function write(output: string | undefined, text: string, cwd: string): void {
   if (!output) { process.stdout.write(text); return; }
   try {
     fs.writeFileSync(path.resolve(cwd, output), text);

@@ -18,3 +18,18 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/**
+ * The tree run's progress callback as a line that only moves forward: indexing counts up to the tree's size, then
+ * parsing counts every file parsed so far across the plan's rounds (each round restarts its own count).
+ */
+export function forwardProgress(p: Progress): (phase: 'scan' | 'parse', done: number, total: number) => void {
+  let base = 0;
+  let last = 0;
+  return (phase, done, total) => {
+    if (phase === 'scan') { p.update(`indexing ${done}/${total} files`); return; }
+    if (done < last) base += last;
+    last = done;
+    p.update(`parsing: ${base + done} files so far`);
+  };
+}

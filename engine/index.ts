@@ -30,13 +30,23 @@ export { judge, verdictOf } from './analysis/rules/verdict';
 export { explainSink } from './analysis/rules/explain';
 export type { SinkExplanation } from './analysis/rules/explain';
 export { seedList, verdictTotals } from './analysis/report';
+export { chainApis, fingerprintBase, fingerprints, lineFree } from './analysis/fingerprint';
+export type { Fingerprintable } from './analysis/fingerprint';
+export { SUPPRESSION_REASON_PLACEHOLDER, effectiveReason } from './analysis/suppress';
+export type { ConfigSuppression } from './analysis/suppress';
 
 // files: the workspace on disk, configuration, versions
 export * from './files/workspace';
 export * from './files/config';
 export { findKernelVersion } from './files/kernel-version';
+export { archCapabilities, configScopeFor, TreeConfigScope } from './files/arch-caps';
+export type { ArchCapability, ConfigValues } from './files/arch-caps';
+export type { ConfigScope } from './analysis/config-scope';
 export { listingFile, saveListing, savedListing } from './files/listing';
 export { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './files/tool-version';
+export { parseSuppressions } from './files/suppressions';
+export { formatKconfigError, isEnabled, kconfigFormat, loadKconfig, parseKconfig, tristate } from './files/kconfig';
+export type { KconfigError, KconfigFormat, KconfigSymbol, KernelConfig } from './files/kconfig';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
 export { TreeRun, TreeRunCancelled, auditTree, onDemand } from './demand/tree-run';

@@ -4,16 +4,18 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseKconfig, parseExpr } from '../engine/files/kconfig-lang';
+import { parseKconfigSource, parseExpr } from '../engine/files/kconfig-lang';
+import { parseKconfig as parseDotConfig } from '../engine/files/kconfig';
 import { TreeKconfig } from '../engine/files/kconfig-model';
 import { archCapabilities, archOfFile, TreeConfigScope } from '../engine/files/arch-caps';
-import { ROOT } from './helpers';
+import { auditDir, ROOT } from './helpers';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures-kconfig', 'tree');
+const dotConfig = (text: string) => parseDotConfig(text, 'config');
 
 describe('Kconfig: the language', () => {
   it('reads entries, block dependencies, defaults, selects, sources and skips help text', () => {
-    const f = parseKconfig(fs.readFileSync(path.join(FIXTURE, 'mm', 'Kconfig'), 'utf8'), 'mm/Kconfig');
+    const f = parseKconfigSource(fs.readFileSync(path.join(FIXTURE, 'mm', 'Kconfig'), 'utf8'), 'mm/Kconfig');
     const names = f.entries.map((e) => e.name);
     assert.deepEqual(names, ['SPARSEMEM', 'ARCH_SPARSEMEM_ENABLE', 'ARCH_ENABLE_MEMORY_HOTPLUG', 'MEMORY_HOTPLUG', 'MEMORY_HOTREMOVE', 'ARCH_HAS_PTE_DEVMAP', 'ZONE_DEVICE']);
     const hotremove = f.entries.find((e) => e.name === 'MEMORY_HOTREMOVE')!;
@@ -34,7 +36,7 @@ describe('Kconfig: the language', () => {
   });
 
   it('records choice membership and select conditions', () => {
-    const f = parseKconfig(fs.readFileSync(path.join(FIXTURE, 'arch', 'dual', 'Kconfig'), 'utf8'), 'arch/dual/Kconfig');
+    const f = parseKconfigSource(fs.readFileSync(path.join(FIXTURE, 'arch', 'dual', 'Kconfig'), 'utf8'), 'arch/dual/Kconfig');
     const c32 = f.entries.find((e) => e.name === '32BIT')!;
     const c64 = f.entries.find((e) => e.name === '64BIT')!;
     assert.ok(c32.choice && c32.choice === c64.choice);
@@ -100,12 +102,12 @@ describe('ConfigScope of a tree: files, architectures, a .config', () => {
   });
 
   it('a .config narrows to one configuration, and its architecture is the one that defines its symbols', () => {
-    const dual64 = new TreeConfigScope(FIXTURE, new Map([['DUAL', 'y'], ['64BIT', 'y'], ['MEMORY_HOTPLUG', 'y'], ['SPARSEMEM', 'y']]));
+    const dual64 = new TreeConfigScope(FIXTURE, dotConfig('CONFIG_DUAL=y\nCONFIG_64BIT=y\nCONFIG_MEMORY_HOTPLUG=y\nCONFIG_SPARSEMEM=y\n# CONFIG_HIGHMEM is not set\n'));
     assert.equal(dual64.configArch(), 'dual');
     assert.equal(dual64.memmapHazard('mm/page_alloc.c'), true);
     assert.equal(dual64.memmapHazard('arch/big64/mm/cache.c'), false, 'not built for this configuration');
     assert.equal(dual64.hazardWith('mm/page_alloc.c', 'HIGHMEM'), false, 'HIGHMEM is not set');
-    const mixedNoHotplug = new TreeConfigScope(FIXTURE, new Map([['MIXED', 'y'], ['HIGHMEM', 'y']]));
+    const mixedNoHotplug = new TreeConfigScope(FIXTURE, dotConfig('CONFIG_MIXED=y\nCONFIG_HIGHMEM=y\n'));
     assert.equal(mixedNoHotplug.configArch(), 'mixed');
     assert.equal(mixedNoHotplug.memmapHazard('mm/page_alloc.c'), false, 'neither MEMORY_HOTPLUG nor ZONE_DEVICE set');
   });
@@ -114,6 +116,35 @@ describe('ConfigScope of a tree: files, architectures, a .config', () => {
     const s = new TreeConfigScope(path.join(ROOT, 'test', 'fixtures', 'pc003'));
     assert.equal(s.memmapHazard('arch/arm/mm/flush.c'), true);
     assert.equal(s.hazardWith('kernel/iomem.c', 'HIGHMEM'), true);
+  });
+});
+
+describe('ConfigScope in the audit: memmap reads by architecture (test/fixtures-kconfig/tree)', () => {
+  // Inline markers as in test/fixtures/: `expect: ok` (no finding on the line) or the rule codes expected there.
+  const expected = (text: string) => text.split('\n').flatMap((l, line) => {
+    const m = /\/\*\s*expect:\s*([^*]*?)\s*\*\//.exec(l);
+    return m ? [{ line, rules: m[1] === 'ok' ? [] : m[1].split(/\s+/) }] : [];
+  });
+
+  it('with the tree\'s Kconfig: reads under an architecture without hotplug/ZONE_DEVICE and HIGHMEM-only reads where HIGHMEM excludes hotplug are not findings', async () => {
+    const { program, inputs } = await auditDir(FIXTURE);
+    const result = program.audit({ config: new TreeConfigScope(FIXTURE) });
+    const problems: string[] = [];
+    for (const input of inputs) {
+      for (const e of expected(input.text)) {
+        const got = result.findings.filter((f) => f.loc.file === input.path && f.loc.line === e.line).map((f) => f.rule).sort();
+        if (JSON.stringify(got) !== JSON.stringify(e.rules)) problems.push(`${input.path}:${e.line + 1}: expected ${e.rules.join(' ') || 'nothing'}, got ${got.join(' ') || 'nothing'}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(inputs.length >= 5);
+  });
+
+  it('without a scope (a tree pagecheck cannot read the Kconfig of) every one of them is a finding', async () => {
+    const { result } = await auditDir(FIXTURE);
+    const at = (file: string) => result.findings.filter((f) => f.loc.file === file).map((f) => f.rule).sort().join(' ');
+    assert.equal(at('arch/small32/mm/cache.c'), 'PC003 PC004');
+    assert.equal(at('arch/dual/mm/highmem.c'), 'PC003 PC003');
   });
 });
 
@@ -130,11 +161,11 @@ for (const [version, hotplug, zoneDevice] of [
       caps = archCapabilities(TreeKconfig.read(root)!);
     });
 
-    it('hotplug and ZONE_DEVICE architectures (um is not read completely: $(HEADER_ARCH))', () => {
+    it('hotplug and ZONE_DEVICE architectures (um through $(HEADER_ARCH) = x86)', () => {
       const list = (f: (c: (typeof caps)[number]) => boolean) => caps.filter((c) => c.complete && f(c)).map((c) => c.arch).join(' ');
       assert.equal(list((c) => c.hotplug), hotplug);
       assert.equal(list((c) => c.zoneDevice), zoneDevice);
-      assert.deepEqual(caps.filter((c) => !c.complete).map((c) => c.arch), ['um']);
+      assert.deepEqual(caps.filter((c) => !c.complete).map((c) => c.arch), []);
     });
 
     it('x86 and powerpc: HIGHMEM (32-bit) never comes with memory hotplug or ZONE_DEVICE (64-bit)', () => {

@@ -78,7 +78,7 @@ describe('config: .pagecheck.json', () => {
   it('names an unknown top-level key', () => {
     const { errors } = parse({ ignores: ['x'], contracts: [] });
     assert.deepEqual(keys(errors), ['ignores']);
-    assert.match(errors[0].message, /unknown key \(expected one of contracts, ignore, severity, maxFileSize\)/);
+    assert.match(errors[0].message, /unknown key \(expected one of contracts, ignore, severity, maxFileSize, suppressions\)/);
   });
 
   it('names wrong top-level types', () => {

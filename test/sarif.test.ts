@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RULES, RULE_CODES, helpUri } from '../engine/analysis/rules/table';
 import { relativeUri } from '../cli/formats/sarif';
 import { FIX, REPO, ensureBuilt, pagecheck, scratchCopy, scratchDir } from './fixtures-cli/harness';
@@ -93,10 +94,11 @@ describe('sarif', function () {
     assert.equal(driver.rules[RULE_CODES.indexOf('PC005')].defaultConfiguration.level, 'note');
   });
 
-  it('results: ruleId/ruleIndex, level, relative URIs under SRCROOT, 1-based regions, related locations with ids', () => {
+  it('results: ruleId/ruleIndex, level, URIs relative to the repository top (%SRCROOT%), 1-based regions, related locations with ids', () => {
     const log = sarif(['tree']);
     const run = log.runs[0];
-    assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/\/.*\/test\/fixtures-cli\/tree\/$/);
+    // The fixtures sit inside pagecheck's own checkout: its top is the base, whatever directory pagecheck ran in.
+    assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, `${pathToFileURL(REPO).href}/`);
     assert.equal(run.results.length, 4);
     const [helper, unsafe, suppressed, kvm] = run.results;
     assert.equal(unsafe.ruleId, 'PC001');
@@ -105,24 +107,24 @@ describe('sarif', function () {
     assert.equal(unsafe.level, 'warning');
     assert.match(unsafe.message.text, /^walk_pte_unsafe\(\): unsafe: .*\.$/);
     const loc = unsafe.locations[0].physicalLocation;
-    assert.deepEqual(loc.artifactLocation, { uri: 'mm/memory.c', uriBaseId: 'SRCROOT' });
+    assert.deepEqual(loc.artifactLocation, { uri: 'test/fixtures-cli/tree/mm/memory.c', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(loc.region, { startLine: 9, startColumn: 6, endLine: 9, endColumn: 31 });
     assert.deepEqual(unsafe.locations[0].logicalLocations, [{ name: 'walk_pte_unsafe', kind: 'function' }]);
     assert.equal(unsafe.relatedLocations[0].id, 1);
     assert.deepEqual(unsafe.relatedLocations[0].physicalLocation.region, { startLine: 7, startColumn: 22, endLine: 7, endColumn: 35 });
     assert.match(unsafe.relatedLocations[0].message.text, /pte_page/);
     assert.deepEqual(helper.relatedLocations.map((r: any) => r.id), [1, 2]);
-    assert.ok(helper.relatedLocations.some((r: any) => r.physicalLocation.artifactLocation.uri === 'mm/caller.c'));
+    assert.ok(helper.relatedLocations.some((r: any) => r.physicalLocation.artifactLocation.uri === 'test/fixtures-cli/tree/mm/caller.c'));
     assert.equal(kvm.ruleId, 'PC004');
     assert.equal(unsafe.suppressions, undefined);
     assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: 'the caller holds the PTL and this is a test fixture' }]);
     for (const r of run.results) {
-      assert.match(r.partialFingerprints['pagecheckFinding/v1'], /^[0-9a-f]{32}:\d+$/);
+      assert.match(r.partialFingerprints['pagecheckFinding/v2'], /^[0-9a-f]{32}:\d+$/);
       const uris = [r.locations[0], ...(r.relatedLocations ?? [])].map((l: any) => l.physicalLocation.artifactLocation.uri);
       for (const u of uris) assert.ok(!u.startsWith('/') && !u.split('/').includes('..') && !/^[a-z]+:/.test(u), u);
     }
     // Skipped files are tool notifications, not results.
-    assert.deepEqual(run.invocations[0].toolExecutionNotifications.map((n: any) => n.locations[0].physicalLocation.artifactLocation.uri), ['drivers/x.c']);
+    assert.deepEqual(run.invocations[0].toolExecutionNotifications.map((n: any) => n.locations[0].physicalLocation.artifactLocation.uri), ['test/fixtures-cli/tree/drivers/x.c']);
   });
 
   it('information and hint findings are notes; a severity override changes the level', () => {
@@ -140,7 +142,7 @@ describe('sarif', function () {
       const file = path.join(s.dir, 'mm', 'memory.c');
       fs.writeFileSync(file, `\n\n\n${fs.readFileSync(file, 'utf8')}`);
       const after = sarif(['.'], s.dir).runs[0].results;
-      const fp = (rs: any[]) => rs.map((r) => r.partialFingerprints['pagecheckFinding/v1']).sort();
+      const fp = (rs: any[]) => rs.map((r) => r.partialFingerprints['pagecheckFinding/v2']).sort();
       assert.deepEqual(fp(after), fp(before));
       const lines = (rs: any[]) => rs.filter((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'mm/memory.c').map((r) => r.locations[0].physicalLocation.region.startLine);
       assert.deepEqual(lines(after), lines(before).map((l) => l + 3));

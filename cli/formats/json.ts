@@ -4,6 +4,7 @@
 import { AuditResult, Finding, Loc, Verdict } from '../../engine';
 import { RuleCode, Severity } from '../../engine';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine';
+import { ConfigSuppression, fingerprints } from '../../engine';
 
 export interface JsonRelated { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }
 
@@ -19,9 +20,13 @@ export interface JsonFinding {
   function: string;
   message: string;
   suppressed: boolean;
-  /** The suppression comment's reason (additive). */
+  /** The suppression's reason (additive). */
   justification?: string;
+  /** Where the suppression is: a comment on the line, or `.pagecheck.json` (additive). */
+  suppressedBy?: 'comment' | 'config';
   related: JsonRelated[];
+  /** Line-free fingerprint (engine/analysis/fingerprint.ts): the same as SARIF partialFingerprints and baselines. */
+  fingerprint?: string;
 }
 
 export interface JsonFunction {
@@ -44,6 +49,8 @@ export interface JsonDocument {
   functions: JsonFunction[];
   notAnalyzed: Array<{ file: string; line: number; function: string; reason: string }>;
   skipped: Array<{ file: string; reason: string }>;
+  /** `.pagecheck.json` suppressions that matched nothing (only when there are some). */
+  unusedSuppressions?: Array<{ index: number; file: string; function?: string; rule: string; reason: string; line?: number }>;
 }
 
 export interface DocumentInput {
@@ -68,17 +75,20 @@ function finding(f: Finding): JsonFinding {
     suppressed: f.suppressed, related: f.related.map((s) => ({ ...span(s.loc), message: s.message })),
   };
   if (f.suppressed && f.suppression) out.justification = f.suppression;
+  if (f.suppressed) out.suppressedBy = f.suppressionKind === 'external' ? 'config' : 'comment';
   return out;
 }
 
 export function buildDocument(input: DocumentInput): JsonDocument {
   const { result } = input;
-  return {
+  const findings = result.findings.map(finding).sort((a, b) => byPlace(a, b) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  fingerprints(findings).forEach((fp, i) => { findings[i].fingerprint = fp; });
+  const doc: JsonDocument = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root: input.root,
     kernelVersion: input.kernelVersion ?? null,
     stats: input.stats,
-    findings: result.findings.map(finding).sort((a, b) => byPlace(a, b) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)),
+    findings,
     functions: result.functions
       .map((fn) => ({
         file: fn.file, line: fn.line + 1, function: fn.fn, verdict: fn.verdict, reason: fn.reason,
@@ -86,8 +96,14 @@ export function buildDocument(input: DocumentInput): JsonDocument {
       }))
       .sort(byPlace),
     notAnalyzed: result.notAnalyzed.map((n) => ({ file: n.file, line: n.line + 1, function: n.fn, reason: n.reason })).sort(byPlace),
-    skipped: input.skipped.map((s) => ({ file: s.rel, reason: s.reason })),
+    skipped: input.skipped.map((s) => ({ file: s.rel, reason: s.reason.replace(/^skipped: /, '') })),
   };
+  if (result.unusedSuppressions?.length) doc.unusedSuppressions = result.unusedSuppressions.map(unused);
+  return doc;
+}
+
+function unused(s: ConfigSuppression) {
+  return { index: s.index, file: s.file, ...(s.function ? { function: s.function } : {}), rule: s.rule, reason: s.reason, ...(s.line ? { line: s.line } : {}) };
 }
 
 export function renderJson(doc: JsonDocument): string {

@@ -1,12 +1,14 @@
-// The hand-audit view (INTERFACES.md "Report"): the seed's list (engine/analysis/report.ts) and its totals.
+// The hand-audit view (INTERFACES.md "Report"): the seed's list (engine/analysis/report.ts) and its totals, with
+// paths shown as the user named them (cli/paths.ts).
 import { AuditResult } from '../../engine';
 import { seedList, verdictTotals } from '../../engine';
+import { PathView } from '../paths';
 
-export function renderReport(result: AuditResult): string {
+export function renderReport(result: AuditResult, view: PathView): string {
   const lines: string[] = [];
   for (const [k, f] of seedList(result).entries()) {
     if (k) lines.push('');
-    lines.push(`${f.file}:`, ...f.lines);
+    lines.push(`${view.show(f.file)}:`, ...f.lines.map((l) => view.message(l)));
   }
   if (lines.length) lines.push('');
   lines.push(verdictTotals(result.functions));

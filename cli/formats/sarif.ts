@@ -1,8 +1,11 @@
 // SARIF 2.1.0 for GitHub code scanning and other viewers; checked clean (no errors, no warnings) with
-// Microsoft's SARIF Multitool in test/sarif.test.ts.
-import { createHash } from 'node:crypto';
+// Microsoft's SARIF Multitool in test/sarif.test.ts. URIs are relative to the repository's top (%SRCROOT%, through
+// originalUriBaseIds), so code scanning places every result whatever directory pagecheck ran in. GitHub's limits
+// are kept: at most 25,000 results per run and 1,000 related locations per result (the rest is cut, and a
+// notification says so); fingerprints are the line-free ones of engine/analysis/fingerprint.ts.
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RULES, RULE_CODES, RuleCode, Severity, helpUri } from '../../engine';
+import { RULES, RULE_CODES, RuleCode, Severity, fingerprints, helpUri, toPosix } from '../../engine';
 import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../../engine';
 import { JsonDocument, JsonFinding, JsonRelated } from './json';
 
@@ -22,8 +25,16 @@ function region(r: { line: number; column: number; endLine: number; endColumn: n
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
-function physical(r: JsonRelated | JsonFinding) {
-  return { artifactLocation: { uri: relativeUri(r.file), uriBaseId: 'SRCROOT' }, region: region(r) };
+/** GitHub code scanning's limits for one run (docs: "SARIF support for code scanning"). */
+export const SARIF_LIMITS = { resultsPerRun: 25000, locationsPerResult: 1000 };
+
+const BASE_ID = '%SRCROOT%';
+
+/** Root-relative paths → paths relative to the SARIF base directory. */
+type Rebase = (rel: string) => string;
+
+function physical(r: JsonRelated | JsonFinding, rebase: Rebase) {
+  return { artifactLocation: { uri: relativeUri(rebase(r.file)), uriBaseId: BASE_ID }, region: region(r) };
 }
 
 /** `ZONE_DEVICE test on an unpinned page` → `ZoneDeviceTestOnAnUnpinnedPage` (SARIF rule names are identifiers). */
@@ -31,15 +42,6 @@ function ruleName(title: string): string {
   return title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ')
     .map((w) => (w === w.toUpperCase() && w.length > 1 ? w[0] + w.slice(1).toLowerCase() : w[0].toUpperCase() + w.slice(1)))
     .join('');
-}
-
-/** Stable across edits that move code: rule, file, function and the message with line numbers taken out. */
-function fingerprint(f: JsonFinding, seen: Map<string, number>): string {
-  const msg = f.message.replace(/:\d+(:\d+)?\b/g, '');
-  const base = createHash('sha256').update(`${f.rule}\0${f.file}\0${f.function}\0${msg}`).digest('hex').slice(0, 32);
-  const n = (seen.get(base) ?? 0) + 1; // identical findings in one function stay distinct, in order
-  seen.set(base, n);
-  return `${base}:${n}`;
 }
 
 function rules() {
@@ -59,23 +61,24 @@ function rules() {
   });
 }
 
-function result(f: JsonFinding, seen: Map<string, number>) {
+function result(f: JsonFinding, fingerprint: string, rebase: Rebase) {
   const out: Record<string, unknown> = {
     ruleId: f.rule,
     ruleIndex: RULE_CODES.indexOf(f.rule),
     level: level(f.severity),
     message: { text: messageText(f) },
     locations: [{
-      physicalLocation: physical(f),
+      physicalLocation: physical(f, rebase),
       ...(f.function ? { logicalLocations: [{ name: f.function, kind: 'function' }] } : {}),
     }],
-    partialFingerprints: { 'pagecheckFinding/v1': fingerprint(f, seen) },
+    partialFingerprints: { 'pagecheckFinding/v2': fingerprint },
     properties: { verdict: f.verdict },
   };
   if (f.related.length) {
-    out.relatedLocations = f.related.map((r, i) => ({ id: i + 1, physicalLocation: physical(r), message: { text: sentence(r.message) } }));
+    out.relatedLocations = f.related.slice(0, SARIF_LIMITS.locationsPerResult)
+      .map((r, i) => ({ id: i + 1, physicalLocation: physical(r, rebase), message: { text: sentence(r.message) } }));
   }
-  if (f.suppressed) out.suppressions = [{ kind: 'inSource', justification: f.justification ?? '' }];
+  if (f.suppressed) out.suppressions = [{ kind: f.suppressedBy === 'config' ? 'external' : 'inSource', justification: f.justification ?? '' }];
   return out;
 }
 
@@ -89,25 +92,41 @@ function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-export function renderSarif(doc: JsonDocument, rootAbs: string): string {
-  const seen = new Map<string, number>();
-  const rootUri = pathToFileURL(rootAbs).href.replace(/\/?$/, '/');
+/**
+ * @param rootAbs the root the document's paths are relative to
+ * @param baseAbs the directory URIs are made relative to: the repository's top (cli/paths.ts sarifBase)
+ */
+export function renderSarif(doc: JsonDocument, rootAbs: string, baseAbs = rootAbs): string {
+  const prefix = toPosix(path.relative(baseAbs, rootAbs));
+  const rebase: Rebase = prefix ? (rel) => `${prefix}/${rel}` : (rel) => rel;
+  const baseUri = pathToFileURL(baseAbs).href.replace(/\/?$/, '/');
+  const fps = doc.findings.map((f) => f.fingerprint ?? '');
+  if (fps.some((x) => !x)) fingerprints(doc.findings).forEach((fp, i) => { fps[i] = fp; });
+  const kept = doc.findings.slice(0, SARIF_LIMITS.resultsPerRun);
+  const cut = doc.findings.length - kept.length;
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: INFORMATION_URI, rules: rules() } },
-      originalUriBaseIds: { SRCROOT: { uri: rootUri } },
+      originalUriBaseIds: { [BASE_ID]: { uri: baseUri, description: { text: 'The top of the repository (or the directory pagecheck ran in).' } } },
       invocations: [{
         executionSuccessful: true,
-        toolExecutionNotifications: doc.skipped.map((s) => ({
-          level: 'note',
-          message: { text: sentence(`${s.file} was skipped: ${s.reason}`) },
-          locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(s.file), uriBaseId: 'SRCROOT' } } }],
-        })),
+        toolExecutionNotifications: [
+          ...doc.skipped.map((s) => ({
+            level: 'note',
+            message: { text: sentence(`${s.file} was skipped: ${s.reason}`) },
+            locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(rebase(s.file)), uriBaseId: BASE_ID } } }],
+          })),
+          ...(cut ? [{ level: 'warning', message: { text: `${cut} more results were left out: GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} per run (use --baseline to report only new ones).` } }] : []),
+          ...(doc.unusedSuppressions ?? []).map((u) => ({
+            level: 'note',
+            message: { text: `The .pagecheck.json suppression ${u.index} (${u.rule}, ${u.file}) matches no finding: remove it.` },
+          })),
+        ],
       }],
       columnKind: 'utf16CodeUnits',
-      results: doc.findings.map((f) => result(f, seen)),
+      results: kept.map((f, i) => result(f, fps[i], rebase)),
       properties: { kernelVersion: doc.kernelVersion, stats: doc.stats },
     }],
   };

@@ -23,6 +23,17 @@ export interface ContractEntry {
   /** Kernel versions (inclusive, "X.Y") in which the API has this contract. */
   since?: string;
   until?: string;
+  /**
+   * A tree feature (`softleaf`, or `!devmap` for its absence; kernel-contracts-7.ts TREE_FEATURES): where the
+   * audited tree answers it, it decides whether the entry is in force instead of since/until.
+   */
+  feature?: string;
+  /** The argument is the address of a field of the page (`&page->flags`): the page is that field's base. */
+  argField?: string;
+  /** returns-mapped: the call also stores the page in this field of argument `arg` (`fw->page`). */
+  outField?: string;
+  /** memmap-read: the read exists only on configurations with CONFIG_`onlyWith` (PageHighMem(): HIGHMEM). */
+  onlyWith?: string;
   /** zone-device-test: true for predicates that are only true for device-private pages (driver-managed). */
   devprivSafe?: boolean;
   /** A different effect when argument `arg` mentions `text` (follow_page(…, FOLL_GET) returns a reference). */
@@ -64,9 +75,13 @@ export class ContractTable {
   private readonly patternCache = new Map<string, ContractEntry[]>();
   private readonly all: ContractEntry[] = [];
 
-  constructor(entries: readonly ContractEntry[], kernelVersion?: string) {
+  /**
+   * `features`: what the audited tree says (feature name → present), for the entries keyed on a feature; the
+   * version decides the others, and those whose feature the tree does not answer.
+   */
+  constructor(entries: readonly ContractEntry[], kernelVersion?: string, features?: ReadonlyMap<string, boolean>) {
     for (const e of entries) {
-      if (kernelVersion && !inVersion(kernelVersion, e.since, e.until)) continue;
+      if (!inForce(e, kernelVersion, features)) continue;
       this.all.push(e);
       if (e.name) {
         const list = this.byName.get(e.name) ?? [];
@@ -116,6 +131,16 @@ export class ContractTable {
 
 export function argOf(e: ContractEntry): number {
   return e.arg ?? 0;
+}
+
+/** Whether entry `e` is in force for this tree: its feature when the tree answers it, else its versions. */
+export function inForce(e: ContractEntry, kernelVersion?: string, features?: ReadonlyMap<string, boolean>): boolean {
+  if (e.feature && features) {
+    const negated = e.feature.startsWith('!');
+    const present = features.get(negated ? e.feature.slice(1) : e.feature);
+    if (present !== undefined) return present !== negated;
+  }
+  return !kernelVersion || inVersion(kernelVersion, e.since, e.until);
 }
 
 /** "6.1" within ["5.14", undefined]? Versions compare numerically by component. */

@@ -112,6 +112,7 @@ function said(name: string, reason: string): string {
   return reason.slice(close + 1).replace(/^:?\s+/, '');
 }
 
+const mapped = (c: CallCx): Alt[] => [{ state: 'MAPPED', devpriv: devprivAt(c), underPtl: c.e.underPtl || undefined, origin: from(c), pins: [c.w.pin(c.name, c.n)] }];
 const devprivAt = (c: CallCx): true | undefined => !!(c.argKey && c.env.devprivKeys.has(c.argKey)) || undefined;
 const from = (c: CallCx): Step => ({ loc: c.loc, message: `page from ${c.name}(): ${said(c.name, c.e.reason)}` });
 
@@ -126,8 +127,14 @@ const SPECS = {
   'returns-mapped': {
     doc: 'return value: a page mapped by a page-table entry the caller holds locked (vm_normal_page() …)',
     hover: 'returns a page mapped by the entry whose page-table lock is held: safe while the lock is held',
-    fields: ['underPtl'],
-    value: (c) => [{ state: 'MAPPED', devpriv: devprivAt(c), underPtl: c.e.underPtl || undefined, origin: from(c), pins: [c.w.pin(c.name, c.n)] }],
+    fields: ['underPtl', 'outField'],
+    value: (c) => mapped(c),
+    // `folio_walk_start(&fw, …)` also fills `fw.page` with a page of the folio it returns.
+    call: (c) => {
+      if (!c.e.outField || !c.arg || !c.argKey) return;
+      const sep = stripAddr(c.arg) !== unwrap(c.arg) ? '.' : '->';
+      c.env.vars.set(`${c.argKey}${sep}${c.e.outField}`, mapped(c));
+    },
   },
   'returns-online': {
     doc: 'return value: NULL or an online page that is never ZONE_DEVICE (pfn_to_online_page(), virt_to_page())',
@@ -231,7 +238,7 @@ const SPECS = {
     plan: 'zd',
     definition: 'PREDICATE',
     weakDefinition: true,
-    fields: ['devprivSafe', 'privateTwin', 'pfnTwin', 'pfnOf', 'fieldOf'],
+    fields: ['devprivSafe', 'privateTwin', 'pfnTwin', 'pfnOf', 'fieldOf', 'argField'],
     call: (c) => { if (c.arg) recordSink(c.w, 'zd-test', c.name, c.n, c.arg, c.argVal ?? [], c.env, { devprivSafe: c.e.devprivSafe }); },
     branch: (c, t) => {
       if (c.e.devprivSafe) markDevpriv(t, c.key, { loc: c.w.loc(c.n), message: `${c.name}() is true here: a device-private page` });
@@ -244,8 +251,8 @@ const SPECS = {
   'memmap-read': {
     doc: 'reads the page\'s flags, zone or refcount: needs an initialized memmap (PageReserved(), page_zone()): a PC003/PC004 sink; on a `.field` entry with `fieldOf`: reading the field is such a read (`page->flags`)',
     plan: 'memmap',
-    fields: ['reservedTest', 'fieldOf'],
-    call: (c) => { if (c.arg) recordSink(c.w, 'memmap-read', c.name, c.n, c.arg, c.argVal ?? [], c.env, { reservedTest: c.e.reservedTest }); },
+    fields: ['reservedTest', 'fieldOf', 'onlyWith'],
+    call: (c) => { if (c.arg) recordSink(c.w, 'memmap-read', c.name, c.n, c.arg, c.argVal ?? [], c.env, { reservedTest: c.e.reservedTest, onlyWith: c.e.onlyWith }); },
     field: (c) => {
       if (!c.isWrite) recordSink(c.w, 'memmap-read', `${c.tag ?? 'page'}->${c.field}`, c.n, c.base, c.baseVal ?? [], c.env, c.e.reservedTest ? { reservedTest: true } : {});
       return undefined;

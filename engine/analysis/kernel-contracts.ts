@@ -2,6 +2,7 @@
 // Sources: mm/memremap.c, mm/gup.c, mm/memory.c, mm/swap.c, mm/memory_hotplug.c, include/linux/mm.h and the
 // 6.1 tree (see docs/kernel-apis-6.1.md). Add an entry here, not a special case in the analysis.
 import { ContractEntry } from './contracts';
+import { KERNEL_CONTRACTS_7X } from './kernel-contracts-7';
 
 const E = (name: string, effect: ContractEntry['effect'], reason: string, extra: Partial<ContractEntry> = {}): ContractEntry =>
   ({ name, effect, reason, source: 'kernel', ...extra });
@@ -61,7 +62,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('folio_try_get', 'ref-on-success', 'folio_try_get() took a reference when it returned true', { since: '5.16' }),
   E('folio_try_get_rcu', 'ref-on-success', 'folio_try_get_rcu() took a reference when it returned true', { since: '5.16' }),
   E('page_ref_add_unless', 'ref-on-success', 'page_ref_add_unless() took a reference when it returned true'),
-  E('try_grab_page', 'ref-on-success', 'try_grab_page() took a reference or pin when it succeeded'),
+  E('try_grab_page', 'ref-on-success', 'try_grab_page() took a reference or pin when it succeeded', { until: '6.11' }), // gone in 6.12 (docs/kernel-apis-7.x.md)
   E('get_hwpoison_page', 'ref-on-success', 'get_hwpoison_page() took a reference when it returned 1'),
   E('find_get_page', 'returns-ref', 'find_get_page() returns a referenced page-cache page'),
   E('find_lock_page', 'returns-ref', 'find_lock_page() returns a referenced, locked page'),
@@ -128,17 +129,17 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // --- pgmap and dax pins: PGMAP ---
   E('get_dev_pagemap', 'pgmap-get', 'get_dev_pagemap() pins the pgmap of the pfn until put_dev_pagemap()'),
   E('put_dev_pagemap', 'pgmap-put', 'put_dev_pagemap() drops the pgmap pin'),
-  E('dax_lock_page', 'dax-lock', 'dax_lock_page() pins the page\'s dax entry until dax_unlock_page()'),
-  E('dax_lock_folio', 'dax-lock', 'dax_lock_folio() pins the folio\'s dax entry until dax_unlock_folio()', { since: '6.5' }),
-  E('dax_unlock_page', 'dax-unlock', 'dax_unlock_page() drops the dax pin'),
-  E('dax_unlock_folio', 'dax-unlock', 'dax_unlock_folio() drops the dax pin', { since: '6.5' }),
+  E('dax_lock_page', 'dax-lock', 'dax_lock_page() pins the page\'s dax entry until dax_unlock_page()', { until: '6.6' }), // dax_lock_folio() from 6.7 (docs/kernel-history.md row 3)
+  E('dax_lock_folio', 'dax-lock', 'dax_lock_folio() pins the folio\'s dax entry until dax_unlock_folio()', { since: '6.7' }),
+  E('dax_unlock_page', 'dax-unlock', 'dax_unlock_page() drops the dax pin', { until: '6.6' }),
+  E('dax_unlock_folio', 'dax-unlock', 'dax_unlock_folio() drops the dax pin', { since: '6.7' }),
 
   // --- mapped pages: MAPPED ---
   E('vm_normal_page', 'returns-mapped', 'vm_normal_page() under the pte lock: NULL for devmap entries, otherwise refcounted by its mapping', { underPtl: true }),
   E('vm_normal_folio', 'returns-mapped', 'vm_normal_folio() under the pte lock: refcounted by its mapping', { since: '6.0', underPtl: true }),
   E('vm_normal_page_pmd', 'returns-mapped', 'vm_normal_page_pmd() under the pmd lock: refcounted by its mapping', { underPtl: true }),
-  E('follow_page', 'returns-mapped', 'follow_page() without FOLL_GET: mapped under the lock, NULL for devmap entries',
-    { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' } }),
+  E('follow_page', 'returns-mapped', 'follow_page() without FOLL_GET: mapped under the lock, NULL for devmap entries', // removed in 6.12: folio_walk_start()
+    { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' }, until: '6.11' }),
 
   // --- online memmap: ONLINE ---
   E('pfn_to_online_page', 'returns-online', 'pfn_to_online_page(): NULL unless the section is online, and never a ZONE_DEVICE page', { pfnArg: true }),
@@ -150,7 +151,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pte_pfn', 'returns-ptl', 'pte_pfn() decodes the page table: no reference is taken (pte_page() is pfn_to_page(pte_pfn()))'), // arch/x86/include/asm/pgtable.h:187
   E('pmd_pfn_to_page', 'returns-ptl', 'decodes the page table: no reference is taken'),
   E('follow_trans_huge_pmd', 'returns-ptl', 'follow_trans_huge_pmd() decodes the pmd: no reference unless FOLL_GET',
-    { whenArgMentions: { arg: 3, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_trans_huge_pmd(FOLL_GET) returns a referenced page' } }),
+    { whenArgMentions: { arg: 3, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_trans_huge_pmd(FOLL_GET) returns a referenced page' }, until: '6.11' }),
   E('follow_devmap_pmd', 'returns-ref', 'follow_devmap_pmd() takes a reference and a pgmap pin (FOLL_GET required)'),
   E('migration_entry_to_page', 'returns-ptl', 'migration_entry_to_page() decodes a swap entry: no reference is taken', { until: '5.13' }),
   E('pfn_swap_entry_to_page', 'returns-ptl', 'pfn_swap_entry_to_page() decodes a swap entry: no reference is taken', { since: '5.14' }),
@@ -245,4 +246,6 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // Page-table lock: MAPPED pages are protected only while it is held.
   E('pte_unmap_unlock', 'ptl-unlock', 'the page-table lock is dropped', { arg: 1 }),
   E('spin_unlock', 'ptl-unlock', 'the page-table lock is dropped', { ifArgMentions: 'ptl' }),
+  // Folio-era APIs and renames, 6.2 – 7.x.
+  ...KERNEL_CONTRACTS_7X,
 ];

@@ -85,6 +85,8 @@ export interface Sink {
   alts: Alt[];
   devprivSafe?: boolean;
   reservedTest?: boolean;
+  /** memmap-read: the read exists only on configurations with CONFIG_`onlyWith` (PageHighMem(): HIGHMEM). */
+  onlyWith?: string;
   /** The pfn expression in scope for a pfn-based rewrite, when one is at hand. */
   pfnText?: string;
 }

@@ -4,9 +4,10 @@ import { CallGraph } from './callgraph';
 import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './model';
 import { Resolver, Resolved } from './resolve';
 import { explainSink, SinkExplanation } from './rules/explain';
-import { memmapMayFire } from './rules/memmap';
+import { memmapHazardIn, memmapMayFire } from './rules/memmap';
 import { RULES, RuleCode, Severity } from './rules/table';
-import { suppressionFor } from './suppress';
+import { ConfigSuppression, configSuppressionFor, effectiveReason, reasonlessMessage, suppressionFor } from './suppress';
+import type { ConfigScope } from './config-scope';
 
 export interface Finding {
   rule: RuleCode;
@@ -18,6 +19,8 @@ export interface Finding {
   suppressed: boolean;
   /** The suppression's reason, when suppressed. */
   suppression?: string;
+  /** Where the suppression is: a comment in the source, or `.pagecheck.json` (SARIF's inSource / external). */
+  suppressionKind?: 'inSource' | 'external';
   related: Step[];
   /** The use that was judged (quick fixes rewrite around it). */
   sink?: Sink;
@@ -52,6 +55,8 @@ export interface AuditResult {
   findings: Finding[];
   functions: FunctionReport[];
   notAnalyzed: NotAnalyzed[];
+  /** `.pagecheck.json` suppressions that matched no finding (stale: a hint to remove them). */
+  unusedSuppressions?: ConfigSuppression[];
 }
 
 export interface AuditOptions {
@@ -59,6 +64,10 @@ export interface AuditOptions {
   severity?: Partial<Record<RuleCode, Severity | 'off'>>;
   /** Only report on these files (the rest still count as callers). */
   onlyFiles?: ReadonlySet<string>;
+  /** Suppressions from `.pagecheck.json` (engine/files/suppressions.ts). */
+  suppressions?: readonly ConfigSuppression[];
+  /** What the configurations each file is built in can do to a memmap read (none: every read may be a hazard). */
+  config?: ConfigScope;
 }
 
 /** The whole indexed tree: its call graph and a resolver whose memo is shared by every question asked of it. */
@@ -124,21 +133,27 @@ export class Program {
 
   audit(opts: AuditOptions = {}): AuditResult {
     const result: AuditResult = { findings: [], functions: [], notAnalyzed: [] };
+    const used = new Set<ConfigSuppression>();
     for (const facts of this.facts.values()) {
       if (opts.onlyFiles && !opts.onlyFiles.has(facts.file)) continue;
-      this.auditFile(facts, opts, result);
+      this.auditFile(facts, opts, result, used);
     }
+    if (opts.suppressions?.length) result.unusedSuppressions = opts.suppressions.filter((s) => !used.has(s));
     return result;
   }
 
-  private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult): void {
+  private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult, used: Set<ConfigSuppression>): void {
     for (const m of facts.notAnalyzed) out.notAnalyzed.push({ file: facts.file, line: m.line, fn: m.name, reason: m.reason });
     const add = (f: Omit<Finding, 'severity' | 'suppressed'>) => {
       const sev = opts.severity?.[f.rule] ?? RULES[f.rule].severity;
       if (sev === 'off') return;
       const s = suppressionFor(facts.suppressions, f.rule, f.loc.line);
-      const valid = !!s && s.reason.length > 0;
-      out.findings.push({ ...f, severity: sev, suppressed: valid, suppression: valid ? s!.reason : undefined });
+      const why = s ? effectiveReason(s.reason) : '';
+      const c = why || f.rule === 'PC000' || !opts.suppressions?.length ? undefined : configSuppressionFor(opts.suppressions, f.rule, facts.file, f.fn);
+      if (c) used.add(c);
+      const reason = why || c?.reason;
+      const kind = why ? 'inSource' as const : c ? 'external' as const : undefined;
+      out.findings.push({ ...f, severity: sev, suppressed: !!reason, suppression: reason || undefined, ...(kind === 'external' ? { suppressionKind: kind } : {}) });
     };
     for (const fn of facts.functions) {
       if (fn.notAnalyzed) {
@@ -150,6 +165,8 @@ export class Program {
         // A memmap read that cannot meet a RAW page made in its own function is never reported, so it is not
         // resolved: the demand-driven audit (plan.ts) parses only what the resolved sinks can reach.
         if (!memmapMayFire(fn, sink)) continue;
+        // No configuration that builds this file can leave a pfn_valid() memmap uninitialized: not a hazard.
+        if (opts.config && !memmapHazardIn(opts.config, fn.file, sink)) continue;
         const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn));
         if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
         if (x.rule) add({ rule: x.rule, verdict: x.verdict, loc: sink.loc, fn: fn.name, message: `${x.verdict}: ${x.reason}`, related: x.chain, sink });
@@ -162,9 +179,8 @@ export class Program {
       }
     }
     for (const s of facts.suppressions) {
-      if (s.reason) continue;
-      add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [],
-        message: `suppression without a reason: write \`/* pagecheck: ignore ${s.codes[0] === '*' ? 'PC001' : s.codes.join(' ')} -- why this is safe */\`; nothing is suppressed` });
+      if (effectiveReason(s.reason)) continue;
+      add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [], message: reasonlessMessage(s) });
     }
   }
 }

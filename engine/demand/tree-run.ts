@@ -19,6 +19,7 @@ import { ParseJob, PlanIndex, Planner, RoundStats, SeedSpec, seedSpec } from './
 import { FileTokens, HashQuery, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
+import type { KernelConfig } from '../files/kconfig';
 
 export interface AuditTreeOptions {
   /** Worker threads (default: the number of cores). 1 or less: everything in this thread. */
@@ -36,6 +37,11 @@ export interface AuditTreeOptions {
   onProgress?: (phase: 'scan' | 'parse', done: number, total: number) => void;
   /** Checked between phases and before every parse round: true stops open() with TreeRunCancelled. */
   cancelled?: () => boolean;
+  /**
+   * The kernel configuration the tree is built with (`--kconfig`, or Kbuild's include/generated/autoconf.h), to decide
+   * `#ifdef CONFIG_…` branches. Carried, not yet read: the analysis starts using it with issue 12.
+   */
+  kconfig?: KernelConfig;
 }
 
 export interface TreeStats {

@@ -2,7 +2,10 @@
 // Kconfig (kconfig-model.ts), and the ConfigScope the memmap rules ask (engine/analysis/config-scope.ts).
 // A user's .config (symbol → value) narrows the answer to that one configuration.
 import { ConfigScope, HAZARD_SYMBOLS } from '../analysis/config-scope';
+import * as path from 'node:path';
 import { TreeKconfig } from './kconfig-model';
+import { findKernelVersion } from './kernel-version';
+import { isEnabled, KernelConfig } from './kconfig';
 
 export interface ArchCapability {
   arch: string;
@@ -21,8 +24,8 @@ export function archCapabilities(tree: TreeKconfig): ArchCapability[] {
   });
 }
 
-/** A .config's values by symbol, without the CONFIG_ prefix ('y', 'm', or a string/number value). */
-export type ConfigValues = ReadonlyMap<string, string>;
+/** A user's configuration (`--kconfig`: a .config or autoconf.h, engine/files/kconfig.ts). */
+export type ConfigValues = KernelConfig;
 
 /** The architecture of a path inside the tree (`arch/arm/mm/flush.c` → `arm`), if it is one of the tree's. */
 export function archOfFile(file: string, arches: readonly string[]): string | undefined {
@@ -40,7 +43,15 @@ export class TreeConfigScope implements ConfigScope {
   private configArchMemo: string | undefined | null = null;
   private readonly hazardMemo = new Map<string, boolean>();
 
-  constructor(private readonly root: string, private readonly config?: ConfigValues) {}
+  /**
+   * `root`: the kernel tree (its top Kconfig); `prefix`: where the audited paths start inside it (`mm` when
+   * `pagecheck .` runs in linux/mm), so `arch/<a>/…` is recognized whatever directory is audited.
+   */
+  constructor(private readonly root: string, private readonly config?: ConfigValues, private readonly prefix = '') {}
+
+  private inTree(file: string): string {
+    return this.prefix ? path.posix.join(this.prefix, file.replace(/\\/g, '/')) : file;
+  }
 
   private get tree(): TreeKconfig | undefined {
     if (this.treeMemo === null) this.treeMemo = TreeKconfig.read(this.root);
@@ -53,7 +64,7 @@ export class TreeConfigScope implements ConfigScope {
     this.configArchMemo = undefined;
     const tree = this.tree;
     if (!tree || !this.config) return undefined;
-    const on = [...this.config].filter(([, v]) => v === 'y').map(([k]) => k);
+    const on = [...this.config.symbols].filter(([, s]) => s.value === 'y').map(([k]) => k.replace(/^CONFIG_/, ''));
     let best = -1;
     for (const arch of tree.arches) {
       const a = tree.arch(arch);
@@ -65,12 +76,13 @@ export class TreeConfigScope implements ConfigScope {
   }
 
   memmapHazard(file: string): boolean {
+    file = this.inTree(file);
     const tree = this.tree;
-    if (!tree) return !this.config || HAZARD_SYMBOLS.some((s) => enabled(this.config!.get(s)));
+    if (!tree) return !this.config || HAZARD_SYMBOLS.some((s) => enabled(this.config!, s));
     const own = archOfFile(file, tree.arches);
     if (this.config) {
       if (own && own !== this.configArch()) return false; // not built in this configuration
-      return HAZARD_SYMBOLS.some((s) => enabled(this.config!.get(s)));
+      return HAZARD_SYMBOLS.some((s) => enabled(this.config!, s));
     }
     const key = own ?? '*';
     let h = this.hazardMemo.get(key);
@@ -86,10 +98,10 @@ export class TreeConfigScope implements ConfigScope {
 
   hazardWith(file: string, symbol: string): boolean {
     if (!this.memmapHazard(file)) return false;
-    if (this.config) return enabled(this.config.get(symbol));
+    if (this.config) return enabled(this.config, symbol);
     const tree = this.tree;
     if (!tree) return true;
-    const own = archOfFile(file, tree.arches);
+    const own = archOfFile(this.inTree(file), tree.arches);
     const key = `${own ?? '*'}\0${symbol}`;
     let h = this.hazardMemo.get(key);
     if (h === undefined) {
@@ -103,6 +115,19 @@ export class TreeConfigScope implements ConfigScope {
   }
 }
 
-function enabled(v: string | undefined): boolean {
-  return v === 'y' || v === 'm';
+/** A bool/tristate symbol set to y or m (an unset or absent symbol is n). */
+function enabled(config: KernelConfig, symbol: string): boolean {
+  const s = config.symbols.get(`CONFIG_${symbol}`);
+  return !!s && s.kind === 'tristate' && isEnabled(config, symbol);
+}
+
+/**
+ * The scope of an audit rooted at `auditRoot` (paths relative to it): the kernel tree is the directory of the top
+ * Makefile above it (kernel-version.ts), read lazily; `config`, a .config's values, narrows it.
+ */
+export function configScopeFor(auditRoot: string, config?: ConfigValues): TreeConfigScope {
+  const makefile = findKernelVersion(auditRoot)?.makefile;
+  const kernelRoot = makefile ? path.dirname(makefile) : auditRoot;
+  const prefix = path.relative(kernelRoot, auditRoot).split(path.sep).join('/');
+  return new TreeConfigScope(kernelRoot, config, prefix.startsWith('..') ? '' : prefix);
 }

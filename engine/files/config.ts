@@ -6,6 +6,8 @@ import { ContractEntry } from '../analysis/contracts';
 import { Effect, EFFECT_NAMES, EFFECTS } from '../analysis/effects';
 import { RULES, RuleCode, Severity } from '../analysis/rules/table';
 import { DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES_CEILING, globToRegExp } from './workspace';
+import { ConfigSuppression } from '../analysis/suppress';
+import { parseSuppressions } from './suppressions';
 
 export interface PagecheckConfig {
   contracts: ContractEntry[];
@@ -13,6 +15,8 @@ export interface PagecheckConfig {
   severity: Partial<Record<RuleCode, Severity | 'off'>>;
   /** Files larger than this many bytes are skipped (with a reason). */
   maxFileSize?: number;
+  /** Findings accepted on purpose, outside the source (engine/files/suppressions.ts). */
+  suppressions?: ConfigSuppression[];
 }
 
 export interface ConfigError {
@@ -36,7 +40,7 @@ export const DEFAULT_CONFIG: Readonly<PagecheckConfig> = Object.freeze({
   maxFileSize: DEFAULT_MAX_FILE_BYTES,
 });
 
-const TOP_KEYS = ['contracts', 'ignore', 'severity', 'maxFileSize', '$schema'];
+const TOP_KEYS = ['contracts', 'ignore', 'severity', 'maxFileSize', 'suppressions', '$schema'];
 const SEVERITIES: ReadonlyArray<Severity | 'off'> = ['error', 'warning', 'information', 'hint', 'off'];
 const VERSION_RE = /^\d+\.\d+$/;
 const quote = (v: unknown) => JSON.stringify(v) ?? String(v);
@@ -67,6 +71,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
   if ('contracts' in raw) config.contracts = contracts(raw.contracts, file, errors);
   if ('ignore' in raw) config.ignore = ignoreGlobs(raw.ignore, errors);
   if ('severity' in raw) config.severity = severities(raw.severity, errors);
+  if ('suppressions' in raw) config.suppressions = parseSuppressions(raw.suppressions, errors, text);
   if ('maxFileSize' in raw) {
     const v = raw.maxFileSize;
     if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_FILE_BYTES_CEILING) config.maxFileSize = v;

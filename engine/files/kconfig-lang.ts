@@ -55,9 +55,9 @@ export interface KFile {
 const Y: KExpr = { k: 'const', v: 'y' };
 
 /** Reads one Kconfig file. Never throws: a line it does not understand is skipped. */
-export function parseKconfig(text: string, file: string): KFile {
+export function parseKconfigSource(text: string, file: string): KFile {
   const out: KFile = { entries: [], sources: [] };
-  const lines = joinContinuations(text.split('\n'));
+  const lines = text.split('\n');
   // Block dependencies: one frame per open `if`, `menu` or `choice`.
   const blocks: Array<{ kind: 'if' | 'menu' | 'choice'; deps: KExpr[]; line: number }> = [];
   let entry: KEntry | undefined;
@@ -65,10 +65,15 @@ export function parseKconfig(text: string, file: string): KFile {
   let attach: KExpr[] | undefined;
   const blockDeps = () => blocks.flatMap((b) => b.deps);
   for (let i = 0; i < lines.length; i++) {
-    const { text: raw, line } = lines[i];
-    const body = stripComment(raw).trim();
+    const line = i + 1;
+    let raw = lines[i];
+    // A continued line is one line (rare: checked on the line's last character only).
+    while (raw.length && (raw.endsWith('\\') || raw.endsWith('\\\r')) && i + 1 < lines.length) raw = raw.replace(/\\\r?$/, ' ') + lines[++i];
+    const body = (raw.includes('#') ? stripComment(raw) : raw).trim();
     if (!body) continue;
-    const [word, rest] = splitWord(body);
+    const sp = body.search(/\s/);
+    const word = sp < 0 ? body : body.slice(0, sp);
+    const rest = sp < 0 ? '' : body.slice(sp + 1).trimStart();
     switch (word) {
       case 'config':
       case 'menuconfig': {
@@ -177,22 +182,6 @@ function valueWithCond(rest: string): KDefault {
   return { value: parseTokens(toks.slice(0, at)), cond: parseTokens(toks.slice(at + 1)) };
 }
 
-function splitWord(s: string): [string, string] {
-  const m = /^(\S+)\s*(.*)$/.exec(s);
-  return m ? [m[1], m[2]] : [s, ''];
-}
-
-function joinContinuations(raw: string[]): Array<{ text: string; line: number }> {
-  const out: Array<{ text: string; line: number }> = [];
-  for (let i = 0; i < raw.length; i++) {
-    let text = raw[i].replace(/\r$/, '');
-    const line = i + 1;
-    while (text.endsWith('\\') && i + 1 < raw.length) text = text.slice(0, -1) + ' ' + raw[++i].replace(/\r$/, '');
-    out.push({ text, line });
-  }
-  return out;
-}
-
 /** `#` starts a comment outside a quoted string. */
 function stripComment(s: string): string {
   let q = '';
@@ -206,23 +195,31 @@ function stripComment(s: string): string {
 
 function indentOf(s: string): number {
   let n = 0;
-  for (const c of s) { if (c === ' ') n++; else if (c === '\t') n = (Math.floor(n / 8) + 1) * 8; else break; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) n++; else if (c === 9) n = (Math.floor(n / 8) + 1) * 8; else break;
+  }
   return n;
 }
 
 /** Help text: every following line indented at least as deep as its first non-blank line (blank lines included). */
-function skipHelp(lines: Array<{ text: string }>, at: number): number {
-  const helpIndent = indentOf(lines[at].text);
+function skipHelp(lines: readonly string[], at: number): number {
+  const helpIndent = indentOf(lines[at]);
   let i = at + 1;
-  while (i < lines.length && !lines[i].text.trim()) i++;
+  while (i < lines.length && isBlank(lines[i])) i++;
   if (i >= lines.length) return i - 1;
-  const depth = indentOf(lines[i].text);
+  const depth = indentOf(lines[i]);
   if (depth <= helpIndent) return at; // an empty help
   for (; i < lines.length; i++) {
-    const t = lines[i].text;
-    if (t.trim() && indentOf(t) < depth) break;
+    const t = lines[i];
+    if (!isBlank(t) && indentOf(t) < depth) break;
   }
   return i - 1;
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c !== 32 && c !== 9 && c !== 13) return false; }
+  return true;
 }
 
 // ---------------------------------------------------------------- expressions

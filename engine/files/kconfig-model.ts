@@ -9,7 +9,7 @@
 // must then assume it can do everything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KEntry, KExpr, KFile, parseKconfig } from './kconfig-lang';
+import { KEntry, KExpr, KFile, parseKconfigSource } from './kconfig-lang';
 
 /** A literal: symbol on (true) or off (false). */
 type Lit = string; // "+NAME" / "-NAME"
@@ -277,14 +277,26 @@ export class TreeKconfig {
       if (!f) { complete = false; return; }
       for (const s of f.sources) {
         const p = s.path.replace(/\$\((SRCARCH|ARCH)\)/g, arch);
-        if (p.includes('$(')) { if (!s.optional) complete = false; continue; }
-        const target = s.relative ? path.posix.join(path.posix.dirname(rel), p) : p;
-        if (!this.isFile(target)) { if (!s.optional) complete = false; continue; }
-        visit(target);
+        // Another macro (um's `arch/$(HEADER_ARCH)/um/Kconfig`): every architecture it could name whose file
+        // exists is sourced — more definitions only widen what can be enabled.
+        const candidates = p.includes('$(') ? this.expandMacro(p) : [p];
+        if (!candidates.length) { if (!s.optional) complete = false; continue; }
+        for (const c of candidates) {
+          const target = s.relative ? path.posix.join(path.posix.dirname(rel), c) : c;
+          if (!this.isFile(target)) { if (!s.optional) complete = false; continue; }
+          visit(target);
+        }
       }
     };
     visit('Kconfig');
     return new ArchKconfig(arch, this.index, seen, complete);
+  }
+
+  /** `arch/$(X)/um/Kconfig` → the existing files with one of the tree's architectures for the macro. */
+  private expandMacro(p: string): string[] {
+    const macros = p.match(/\$\([A-Za-z_]+\)/g) ?? [];
+    if (macros.length !== 1) return [];
+    return this.arches.map((a) => p.replace(macros[0], a)).filter((c) => this.isFile(c));
   }
 
   private isFile(rel: string): boolean {
@@ -296,7 +308,7 @@ export class TreeKconfig {
   private file(rel: string): KFile | null {
     if (this.files.has(rel)) return this.files.get(rel)!;
     let parsed: KFile | null = null;
-    try { parsed = parseKconfig(fs.readFileSync(path.join(this.root, rel), 'utf8'), rel); } catch { parsed = null; }
+    try { parsed = parseKconfigSource(fs.readFileSync(path.join(this.root, rel), 'utf8'), rel); } catch { parsed = null; }
     this.files.set(rel, parsed);
     if (parsed) this.index.add(parsed.entries);
     return parsed;

@@ -96,7 +96,7 @@ describe('robustness: hostile files', function () {
 
     it('audits what it can, lists the skipped files with their reasons, exit 1 for the real finding', () => {
       hostileTree(t.dir, { bigMb: 50 });
-      const r = spawnSync(process.execPath, [CLI, '--format', 'json', t.dir], { encoding: 'utf8', timeout: 120000 });
+      const r = spawnSync(process.execPath, [CLI, '--format', 'json', '--verbose', t.dir], { encoding: 'utf8', timeout: 120000 });
       assert.equal(r.status, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /internal error|Error:/);
       const doc = JSON.parse(r.stdout);
@@ -104,7 +104,7 @@ describe('robustness: hostile files', function () {
       assert.deepEqual(doc.skipped.map((s: any) => s.file).sort(), ['big.c', 'binary.c', 'latin1.c']);
       for (const s of doc.skipped) assert.match(s.reason, /^[^\n]+$/);
       assert.ok(doc.skipped.find((s: any) => s.file === 'big.c').reason.includes('over the 8 MB limit'));
-      for (const name of ['big.c', 'binary.c', 'latin1.c']) assert.match(r.stderr, new RegExp(`^pagecheck: ${name.replace('.', '\\.')}: skipped: `, 'm'));
+      for (const name of ['big.c', 'binary.c', 'latin1.c']) assert.match(r.stderr, new RegExp(`^pagecheck: (.*/)?${name.replace('.', '\\.')}: skipped: `, 'm'));
     });
   });
 

@@ -4,6 +4,7 @@
 import { Alt, FnSummary, Sink } from '../model';
 import { Resolved } from '../resolve';
 import { RuleHit } from './zone-device';
+import type { ConfigScope } from '../config-scope';
 
 export function memmapRule(sink: Sink, resolved: Resolved[]): (RuleHit & { witness: Resolved }) | undefined {
   const raw = resolved.filter((r) => r.state === 'RAW' && r.local && !r.devpriv);
@@ -44,4 +45,14 @@ function mayBeLocalRaw(fn: FnSummary, alts: readonly Alt[], seen: Set<number>): 
 export function resolvedSinks(fn: FnSummary): Sink[] {
   if (fn.notAnalyzed) return [];
   return fn.sinks.filter((s) => memmapMayFire(fn, s));
+}
+
+/**
+ * Whether a memmap read in `file` can be a hazard in some configuration that builds the file: one with memory
+ * hotplug or ZONE_DEVICE (AUDIT.md "Configuration"), and, for a read that exists only with CONFIG_X (`onlyWith`:
+ * PageHighMem()), one that also has X.
+ */
+export function memmapHazardIn(config: ConfigScope, file: string, sink: Sink): boolean {
+  if (sink.kind !== 'memmap-read') return true;
+  return sink.onlyWith ? config.hazardWith(file, sink.onlyWith) : config.memmapHazard(file);
 }

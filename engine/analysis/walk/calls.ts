@@ -7,7 +7,7 @@ import { Env, unionAlts } from '../env';
 import { Alt } from '../model';
 import type { Walk } from './context';
 import { applyPins } from './pins';
-import { argNodes, stripAddr } from './syntax';
+import { argNodes, stripAddr, unwrap } from './syntax';
 
 /**
  * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
@@ -44,23 +44,39 @@ function isApi(w: Walk, name: string): boolean {
 export function call(w: Walk, n: Node, env: Env): Alt[] | undefined {
   const fnNode = n.childForFieldName('function');
   const args = argNodes(n);
-  const argVals = args.map((a) => w.expr(a, env));
-  if (fnNode && fnNode.type !== 'identifier') w.expr(fnNode, env);
   const name = w.calleeName(n);
+  const entries = name && isApi(w, name) ? callEntries(w, name, args) : undefined;
+  // `memdesc_is_zone_device(&page->flags)`: the API reads the field of the page whose field address it is given;
+  // that read is the API's effect (a ZONE_DEVICE test), so the page itself is the argument, and the field is not
+  // also read here (no second, PC003 sink on `page->flags`).
+  const bases = args.map((a, i) => {
+    const e = entries?.find((x) => x.argField && argOf(x) === i);
+    return e ? fieldBase(w, a, e.argField!) : undefined;
+  });
+  const argVals = args.map((a, i) => w.expr(bases[i] ?? a, env));
+  if (fnNode && fnNode.type !== 'identifier') w.expr(fnNode, env);
   if (!name) return undefined;
-  if (!isApi(w, name)) return userCall(w, n, name, args, argVals, env);
+  if (!entries) return userCall(w, n, name, args, argVals, env);
   let result: Alt[] | undefined;
   const loc = w.loc(n);
-  for (const e of callEntries(w, name, args)) {
+  for (const e of entries) {
     const spec = EFFECTS[e.effect];
     const ai = argOf(e);
-    const arg = args[ai];
+    const arg = bases[ai] ?? args[ai];
     const cx = { w, n, name, e, arg, argKey: arg ? w.key(stripAddr(arg)) : undefined, argVal: argVals[ai], loc, env };
     // Invariant: an effect with a value decides the call's value; the last such entry wins (table order).
     if (spec.value) result = spec.value(cx);
     spec.call?.(cx);
   }
   return result;
+}
+
+/** `&x->field` (or `&x.field`) → the `x` node. */
+function fieldBase(w: Walk, arg: Node, field: string): Node | undefined {
+  const f = stripAddr(arg);
+  if (f === unwrap(arg) || f.type !== 'field_expression') return undefined;
+  const fld = f.childForFieldName('field');
+  return fld && w.text(fld) === field ? f.childForFieldName('argument') ?? undefined : undefined;
 }
 
 function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
