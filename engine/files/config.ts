@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { ContractEntry } from '../analysis/contracts';
 import { Effect, EFFECT_NAMES, EFFECTS } from '../analysis/effects';
+import { TREE_FEATURES } from '../analysis/kernel-contracts-7';
 import { RULES, RuleCode, Severity } from '../analysis/rules/table';
 import { DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES_CEILING, globToRegExp } from './workspace';
 import { ConfigSuppression } from '../analysis/suppress';
@@ -124,11 +125,13 @@ function jsonError(text: string, message: string): ConfigError {
  * spelling of `arg`; `source` is set from the file). Fields outside COMMON_KEYS mean something only with the
  * effects whose EFFECTS[…].fields list them.
  */
-const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'whenArgMentions', 'ifArgMentions',
-  'definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'fieldOf', 'privateTwin', 'pfnTwin', 'pfnOf'] as const;
-const COMMON_KEYS: ReadonlySet<string> = new Set(['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'whenArgMentions', 'ifArgMentions', 'definitionOnly']);
+const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions',
+  'definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'fieldOf', 'privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField',
+  'onlyWith'] as const;
+const COMMON_KEYS: ReadonlySet<string> = new Set(['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions', 'definitionOnly']);
 const BOOLEAN_KEYS = ['definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest'] as const;
-const IDENTIFIER_KEYS = ['privateTwin', 'pfnTwin', 'pfnOf'] as const;
+/** Fields that name a C function, macro or struct field. */
+const IDENTIFIER_KEYS = ['privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField'] as const;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `get_page`, `.map_page` (a struct field), `struct folio` (a type). */
 const NAME = /^(?:\.|struct )?[A-Za-z_][A-Za-z0-9_]*$/;
@@ -216,6 +219,12 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
     if (item[k] !== undefined && (typeof item[k] !== 'string' || !IDENT.test(item[k] as string))) err(k, `expected the name of a C function or macro, got ${quote(item[k])}`);
   }
   if (item.ifArgMentions !== undefined && !isLine(item.ifArgMentions)) err('ifArgMentions', `expected a one-line, non-empty string, got ${quote(item.ifArgMentions)}`);
+  if (item.feature !== undefined) {
+    const known = TREE_FEATURES.map((f) => f.name);
+    const f = item.feature;
+    if (typeof f !== 'string' || !known.includes(f.replace(/^!/, ''))) err('feature', `expected a tree feature (${known.join(', ')}, or !name for its absence), got ${quote(f)}`);
+  }
+  if (item.onlyWith !== undefined && (typeof item.onlyWith !== 'string' || !/^[A-Z0-9_]+$/.test(item.onlyWith))) err('onlyWith', `expected a Kconfig symbol without CONFIG_ (HIGHMEM), got ${quote(item.onlyWith)}`);
   if (item.fieldOf !== undefined) {
     const f = item.fieldOf;
     if (!Array.isArray(f) || f.length === 0 || !f.every((t) => typeof t === 'string' && IDENT.test(t))) err('fieldOf', `expected a non-empty array of struct tags such as ["page", "folio"], got ${quote(f)}`);
@@ -241,6 +250,8 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
   if (arg !== undefined) entry.arg = arg;
   if (item.since !== undefined) entry.since = item.since as string;
   if (item.until !== undefined) entry.until = item.until as string;
+  if (item.feature !== undefined) entry.feature = item.feature as string;
+  if (item.onlyWith !== undefined) entry.onlyWith = item.onlyWith as string;
   for (const k of BOOLEAN_KEYS) if (item[k] !== undefined) entry[k] = item[k] as boolean;
   for (const k of IDENTIFIER_KEYS) if (item[k] !== undefined) entry[k] = item[k] as string;
   if (item.ifArgMentions !== undefined) entry.ifArgMentions = item.ifArgMentions as string;
