@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import {
-  DEFAULT_CONFIG, KernelConfig, TOOL_VERSION, auditTree, cacheDirFromEnv, findKernelVersion, formatKconfigError, loadConfig, formatConfigError, loadKconfig,
+  DEFAULT_CONFIG, KernelConfig, TOOL_VERSION, auditTree, cacheDirFromEnv, configScopeFor, findKernelVersion, kernelFeaturesFor, formatKconfigError, loadConfig, formatConfigError, loadKconfig,
 } from '../engine';
 import { buildDocument } from './formats/json';
 import { findingLines } from './formats/text';
@@ -98,12 +98,12 @@ export async function kbuild(argv: readonly string[], cwd: string): Promise<numb
   // The lock sits in the cache base, never in the user's tree (which may be read-only, or a git checkout).
   const lockBase = cacheDirFromEnv() || path.join(process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache'), 'pagecheck');
   const tree = await withLock(lockBase, () => auditTree(srctree, inputs.files, {
-    jobs: 1, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+    jobs: 1, extra: config.contracts, kernelVersion, kernelFeatures: kernelFeaturesFor(srctree), maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
     version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig,
   }));
   if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
   const only = new Set(sources.map((f) => path.relative(srctree, path.resolve(cwd, f)).split(path.sep).join('/')));
-  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, onlyFiles: only });
+  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, onlyFiles: only, config: configScopeFor(srctree, kconfig) });
   const doc = buildDocument({ root: srctree, kernelVersion, result, skipped: [], stats: { files: only.size, filesWithParseErrors: 0, functions: 0, functionsNotAnalyzed: 0, ms: 0 } });
   const view = new PathView(srctree, cwd);
   process.stderr.write(doc.findings.filter((f) => !f.suppressed).map((f) => findingLines(f, view)).join(''));

@@ -12,7 +12,7 @@ import { PathView, kernelTop, sarifBase } from './paths';
 import { applyBaseline, readKconfig, writeBaseline } from './audit-extras';
 import { review } from './review/command';
 import { kbuild } from './kbuild';
-import { configScopeFor, findKernelVersion } from '../engine';
+import { configScopeFor, contractsOlderThan, findKernelVersion, kernelFeaturesFor, newerTreeNote } from '../engine';
 import { parseAll } from './pool';
 import { auditTree, onDemand } from '../engine';
 import { cacheDirFromEnv } from '../engine';
@@ -70,6 +70,10 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
     process.stderr.write(`pagecheck: note: no C files to audit in ${opts.paths.length ? paths.join(', ') : view.show('')}${inputs.ignored ? ` (${inputs.ignored} ignored by the configuration)` : ''}\n`);
   }
   const kernelVersion = opts.kernelVersion ?? findKernelVersion(root)?.version;
+  const kernelFeatures = kernelFeaturesFor(root);
+  // A tree newer than the contract table: said once, as one line (and in the JSON document).
+  const contractsNewest = contractsOlderThan(kernelVersion);
+  if (contractsNewest) process.stderr.write(`pagecheck: note: ${newerTreeNote(kernelVersion!, contractsNewest)}\n`);
 
   const progress = new Progress(process.stderr);
   // A big tree is audited on demand (engine/demand/tree-run.ts): only the files the verdicts need are parsed, with the same
@@ -77,13 +81,13 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   const demand = onDemand(inputs.files.length);
   const tree = demand
     ? await auditTree(root, inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
       version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig: kconfig.config,
       onProgress: forwardProgress(progress),
     })
     : undefined;
   const parsed = tree ?? await parseAll(inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
       onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
     });
   progress.update('auditing');
@@ -99,6 +103,7 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   const doc = buildDocument({
     root: opts.paths.length ? inputs.rootDisplay : display(root, cwd),
     kernelVersion,
+    contractsNewest,
     result,
     skipped: parsed.skipped,
     stats: {

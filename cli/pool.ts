@@ -10,6 +10,7 @@ import { FileJob, FileOutcome, parseFile } from './parse-file';
 export interface WorkerInit {
   extra: ContractEntry[];
   kernelVersion?: string;
+  kernelFeatures?: Record<string, boolean>;
   maxBytes: number;
 }
 
@@ -53,7 +54,7 @@ export async function parseAll(jobs: FileJob[], opts: ParseOptions): Promise<Par
 
 async function inProcess(jobs: FileJob[], opts: ParseOptions, out: FileOutcome[], total: number): Promise<void> {
   const parser = await CParser.create();
-  const table = contractTable(opts.extra, opts.kernelVersion);
+  const table = contractTable(opts.extra, opts.kernelVersion, opts.kernelFeatures);
   try {
     for (const job of jobs) {
       out.push(parseFile(parser, table, job, opts.maxBytes));
@@ -69,7 +70,7 @@ function inWorkers(script: string, jobs: FileJob[], opts: ParseOptions, out: Fil
   const queue = jobs.slice();
   const leftover: FileJob[] = [];
   const count = Math.min(opts.jobs, Math.ceil(jobs.length / BATCH));
-  const init: WorkerInit = { extra: opts.extra, kernelVersion: opts.kernelVersion, maxBytes: opts.maxBytes };
+  const init: WorkerInit = { extra: opts.extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes };
   return new Promise((resolve) => {
     let live = count;
     const finish = (w: Worker, pending: FileJob[]) => {

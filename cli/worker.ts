@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (!port) throw new Error('cli/worker.ts must run in a worker thread');
   const init = workerData as WorkerInit;
   const parser = await CParser.create();
-  const table = contractTable(init.extra, init.kernelVersion);
+  const table = contractTable(init.extra, init.kernelVersion, init.kernelFeatures);
   port.on('message', (req: WorkerRequest) => {
     const reply: WorkerReply = { type: 'results', results: req.batch.map((job) => parseFile(parser, table, job, init.maxBytes)) };
     port.postMessage(reply);

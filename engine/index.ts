@@ -1,5 +1,5 @@
 import { CParser, DEFAULT_PARSE_BUDGET_MS } from './syntax/parser';
-import { ContractEntry, ContractTable } from './analysis/contracts';
+import { ContractEntry, ContractTable, featureMap } from './analysis/contracts';
 import { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 import { factsFromTree, FactsOptions } from './analysis/facts';
 import { FileFacts } from './analysis/model';
@@ -39,6 +39,7 @@ export type { ConfigSuppression } from './analysis/suppress';
 export * from './files/workspace';
 export * from './files/config';
 export { findKernelVersion } from './files/kernel-version';
+export { contractsOlderThan, kernelFeaturesFor, newerTreeNote, treeFeatures } from './files/tree-features';
 export { archCapabilities, configScopeFor, TreeConfigScope } from './files/arch-caps';
 export type { ArchCapability, ConfigValues } from './files/arch-caps';
 export type { ConfigScope } from './analysis/config-scope';
@@ -58,8 +59,8 @@ export { functionKey } from './demand/plan';
 export { PartialFile, focus } from './demand/focus';
 export type { FocusStats } from './demand/focus';
 
-export function contractTable(extra: readonly ContractEntry[] = [], kernelVersion?: string): ContractTable {
-  return new ContractTable([...extra, ...KERNEL_CONTRACTS], kernelVersion);
+export function contractTable(extra: readonly ContractEntry[] = [], kernelVersion?: string, kernelFeatures?: Record<string, boolean>): ContractTable {
+  return new ContractTable([...extra, ...KERNEL_CONTRACTS], kernelVersion, featureMap(kernelFeatures));
 }
 
 /** Parses and summarises one file's text; the tree is deleted before returning. */

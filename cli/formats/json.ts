@@ -44,6 +44,8 @@ export interface JsonDocument {
   tool: { name: string; version: string };
   root: string;
   kernelVersion: string | null;
+  /** Only when the tree is newer: the newest release the API contracts were checked against. */
+  contractsCheckedThrough?: string;
   stats: JsonStats;
   findings: JsonFinding[];
   functions: JsonFunction[];
@@ -56,6 +58,8 @@ export interface JsonDocument {
 export interface DocumentInput {
   root: string;
   kernelVersion?: string;
+  /** The newest release the contracts were checked against, when the tree is newer (engine contractsOlderThan). */
+  contractsNewest?: string;
   stats: JsonStats;
   result: AuditResult;
   skipped: Array<{ rel: string; reason: string }>;
@@ -87,6 +91,7 @@ export function buildDocument(input: DocumentInput): JsonDocument {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root: input.root,
     kernelVersion: input.kernelVersion ?? null,
+    ...(input.contractsNewest ? { contractsCheckedThrough: input.contractsNewest } : {}),
     stats: input.stats,
     findings,
     functions: result.functions

@@ -3,7 +3,7 @@
 // never touched (series.ts, revisions.ts); the user's disk cache is reused for the tree as it is on disk.
 import * as path from 'node:path';
 import {
-  DEFAULT_CONFIG, TOOL_NAME, TOOL_VERSION, TreeRun, cacheDirFromEnv, contractTable, findKernelVersion, loadConfig, formatConfigError,
+  DEFAULT_CONFIG, TOOL_NAME, TOOL_VERSION, TreeRun, cacheDirFromEnv, contractTable, configScopeFor, findKernelVersion, kernelFeaturesFor, loadConfig, formatConfigError,
 } from '../../engine';
 import { CliOptions } from '../args';
 import { readKconfig } from '../audit-extras';
@@ -60,7 +60,7 @@ async function reviewIn(opts: CliOptions, cwd: string, scratch: Scratch, started
   const inputs = collectFiles([top], top, config.ignore);
   const progress = new Progress(process.stderr);
   const run = await TreeRun.open(top, inputs.files, {
-    jobs: opts.jobs, extra: config.contracts, kernelVersion, maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
+    jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures: kernelFeaturesFor(top), maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv(),
     onProgress: forwardProgress(progress), kconfig: kconfig.config,
   });
   if (run.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(run.stats.cacheDir));
@@ -68,8 +68,8 @@ async function reviewIn(opts: CliOptions, cwd: string, scratch: Scratch, started
   try {
     audits = await auditRevisions(series, {
       git: seriesGit, top, files: inputs.files, ignore: config.ignore, run, maxBytes,
-      contracts: contractTable(config.contracts, kernelVersion),
-      audit: { severity: config.severity, suppressions: config.suppressions },
+      contracts: contractTable(config.contracts, kernelVersion, kernelFeaturesFor(top)),
+      audit: { severity: config.severity, suppressions: config.suppressions, config: configScopeFor(top, kconfig.config) },
       onRevision: (k, n) => progress.update(k ? `auditing after patch ${k}/${n - 1}` : 'auditing the base'),
     });
   } finally {

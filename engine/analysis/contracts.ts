@@ -133,6 +133,11 @@ export function argOf(e: ContractEntry): number {
   return e.arg ?? 0;
 }
 
+/** Tree features as carried between threads (a plain object) → the map ContractTable takes. */
+export function featureMap(features?: Record<string, boolean>): ReadonlyMap<string, boolean> | undefined {
+  return features ? new Map(Object.entries(features)) : undefined;
+}
+
 /** Whether entry `e` is in force for this tree: its feature when the tree answers it, else its versions. */
 export function inForce(e: ContractEntry, kernelVersion?: string, features?: ReadonlyMap<string, boolean>): boolean {
   if (e.feature && features) {

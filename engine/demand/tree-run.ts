@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ContractEntry, ContractTable } from '../analysis/contracts';
+import { ContractEntry, ContractTable, featureMap } from '../analysis/contracts';
 import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
 import { FileFacts } from '../analysis/model';
 import { Program } from '../analysis/program';
@@ -27,6 +27,8 @@ export interface AuditTreeOptions {
   /** Extra contract entries (`.pagecheck.json`) and the kernel version selecting the built-in ones. */
   extra?: readonly ContractEntry[];
   kernelVersion?: string;
+  /** What the tree itself says where a contract boundary's release is uncertain (files/tree-features.ts). */
+  kernelFeatures?: Record<string, boolean>;
   maxBytes?: number;
   /** Cache directory; `false`: no cache. Default: `<root>/.pagecheck-cache`, else $XDG_CACHE_HOME/pagecheck. */
   cacheDir?: string | false;
@@ -125,10 +127,10 @@ export class TreeRun {
     this.files = files;
     files.forEach((f, i) => this.numberOf.set(f.rel, i));
     const extra = [...(opts.extra ?? [])];
-    this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion);
+    this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion, featureMap(opts.kernelFeatures));
     this.stats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 } };
     this.pool = new Pool(files, {
-      extra, kernelVersion: opts.kernelVersion, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
+      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
     }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
   }
 

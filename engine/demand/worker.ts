@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import type { MessagePort } from 'node:worker_threads';
 import { CParser } from '../syntax/parser';
-import { ContractEntry, ContractTable } from '../analysis/contracts';
+import { ContractEntry, ContractTable, featureMap } from '../analysis/contracts';
 import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
 import { factsFromTree } from '../analysis/facts';
 import { Alt, FileFacts, FnSummary } from '../analysis/model';
@@ -21,6 +21,7 @@ export interface TreeWorkerInit {
   pagecheckTree: true;
   extra: ContractEntry[];
   kernelVersion?: string;
+  kernelFeatures?: Record<string, boolean>;
   maxBytes: number;
   seed: SeedSpec;
 }
@@ -70,7 +71,7 @@ export class TreeWorkerCore {
   private readonly patterns: RegExp | undefined;
 
   constructor(private readonly init: Omit<TreeWorkerInit, 'pagecheckTree'>) {
-    this.table = new ContractTable([...init.extra, ...KERNEL_CONTRACTS], init.kernelVersion);
+    this.table = new ContractTable([...init.extra, ...KERNEL_CONTRACTS], init.kernelVersion, featureMap(init.kernelFeatures));
     this.patterns = init.seed.patterns.length
       ? new RegExp(`(?<![A-Za-z_$\\u0080-\\uffff])(?:${init.seed.patterns.map((p) => `(?:${p})`).join('|')})(?![A-Za-z0-9_$\\u0080-\\uffff])`)
       : undefined;

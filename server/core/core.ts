@@ -9,7 +9,8 @@
 import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../../engine';
 import { functionKey } from '../../engine';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine';
-import { findKernelVersion } from '../../engine';
+import { configScopeFor, contractsOlderThan, findKernelVersion, kernelFeaturesFor, newerTreeNote } from '../../engine';
+import type { ConfigScope } from '../../engine';
 import { IdleCollector } from './gc';
 import { CONFIG_FILE, ProjectConfig, configErrorLines, configNotes, loadProjectConfig } from './config';
 import { OpenDocument, OpenDocuments } from './documents';
@@ -76,6 +77,10 @@ export class Core {
   private project: ProjectConfig = { folders: [], contracts: [], severity: {} };
   private contracts: ContractTable;
   private kernelVersion: string | undefined;
+  /** What the kernel tree itself says where a contract boundary's release is uncertain (engine treeFeatures). */
+  private kernelFeatures: Record<string, boolean> | undefined;
+  /** Which memmap reads can be hazards, from the tree's Kconfig (read on the first memmap question). */
+  private configScope: ConfigScope | undefined;
   private readonly indexer: Indexer;
   private indexed = { done: 0, total: 0 };
   private lastEditAt = 0;
@@ -114,6 +119,9 @@ export class Core {
     this.loadConfig();
     this.log(`pagecheck language server: ${this.paths.roots().map((f) => f.fsPath).join(', ') || 'no workspace folder'}; `
       + `kernel contracts ${this.kernelVersion ?? 'for every version'}${this.trusted ? '' : '; untrusted workspace: .pagecheck.json contracts ignored'}`);
+    // A tree newer than the contract table: said once per session.
+    const newest = contractsOlderThan(this.kernelVersion);
+    if (newest) this.host.warn(newerTreeNote(this.kernelVersion!, newest));
     this.startIndexing('initial index');
   }
 
@@ -243,7 +251,7 @@ export class Core {
   }
 
   private auditOptions(onlyFiles?: ReadonlySet<string>) {
-    return { onlyFiles, severity: { ...this.project.severity, ...this.settings.severity } };
+    return { onlyFiles, severity: { ...this.project.severity, ...this.settings.severity }, config: this.configScope };
   }
 
   /** While the index is still filling in, "no callers in the indexed tree" is not known yet: no PC005. */
@@ -407,6 +415,7 @@ export class Core {
         root: this.paths.roots()[0]?.fsPath ?? process.cwd(),
         extra: this.trusted ? this.project.contracts : [],
         kernelVersion: this.kernelVersion,
+        kernelFeatures: this.kernelFeatures,
         maxBytes: this.maxFileSize(),
       }),
       overlay: () => {
@@ -509,9 +518,12 @@ export class Core {
 
   /** Reads `.pagecheck.json` files; publishes their errors; rebuilds the contract table when it changed. */
   private loadConfig(): boolean {
-    const before = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
+    const before = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion, this.kernelFeatures]);
     this.project = loadProjectConfig(this.paths.roots(), this.trusted);
     this.kernelVersion = this.paths.roots().map((f) => findKernelVersion(f.fsPath)?.version).find(Boolean);
+    const kernelRoot = this.paths.roots().find((f) => findKernelVersion(f.fsPath))?.fsPath;
+    this.kernelFeatures = kernelRoot ? kernelFeaturesFor(kernelRoot) : undefined;
+    this.configScope = kernelRoot ? configScopeFor(kernelRoot) : undefined;
     const seen = new Set<string>();
     for (const fc of this.project.folders) {
       const notes = configNotes(fc);
@@ -521,8 +533,8 @@ export class Core {
       if (notes.length) seen.add(fc.uri);
     }
     this.configPublished = seen;
-    const after = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion]);
-    this.contracts = contractTable(this.project.contracts, this.kernelVersion);
+    const after = JSON.stringify([this.project.contracts, this.project.folders.map((f) => f.config.ignore), this.project.maxFileSize, this.kernelVersion, this.kernelFeatures]);
+    this.contracts = contractTable(this.project.contracts, this.kernelVersion, this.kernelFeatures);
     return before !== after;
   }
 

@@ -30,6 +30,7 @@ export interface ThreadFolder {
 export interface ThreadOpenOptions {
   extra: ContractEntry[];
   kernelVersion?: string;
+  kernelFeatures?: Record<string, boolean>;
   maxBytes: number;
   version: string;
   cacheDir?: string | false;

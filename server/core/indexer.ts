@@ -24,6 +24,7 @@ export interface TreeRunOptions {
   root: string;
   extra: ContractEntry[];
   kernelVersion?: string;
+  kernelFeatures?: Record<string, boolean>;
   maxBytes: number;
 }
 
@@ -198,7 +199,7 @@ export class Indexer {
     thread.onProgress = (phase, done, n) => report(phase === 'scan' ? done : total, total,
       phase === 'scan' ? `indexing identifiers ${done}/${n}` : `parsing what the verdicts need ${done}/${n}`);
     const facts = new Map<string, FileFacts>();
-    const opened = await thread.open(o.root, { extra: o.extra, kernelVersion: o.kernelVersion, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv() },
+    const opened = await thread.open(o.root, { extra: o.extra, kernelVersion: o.kernelVersion, kernelFeatures: o.kernelFeatures, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv() },
       (chunk) => { for (const f of chunk) facts.set(f.file, f); });
     thread.onProgress = undefined;
     if (opened.cancelled || cancelled()) return `${total} files, cancelled`;
