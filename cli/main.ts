@@ -87,7 +87,7 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
     })
     : undefined;
   const parsed = tree ?? await parseAll(inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, kconfig: kconfig.config, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
       onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
     });
   progress.update('auditing');

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CParser, FileFacts, contractTable } from '../engine';
+import { CParser, FileFacts, KernelConfig, contractTable, macroLookup } from '../engine';
 import { ContractEntry } from '../engine';
 import { FileJob, FileOutcome, parseFile } from './parse-file';
 
@@ -11,6 +11,8 @@ export interface WorkerInit {
   extra: ContractEntry[];
   kernelVersion?: string;
   kernelFeatures?: Record<string, boolean>;
+  /** `--kconfig`: the #if branches and IS_ENABLED() tests the parse keeps. */
+  kconfig?: KernelConfig;
   maxBytes: number;
 }
 
@@ -54,6 +56,7 @@ export async function parseAll(jobs: FileJob[], opts: ParseOptions): Promise<Par
 
 async function inProcess(jobs: FileJob[], opts: ParseOptions, out: FileOutcome[], total: number): Promise<void> {
   const parser = await CParser.create();
+  if (opts.kconfig) parser.macros = macroLookup(opts.kconfig);
   const table = contractTable(opts.extra, opts.kernelVersion, opts.kernelFeatures);
   try {
     for (const job of jobs) {
@@ -70,7 +73,7 @@ function inWorkers(script: string, jobs: FileJob[], opts: ParseOptions, out: Fil
   const queue = jobs.slice();
   const leftover: FileJob[] = [];
   const count = Math.min(opts.jobs, Math.ceil(jobs.length / BATCH));
-  const init: WorkerInit = { extra: opts.extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes };
+  const init: WorkerInit = { extra: opts.extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, kconfig: opts.kconfig, maxBytes: opts.maxBytes };
   return new Promise((resolve) => {
     let live = count;
     const finish = (w: Worker, pending: FileJob[]) => {

@@ -1,7 +1,7 @@
 // Worker thread (dist/worker.js): owns one parser and one contract table, turns batches of files into FileFacts (plain data,
 // structured-cloned back to the main thread). Bundled to dist/worker.js.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CParser, contractTable } from '../engine';
+import { CParser, contractTable, macroLookup } from '../engine';
 import { parseFile } from './parse-file';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
 import { TreeWorkerInit, serveTreeWorker } from '../engine';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   if (!port) throw new Error('cli/worker.ts must run in a worker thread');
   const init = workerData as WorkerInit;
   const parser = await CParser.create();
+  if (init.kconfig) parser.macros = macroLookup(init.kconfig);
   const table = contractTable(init.extra, init.kernelVersion, init.kernelFeatures);
   port.on('message', (req: WorkerRequest) => {
     const reply: WorkerReply = { type: 'results', results: req.batch.map((job) => parseFile(parser, table, job, init.maxBytes)) };

@@ -40,6 +40,7 @@ export * from './files/workspace';
 export * from './files/config';
 export { findKernelVersion } from './files/kernel-version';
 export { contractsOlderThan, kernelFeaturesFor, newerTreeNote, treeFeatures } from './files/tree-features';
+export { macroLookup } from './files/kconfig-macros';
 export { archCapabilities, configScopeFor, TreeConfigScope } from './files/arch-caps';
 export type { ArchCapability, ConfigValues } from './files/arch-caps';
 export type { ConfigScope } from './analysis/config-scope';

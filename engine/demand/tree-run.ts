@@ -20,6 +20,7 @@ import { FileTokens, HashQuery, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
+import { kconfigDigest } from '../files/kconfig-macros';
 
 export interface AuditTreeOptions {
   /** Worker threads (default: the number of cores). 1 or less: everything in this thread. */
@@ -41,7 +42,7 @@ export interface AuditTreeOptions {
   cancelled?: () => boolean;
   /**
    * The kernel configuration the tree is built with (`--kconfig`, or Kbuild's include/generated/autoconf.h), to decide
-   * `#ifdef CONFIG_…` branches. Carried, not yet read: the analysis starts using it with issue 12.
+   * `#ifdef CONFIG_…` branches and `IS_ENABLED(CONFIG_…)` tests (engine/files/kconfig-macros.ts).
    */
   kconfig?: KernelConfig;
 }
@@ -130,7 +131,7 @@ export class TreeRun {
     this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion, featureMap(opts.kernelFeatures));
     this.stats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 } };
     this.pool = new Pool(files, {
-      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
+      extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, kconfig: opts.kconfig, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
     }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
   }
 
@@ -140,7 +141,8 @@ export class TreeRun {
     const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const run = new TreeRun(files, opts);
     const cacheBase = opts.cacheDir === false ? undefined : opts.cacheDir ?? defaultCacheDir(root);
-    run.cache = cacheBase ? new DiskCache(cacheBase, cacheKey(opts.version ?? '0', run.contracts)) : undefined;
+    // The configuration decides which #if branches are parsed: part of the key.
+    run.cache = cacheBase ? new DiskCache(cacheBase, cacheKey(`${opts.version ?? '0'}${kconfigDigest(opts.kconfig)}`, run.contracts)) : undefined;
     run.stats.cacheDir = run.cache?.dir;
     try {
       await run.plan(t0);

@@ -16,12 +16,16 @@ import { ParseJob, SeedSpec, jobOffsets, jobSelector, seedMayMatter } from './pl
 import { FileTokens, directivesOnly } from './scan';
 import { WasmScanner } from './wasm-scan';
 import { decodeSource } from '../files/workspace';
+import type { KernelConfig } from '../files/kconfig';
+import { macroLookup } from '../files/kconfig-macros';
 
 export interface TreeWorkerInit {
   pagecheckTree: true;
   extra: ContractEntry[];
   kernelVersion?: string;
   kernelFeatures?: Record<string, boolean>;
+  /** `--kconfig`: the #if branches and IS_ENABLED() tests the parse keeps (engine/files/kconfig-macros.ts). */
+  kconfig?: KernelConfig;
   maxBytes: number;
   seed: SeedSpec;
 }
@@ -164,7 +168,10 @@ export class TreeWorkerCore {
   }
 
   async parse(path: string, rel: string, job: ParseJob): Promise<ParseOutcome> {
-    this.parser ??= await CParser.create();
+    if (!this.parser) {
+      this.parser = await CParser.create();
+      if (this.init.kconfig) this.parser.macros = macroLookup(this.init.kconfig);
+    }
     let text: string;
     try {
       const buf = fs.readFileSync(path);

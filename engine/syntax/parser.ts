@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Parser, Language, Tree, Node, Edit, Point, LANGUAGE_VERSION, MIN_COMPATIBLE_VERSION } from 'web-tree-sitter';
 import { prepareSource, PrepareStats } from './prepare';
+import type { MacroLookup } from './cpp-expr';
 
 export type { Tree, Node };
 
@@ -70,6 +71,9 @@ export class CParser {
   /** Why the last parse() returned undefined, in one line (for the caller's "skipped" reason). */
   lastFailure: string | undefined;
 
+  /** The kernel configuration's macros (`--kconfig`): which `#if` branches and `IS_ENABLED()` tests are compiled. */
+  macros: MacroLookup | undefined;
+
   /**
    * Prepares (macro blanking) and parses. With `old`, parses incrementally; `old` stays owned by the caller.
    * A parse that runs past `budgetMs` is abandoned (undefined, `lastFailure` says so): 8 MB of punctuation soup
@@ -77,7 +81,7 @@ export class CParser {
    */
   parse(text: string, old?: { tree: Tree; prepared: string }, stats?: PrepareStats, budgetMs = DEFAULT_PARSE_BUDGET_MS): ParsedText | undefined {
     this.lastFailure = undefined;
-    const prepared = prepareSource(text, stats);
+    const prepared = prepareSource(text, stats, this.macros);
     let oldTree: Tree | undefined;
     try {
       if (old) {

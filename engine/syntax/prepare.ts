@@ -4,6 +4,7 @@
 //
 // Architecture Invariant: the prepared text has exactly the length of the original and every '\n' in the same
 // place, so every node offset, row and column is an offset, row and column in the user's buffer.
+import { CONFIG_TESTS, evalCondition, MacroLookup } from './cpp-expr';
 
 /** Attribute-like macros that take no arguments: blanked to spaces. */
 const BARE_ANNOTATIONS = [
@@ -60,8 +61,12 @@ export interface PrepareStats {
   rewritten: number;
 }
 
-/** Returns a same-length copy of `text` that tree-sitter-c parses well. Never throws. */
-export function prepareSource(text: string, stats?: PrepareStats): string {
+/**
+ * Returns a same-length copy of `text` that tree-sitter-c parses well. Never throws. With `macros` (a kernel
+ * configuration, `--kconfig`), the `#if` branches it decides and the `IS_ENABLED(CONFIG_…)` tests in the code
+ * follow it; without, one configuration is kept as the heuristic below says.
+ */
+export function prepareSource(text: string, stats?: PrepareStats, macros?: MacroLookup): string {
   scanBudget = 32 * text.length + 1048576;
   // The copy is an array of UTF-16 code units (a same-length rewrite never moves one), turned back into a string
   // once at the end: no per-character strings.
@@ -74,7 +79,8 @@ export function prepareSource(text: string, stats?: PrepareStats): string {
       if (out[i] !== NL && out[i] !== CR) { out[i] = SP; rewritten++; }
     }
   };
-  selectConfiguration(text, blank);
+  selectConfiguration(text, blank, macros);
+  if (macros) rewritten += decideConfigTests(text, out, macros);
   rewritten += fixEllipses(text, out);
 
   const n = text.length;
@@ -479,6 +485,35 @@ function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
+/** What the configuration says of a directive's condition (`#ifdef X`: is X defined), or undefined. */
+function conditionValue(kw: string, rest: string, macros: MacroLookup): number | undefined {
+  if (kw === 'ifdef' || kw === 'ifndef') {
+    const name = /^\s*([A-Za-z_]\w*)/.exec(rest)?.[1];
+    const v = name ? macros(name) : undefined;
+    if (v === undefined) return undefined;
+    return (v !== null) === (kw === 'ifdef') ? 1 : 0;
+  }
+  if (kw === 'if' || kw === 'elif') return evalCondition(rest, macros);
+  return undefined;
+}
+
+/**
+ * `IS_ENABLED(CONFIG_X)` (and IS_BUILTIN, IS_MODULE, IS_REACHABLE) in the code, where the configuration decides
+ * it: `1` or `0` and blanks, so `if (IS_ENABLED(CONFIG_X) && …)` walks like the compiled code does.
+ */
+function decideConfigTests(text: string, out: Uint16Array, macros: MacroLookup): number {
+  if (!text.includes('IS_')) return 0;
+  let rewritten = 0;
+  for (const m of text.matchAll(CONFIG_TESTS)) {
+    const v = evalCondition(m[0], macros);
+    if (v === undefined) continue;
+    const at = m.index!;
+    out[at] = v ? 49 /* 1 */ : 48 /* 0 */;
+    for (let i = at + 1; i < at + m[0].length; i++) if (out[i] !== NL && out[i] !== CR) { out[i] = SP; rewritten++; }
+  }
+  return rewritten;
+}
+
 function isIdentChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57);
 }
@@ -489,9 +524,10 @@ function isIdentChar(c: number): boolean {
  * branches and the directive lines themselves are blanked. This removes the ERROR nodes that come from `#if`
  * blocks cutting across statements (`} else\n#endif`), and `#if 0` code is never analysed or flagged.
  */
-function selectConfiguration(text: string, blank: (from: number, to: number) => void): void {
+function selectConfiguration(text: string, blank: (from: number, to: number) => void, macros?: MacroLookup): void {
   if (!/^[ \t]*#[ \t]*(if|ifdef|ifndef)\b/m.test(text)) return;
-  interface Branch { start: number; end: number; dead: boolean }
+  /** `value`: what the configuration says the branch's condition is (0: false); undefined: it does not say. */
+  interface Branch { start: number; end: number; dead: boolean; value?: number }
   interface Group { branches: Branch[]; directives: Array<[number, number]> }
   const stack: Group[] = [];
   let offset = 0;
@@ -516,20 +552,30 @@ function selectConfiguration(text: string, blank: (from: number, to: number) => 
       while (dirEnd < n && continued(text, dirEnd)) { const e = text.indexOf('\n', dirEnd + 1); dirEnd = e < 0 ? n : e; }
       const kw = m[1];
       const dead = /^\s*0\s*(\/[*/].*)?$/.test(m[2]);
+      const value = macros ? conditionValue(kw, text.slice(offset, dirEnd).replace(/^[ \t]*#[ \t]*\w+/, '').replace(/\\\r?\n/g, ' '), macros) : undefined;
       if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
-        stack.push({ branches: [{ start: dirEnd, end: n, dead: kw === 'if' && dead }], directives: [[offset, dirEnd]] });
+        stack.push({ branches: [{ start: dirEnd, end: n, dead: kw === 'if' && dead, value }], directives: [[offset, dirEnd]] });
       } else if (stack.length) {
         const g = stack[stack.length - 1];
         g.branches[g.branches.length - 1].end = offset;
         g.directives.push([offset, dirEnd]);
         if (kw === 'endif') {
           stack.pop();
+          // The branches that can be the one compiled: up to the first the configuration says is true, except
+          // those it says are false (without a configuration: every branch but `#if 0`). The longest is kept.
+          const live: Branch[] = [];
+          for (const b of g.branches) {
+            if (b.dead || b.value === 0) continue;
+            live.push(b);
+            if (b.value !== undefined) break;
+          }
           let keep: Branch | undefined;
-          for (const b of g.branches) if (!b.dead && (!keep || b.end - b.start > keep.end - keep.start)) keep = b;
+          for (const b of live) if (!keep || b.end - b.start > keep.end - keep.start) keep = b;
           for (const b of g.branches) if (b !== keep) blank(b.start, b.end);
           for (const [a, z] of g.directives) blank(a, z);
         } else {
-          g.branches.push({ start: dirEnd, end: n, dead: kw === 'elif' && dead });
+          const v = kw === 'else' ? (macros ? 1 : undefined) : value;
+          g.branches.push({ start: dirEnd, end: n, dead: kw === 'elif' && dead, value: v });
         }
       }
     }

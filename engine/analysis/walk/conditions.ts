@@ -51,6 +51,14 @@ export function condition(w: Walk, n: Node, env: Env): [Env | null, Env | null] 
     case 'identifier':
     case 'field_expression':
       return nullTest(w, n, env);
+    case 'number_literal': {
+      // `if (0)`, and `IS_ENABLED(CONFIG_X)` decided by a --kconfig (prepare.ts writes 0 or 1): one side is dead.
+      // The prepared text's literal (n.text), not the buffer's: there it may still read IS_ENABLED(CONFIG_X).
+      const lit = n.text;
+      const v = Number.parseInt(lit, /^0[xX]/.test(lit) ? 16 : 10);
+      if (Number.isNaN(v)) break;
+      return v ? [env, null] : [null, env];
+    }
     default:
       break;
   }
