@@ -30,6 +30,8 @@ export interface CliOptions {
   kbuildArgs?: string[];
   /** --check FILE: print what the language server shows on FILE (server/check/check.ts). */
   check?: string;
+  /** --clear-cache: remove the cache of the tree (`tree`), or --clear-all-caches every tree's (`all`); audit nothing. */
+  clearCache?: 'tree' | 'all';
   help: boolean;
   version: boolean;
 }
@@ -84,6 +86,8 @@ function auditCommand(): Command {
     .addOption(new Option('-B, --write-baseline <file>', "record this run's findings in FILE, for --baseline").argParser(nonEmpty('--write-baseline')))
     .addOption(new Option('--kbuild', 'sparse-style arguments, for make C=1 CHECK="pagecheck --kbuild" (see docs/review.md)'))
     .addOption(new Option('--check <file>', 'run the language server on FILE headless and print what an editor shows: diagnostics, and at every ZONE_DEVICE test or memmap read the verdict, the hover and the code actions (for bug reports)').argParser(nonEmpty('--check')))
+    .addOption(new Option('--clear-cache', "remove the disk cache of the tree (the paths' root, else the current directory) and exit (docs/cache.md)"))
+    .addOption(new Option('--clear-all-caches', "remove every tree's disk cache and exit"))
     .addOption(new Option('-V, --version', 'print the version'))
     .addHelpText('after', AUDIT_HELP);
   return cmd;
@@ -134,6 +138,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     paths: [...(cmd.processedArgs[0] as string[] | undefined ?? [])],
   };
   if (o.jobs) opts.jobs = o.jobs as number;
+  if (o.clearCache || o.clearAllCaches) opts.clearCache = o.clearAllCaches ? 'all' : 'tree';
   if (review && !opts.paths.length) throw new UsageError('review: give a revision range (A..B) or patch files (see pagecheck review --help)');
   return opts;
 }

@@ -1,9 +1,10 @@
-// `pagecheck [options] [paths...]` (INTERFACES.md "CLI"). Reads every file, parses in worker threads, audits
-// the whole set as one program (every function is a possible caller of every other), renders one format.
+// `pagecheck [options] [paths...]` (INTERFACES.md "CLI"). Lists the files, audits them as one program (every function
+// is a possible caller of every other) through the engine's one pipeline (auditTree: threads, plan, disk cache),
+// renders one format.
 // Exit: 0 clean, 1 a warning-level finding, 2 usage / configuration / I/O error (one line on stderr).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AuditResult, Program } from '../engine';
+import { AuditResult } from '../engine';
 import { ConfigResult, DEFAULT_CONFIG, PagecheckConfig, formatConfigError, loadConfig } from '../engine';
 import { packageRoot } from '../engine';
 import { CliOptions, UsageError, parseArgs, usage } from './args';
@@ -13,9 +14,7 @@ import { applyBaseline, readKconfig, writeBaseline } from './audit-extras';
 import { review } from './review/command';
 import { kbuild } from './kbuild';
 import { configScopeFor, contractsOlderThan, findKernelVersion, kernelFeaturesFor, newerTreeNote } from '../engine';
-import { parseAll } from './pool';
-import { auditTree, onDemand } from '../engine';
-import { cacheDirFromEnv } from '../engine';
+import { auditTree, cacheDirFromEnv, clearCache } from '../engine';
 
 import { Progress, forwardProgress } from './progress';
 import { TOOL_NAME, TOOL_VERSION } from '../engine';
@@ -47,6 +46,7 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
   if (opts.version) { process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`); return 0; }
   if (opts.check !== undefined) return runCheck(opts, cwd);
   try {
+    if (opts.clearCache) return clear(opts, cwd);
     if (opts.command === 'review') return await review(opts, cwd);
     if (opts.command === 'kbuild') return await kbuild(opts.kbuildArgs ?? [], cwd);
     return await audit(opts, cwd, started);
@@ -76,28 +76,21 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   if (contractsNewest) process.stderr.write(`pagecheck: note: ${newerTreeNote(kernelVersion!, contractsNewest)}\n`);
 
   const progress = new Progress(process.stderr);
-  // A big tree is audited on demand (engine/demand/tree-run.ts): only the files the verdicts need are parsed, with the same
-  // answer; stats.functions then counts the functions analysed. A small one is parsed whole (it takes no longer).
-  const demand = onDemand(inputs.files.length);
-  const tree = demand
-    ? await auditTree(root, inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig: kconfig.config,
-      onProgress: forwardProgress(progress),
-    })
-    : undefined;
-  const parsed = tree ?? await parseAll(inputs.files, {
-      jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, kconfig: kconfig.config, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
-      onProgress: (done, total) => progress.update(`parsing ${done}/${total} files`),
-    });
+  // One pipeline at every size (engine/demand/tree-run.ts): a tree is audited on demand — only the files the verdicts
+  // need are parsed, with the answer of parsing everything, and stats.functions counts the functions analysed — and a
+  // small one is parsed whole (treePolicy), through the same threads and the same cache.
+  const tree = await auditTree(root, inputs.files, {
+    jobs: opts.jobs, extra: config.contracts, kernelVersion, kernelFeatures, maxBytes: config.maxFileSize ?? DEFAULT_CONFIG.maxFileSize!,
+    version: TOOL_VERSION, cacheDir: cacheDirFromEnv(), kconfig: kconfig.config,
+    onProgress: forwardProgress(progress),
+  });
   progress.update('auditing');
   // The next run of this tree stats its directories instead of walking them, while none changes.
-  if (tree?.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
-  // For scripts/bench.mjs: how the demand-driven run went (files parsed, warm or cold, time per phase).
-  if (tree && process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
-  const program = tree ? tree.program : new Program(parsed.facts);
+  if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
+  // For scripts/bench.mjs: how the run went (policy, files parsed, warm or cold, time per phase).
+  if (process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
   // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
-  const result = program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
+  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
   progress.clear();
 
   const doc = buildDocument({
@@ -105,12 +98,12 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
     kernelVersion,
     contractsNewest,
     result,
-    skipped: parsed.skipped,
+    skipped: tree.skipped,
     stats: {
-      // On demand, every readable file counts as audited (parsed or proven irrelevant by the index).
-      files: tree ? tree.stats.filesInTree - tree.skipped.length : parsed.facts.length,
-      filesWithParseErrors: parsed.facts.filter((f) => f.parseErrors > 0).length,
-      functions: parsed.facts.reduce((n, f) => n + f.functions.length, 0),
+      // Every readable file counts as audited (parsed, or proven irrelevant by the index).
+      files: tree.stats.filesInTree - tree.skipped.length,
+      filesWithParseErrors: tree.facts.filter((f) => f.parseErrors > 0).length,
+      functions: tree.facts.reduce((n, f) => n + f.functions.length, 0),
       functionsNotAnalyzed: result.notAnalyzed.length,
       ms: Date.now() - started,
     },
@@ -122,6 +115,14 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   if (opts.format === 'text') process.stderr.write(`${summaryLine(doc, baselined)}\n`);
   if (configFailed || kconfig.failed) return 2; // the audit ran with defaults, but a broken configuration must fail the build
   return failsBuild(doc) ? 1 : 0;
+}
+
+/** --clear-cache: the tree's cache (the paths' root, else the working directory); --clear-all-caches: every tree's. */
+function clear(opts: CliOptions, cwd: string): number {
+  const root = opts.clearCache === 'all' ? undefined : opts.paths.length ? findRoot(opts.paths, cwd).root : cwd;
+  const removed = clearCache(root);
+  process.stderr.write(removed.length ? `pagecheck: removed ${removed.map((d) => display(d, cwd)).join(', ')}\n` : 'pagecheck: no cache to remove\n');
+  return 0;
 }
 
 /**

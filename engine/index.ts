@@ -29,7 +29,8 @@ export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
 export { explainSink } from './analysis/rules/explain';
 export type { SinkExplanation } from './analysis/rules/explain';
-export { seedList, verdictTotals } from './analysis/report';
+export { MEMMAP_RULES, renderReportText, reportModel, reportTotals, seedList, totalsLine, verdictTotals } from './analysis/report';
+export type { ReportFile, ReportModel, ReportRow, ReportSection, ReportTotals, ReportTextPaths } from './analysis/report';
 export { chainApis, fingerprintBase, fingerprints, lineFree } from './analysis/fingerprint';
 export type { Fingerprintable } from './analysis/fingerprint';
 export { SUPPRESSION_REASON_PLACEHOLDER, effectiveReason } from './analysis/suppress';
@@ -51,11 +52,12 @@ export { formatKconfigError, isEnabled, kconfigFormat, loadKconfig, parseKconfig
 export type { KconfigError, KconfigFormat, KconfigSymbol, KernelConfig } from './files/kconfig';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
-export { TreeRun, TreeRunCancelled, auditTree, onDemand } from './demand/tree-run';
-export type { TreeStats } from './demand/tree-run';
+export { TreeRun, TreeRunCancelled, auditTree, onDemand, treePolicy } from './demand/tree-run';
+export type { TreePolicy, TreeStats } from './demand/tree-run';
 export { serveTreeWorker } from './demand/worker';
 export type { TreeWorkerInit } from './demand/worker';
-export { cacheDirFromEnv, existingCacheDir } from './demand/cache';
+export { cacheDirFromEnv, clearCache, existingCacheDir, treeCacheDir, userCacheBase } from './demand/cache';
+export { TreeWorkerCore } from './demand/worker';
 export { functionKey } from './demand/plan';
 export { PartialFile, focus } from './demand/focus';
 export type { FocusStats } from './demand/focus';

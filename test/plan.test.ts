@@ -53,7 +53,7 @@ describe('demand-driven audit (plan)', function () {
   it('gives the same findings and verdicts as parsing every file, parsing fewer files', async () => {
     const files = treeFiles(FIX);
     const full = answer(new Program(await parseEverything(files)));
-    const t = await auditTree(FIX, files, { jobs: 1, cacheDir: false });
+    const t = await auditTree(FIX, files, { jobs: 1, policy: 'demand', cacheDir: false });
     assert.deepEqual(answer(t.program), full);
     // The tree is built so that every way of being needed happens at least once.
     const rules = full.findings.map((f) => `${f.rule} ${f.fn}`).sort();
@@ -98,9 +98,9 @@ describe('demand-driven audit (plan)', function () {
     try {
       fs.cpSync(FIX, root, { recursive: true });
       const files = treeFiles(root);
-      const cold = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      const cold = await auditTree(root, files, { jobs: 1, policy: 'demand', cacheDir, version: 'test' });
       assert.equal(cold.stats.warm, 'cold');
-      const warm = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      const warm = await auditTree(root, files, { jobs: 1, policy: 'demand', cacheDir, version: 'test' });
       assert.equal(warm.stats.warm, 'full');
       assert.equal(warm.stats.filesScanned, 0);
       assert.deepEqual(answer(warm.program), answer(cold.program));
@@ -110,7 +110,7 @@ describe('demand-driven audit (plan)', function () {
       fs.writeFileSync(find, fs.readFileSync(find, 'utf8').replace('return pte_page(*global_pte);', 'return pfn_to_online_page(42);'));
       const bump = new Date(Date.now() + 5000);
       fs.utimesSync(find, bump, bump);
-      const edited = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      const edited = await auditTree(root, files, { jobs: 1, policy: 'demand', cacheDir, version: 'test' });
       assert.equal(edited.stats.warm, 'partial');
       assert.equal(edited.stats.filesScanned, 1);
       const full = answer(new Program(await parseEverything(files)));
@@ -121,7 +121,7 @@ describe('demand-driven audit (plan)', function () {
       const plain = path.join(root, 'lib/plain.c');
       const later = new Date(Date.now() + 10000);
       fs.utimesSync(plain, later, later);
-      const touched = await auditTree(root, files, { jobs: 1, cacheDir, version: 'test' });
+      const touched = await auditTree(root, files, { jobs: 1, policy: 'demand', cacheDir, version: 'test' });
       assert.equal(touched.stats.filesScanned, 1);
       assert.equal(touched.stats.filesParsedNow, 0);
       assert.deepEqual(answer(touched.program), full);
@@ -134,13 +134,13 @@ describe('demand-driven audit (plan)', function () {
   it('answers the same in worker threads', async function () {
     if (!fs.existsSync(WORKER)) this.skip(); // `npm test` builds dist/ first
     const files = treeFiles(FIX);
-    const t = await auditTree(FIX, files, { jobs: 2, cacheDir: false, workerScript: WORKER });
+    const t = await auditTree(FIX, files, { jobs: 2, policy: 'demand', cacheDir: false, workerScript: WORKER });
     assert.deepEqual(answer(t.program), answer(new Program(await parseEverything(files))));
   });
 
   it('widens for an editor buffer: parses the callers its new sink needs, and nothing when nothing is new', async () => {
     const files = treeFiles(FIX);
-    const run = await TreeRun.open(FIX, files, { jobs: 1, cacheDir: false });
+    const run = await TreeRun.open(FIX, files, { jobs: 1, policy: 'demand', cacheDir: false });
     try {
       const parsedBefore = new Set(run.facts.map((f) => f.file));
       assert.ok(!parsedBefore.has('kernel/tally.c'), 'no sink on disk needs kernel/tally.c');
@@ -233,7 +233,7 @@ bool note_page(struct page *page)
       const root = path.join(KERNEL, 'mm');
       const files = treeFiles(root);
       const full = answer(new Program(await parseEverything(files, '6.1')));
-      const t = await auditTree(root, files, { jobs: 1, cacheDir: false, kernelVersion: '6.1' });
+      const t = await auditTree(root, files, { jobs: 1, policy: 'demand', cacheDir: false, kernelVersion: '6.1' });
       assert.deepEqual(answer(t.program), full);
       assert.ok(full.functions.length > 10);
       assert.ok(t.stats.filesParsed < files.length / 2, `${t.stats.filesParsed} of ${files.length} parsed`);

@@ -42,7 +42,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // --- memmap reads (PC003/PC004) ---
   P('Page[A-Z][A-Za-z0-9]*', 'memmap-read', 'PageXxx() reads page->flags'),
   P('folio_test_[a-z0-9_]+', 'memmap-read', 'folio_test_xxx() reads folio->flags', { since: '5.16' }),
-  E('PageReserved', 'memmap-read', 'PageReserved() reads page->flags; ZONE_DEVICE pages need not be PG_reserved', { reservedTest: true }),
+  E('PageReserved', 'memmap-read', 'PageReserved() reads the field page->flags; ZONE_DEVICE pages are PG_reserved, but only once their memmap is initialized', { reservedTest: true }),
   E('page_zone', 'memmap-read', 'page_zone() reads page->flags'),
   E('page_zonenum', 'memmap-read', 'page_zonenum() reads page->flags'),
   E('page_to_nid', 'memmap-read', 'page_to_nid() reads page->flags'),

@@ -6,9 +6,10 @@
 //   <dir>/<key>/tokens.bin   every file's identifier hashes (engine/demand/scan.ts) by fingerprint, to re-plan after an edit
 //   <dir>/<key>/state.v8     the file list with fingerprints, and the facts of the files the last plan parsed
 //
-// Where: `.pagecheck-cache/` under the audited root when it can be written, else $XDG_CACHE_HOME/pagecheck/<root
-// hash> (~/.cache when unset). Writes go to a temporary file renamed into place: a run killed halfway, or two runs
-// at once, leave the previous cache or the new one, never a torn one. Anything unreadable is ignored (cold start).
+// Where: $XDG_CACHE_HOME/pagecheck/<key of the tree> (~/.cache when unset), never inside the user's tree (an audit
+// leaves no litter for `git status`); PAGECHECK_CACHE_DIR=DIR puts it in DIR instead, PAGECHECK_CACHE=0 turns it off
+// (docs/cache.md). Writes go to a temporary file renamed into place: a run killed halfway, or two runs at once, leave
+// the previous cache or the new one, never a torn one. Anything unreadable is ignored (cold start).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,7 +20,7 @@ import { FileFacts } from '../analysis/model';
 import { FileTokens } from './scan';
 
 /** Bump when the scanner, the plan, or the shape of cached facts changes. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 export interface FileStamp {
   rel: string;
@@ -41,6 +42,8 @@ export interface FactsEntry {
   mentions: string[];
   defs: string[];
   seed: boolean;
+  /** Every function is summarised: the entry covers any job. */
+  whole?: boolean;
   facts?: FileFacts;
   skipped?: string;
 }
@@ -49,8 +52,8 @@ export interface CacheState {
   files: FileStamp[];
   /** rel → facts of every file a plan parsed (content hash inside). */
   facts: Map<string, FactsEntry>;
-  /** rel of the files the last complete plan parsed, when `files` is exactly the tree it planned over. */
-  lastPlan?: { parsed: string[]; filesDigest: string };
+  /** rel of the files the last complete plan parsed, when `files` is exactly the tree it planned over with `policy`. */
+  lastPlan?: { parsed: string[]; filesDigest: string; policy: string; everything?: boolean };
 }
 
 export function cacheKey(version: string, contracts: ContractTable): string {
@@ -75,35 +78,54 @@ function codeStamp(): string {
   return stamp;
 }
 
-/** The cache directory the environment asks for: PAGECHECK_CACHE=0 none, PAGECHECK_CACHE_DIR a directory, else the default. */
+/** The cache base the environment asks for: PAGECHECK_CACHE=0 none, PAGECHECK_CACHE_DIR a directory, else the default. */
 export function cacheDirFromEnv(): string | false | undefined {
   return process.env.PAGECHECK_CACHE === '0' ? false : process.env.PAGECHECK_CACHE_DIR || undefined;
 }
 
-/** Where the cache of `root` is, if it exists already (nothing is created): the environment's, else the default's. */
+/** Every tree's cache lives under this base by default: $XDG_CACHE_HOME/pagecheck, or ~/.cache/pagecheck. */
+export function userCacheBase(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  // The XDG spec: a relative path is invalid and is ignored.
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  return path.join(base, 'pagecheck');
+}
+
+/** A tree's directory under a cache base: the tree's last path part (for people) and a hash of its absolute path. */
+export function treeCacheDir(root: string, base: string = userCacheBase()): string {
+  const abs = path.resolve(root);
+  const label = path.basename(abs).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40) || 'root';
+  return path.join(base, `${label}-${createHash('sha1').update(abs).digest('hex').slice(0, 16)}`);
+}
+
+/** What treeCacheDir() names: only such entries are ever removed from a cache base. */
+const TREE_DIR = /^[A-Za-z0-9._-]{1,40}-[0-9a-f]{16}$/;
+
+/** Where the cache of `root` is, if it exists already (nothing is created). */
 export function existingCacheDir(root: string): string | undefined {
   const env = cacheDirFromEnv();
   if (env === false) return undefined;
-  const candidates = env ? [env] : [path.join(root, '.pagecheck-cache'), userCacheDir(root)];
-  return candidates.find((d) => fs.existsSync(d));
+  const dir = treeCacheDir(root, env || userCacheBase());
+  return fs.existsSync(dir) ? dir : undefined;
 }
 
-/** The cache directory for a root: `<root>/.pagecheck-cache` if writable, else under $XDG_CACHE_HOME. */
-export function defaultCacheDir(root: string): string {
-  const local = path.join(root, '.pagecheck-cache');
-  try {
-    fs.mkdirSync(local, { recursive: true });
-    fs.accessSync(local, fs.constants.W_OK);
-    return local;
-  } catch {
-    return userCacheDir(root);
+/**
+ * Removes the cache of the tree at `root`, or with `root` undefined the cache of every tree (in the base the
+ * environment names, else the user's cache directory). Only directories treeCacheDir() names are removed, never
+ * anything else a base may hold. Returns the directories removed.
+ */
+export function clearCache(root?: string): string[] {
+  const env = cacheDirFromEnv();
+  if (env === false) return [];
+  const base = env || userCacheBase();
+  let dirs: string[];
+  if (root !== undefined) dirs = [treeCacheDir(root, base)];
+  else {
+    try { dirs = fs.readdirSync(base).filter((n) => TREE_DIR.test(n)).map((n) => path.join(base, n)); } catch { dirs = []; }
   }
-}
-
-/** A root's cache under $XDG_CACHE_HOME (for a tree the user cannot write to). */
-function userCacheDir(root: string): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'pagecheck', createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 16));
+  const removed = dirs.filter((d) => fs.existsSync(d));
+  for (const d of removed) fs.rmSync(d, { recursive: true, force: true });
+  return removed;
 }
 
 /** A file's fingerprint: size, mtime, inode. */

@@ -78,10 +78,14 @@ export interface ParseJob {
   mentions: string[];
   defs: string[];
   seed: boolean;
+  /** Summarise every function (parse-everything, or a file asked for a second time): the file is then never asked again. */
+  whole?: boolean;
 }
 
 export interface PlanHost {
   index: PlanIndex;
+  /** Bytes of file `i` (the work budget counts them); 0 when unknown. */
+  size?(i: number): number;
   /** Parses these files; facts come back in any order, at most one per job (none: the file was skipped). */
   parse(jobs: ParseJob[], round: number): Promise<Array<{ index: number; facts?: FileFacts }>>;
   onRound?(r: RoundStats): void;
@@ -89,6 +93,8 @@ export interface PlanHost {
 
 export interface RoundStats {
   round: number;
+  /** This round parsed every file not yet parsed whole: the work budget was reached (or the policy says so). */
+  everything?: boolean;
   /** Names whose callers (mentions) or definitions were asked for, leading to this round's files. */
   names: number;
   files: number;
@@ -104,6 +110,25 @@ export interface PlanResult {
   rounds: RoundStats[];
   /** Names whose every mentioning file (or every defining file) was parsed. */
   completeNames: number;
+  /** Every file was parsed whole in the end (the parse-everything policy, or the work budget was reached). */
+  everything: boolean;
+  /** The work the plan did: parse jobs handed out, and the bytes of their files. */
+  work: { jobs: number; bytes: number };
+}
+
+/**
+ * The bound on a demand-driven plan. Each round of planning walks every summary and queries the index of every file,
+ * and each asks for files: on a tree whose names chain far (many names, many rounds) that could approach parsing
+ * everything many times over. Past either limit, the next round parses every file not yet parsed whole, and the plan
+ * ends: the work is then at most the budget plus parsing the tree once.
+ */
+export interface PlanBudget {
+  /** Rounds of planning (the seed is round 0). */
+  maxRounds: number;
+  /** Bytes of the files handed out in parse jobs (a file asked for twice counts twice). */
+  maxBytes: number;
+  /** Past the budget, stop planning instead of parsing the rest (scripts/closure.ts: the answer is then not exact). */
+  stop?: boolean;
 }
 
 /**
@@ -124,7 +149,24 @@ export interface Complete {
   defs: ReadonlySet<string>;
   fields: ReadonlySet<string>;
   local: ReadonlySet<string>;
+  /** Every file is parsed whole: every name is complete. */
+  all?: boolean;
 }
+
+/** What the walk asked for, and the path from a resolved sink that led to it (pendingNames' `why`; scripts/closure.ts). */
+export interface Asked {
+  kind: 'call' | 'def' | 'field' | 'local';
+  name: string;
+  /** The file of a static function (`local`). */
+  file?: string;
+  /** The function whose RET asked for a definition (`def`), and the RET itself. */
+  ret?: { fn: FnSummary; alt: Alt };
+  /** From the sink to the ask, one step a line. */
+  path: string[];
+}
+
+/** A step of a walk, kept only when someone asks why. */
+interface Why { text: string; parent?: Why }
 
 /** The ParseJob mention that asks a file only for its calls through the field `name` (or its reads of it). */
 export const FIELD_CALL = '->';
@@ -185,32 +227,41 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  * functions, for an editor's hover). Returns the names it stopped at: functions whose callers or definitions are
  * not all parsed yet, and fields their callers may call them through.
  */
-export function pendingNames(facts: readonly FileFacts[], complete: Complete, focus?: ReadonlySet<string>): Pending {
+export function pendingNames(facts: readonly FileFacts[], complete: Complete, focus?: ReadonlySet<string>, why?: (asked: Asked) => void): Pending {
   const graph = new CallGraph(facts);
   const pending: Pending = { mentions: new Set(), defs: new Set(), fields: new Set(), local: new Map() };
+  // With `why`, every ask is reported with its path (complete or not); without it no path is ever built.
+  let step: Why | undefined;
+  const tell = why ? (kind: Asked['kind'], name: string, extra: Partial<Asked> = {}) => why({ kind, name, ...extra, path: chain(step) }) : undefined;
+  const because = why ? (text: () => string, parent: Why | undefined): Why => ({ text: text(), parent }) : () => undefined;
+  const where = (fn: FnSummary) => `${fn.name}() ${fn.file}:${fn.loc.line + 1}`;
   const need = (name: string): boolean => {
-    if (complete.mentions.has(name)) return true;
+    tell?.('call', name);
+    if (complete.all || complete.mentions.has(name)) return true;
     pending.mentions.add(name);
     return false;
   };
   // Callers through a field are call sites `x->field(…)` (CallSite.callee `.field`): the files that only fill the
   // field in (`.writepage = f` in an ops table: 65 of the 71 files of 6.1 that mention `writepage`) add none.
   const needField = (field: string): boolean => {
-    if (complete.mentions.has(field) || complete.fields.has(field)) return true;
+    tell?.('field', field);
+    if (complete.all || complete.mentions.has(field) || complete.fields.has(field)) return true;
     pending.fields.add(field);
     return false;
   };
   // A static function of a .c file is called, handed over as a callback and assigned to fields only in its own file
   // (CallGraph.resolve never reaches it from another): that file's functions mentioning it are all its callers.
   const needIn = (file: string, name: string): boolean => {
-    if (complete.mentions.has(name) || complete.local.has(`${file}\0${name}`)) return true;
+    tell?.('local', name, { file });
+    if (complete.all || complete.mentions.has(name) || complete.local.has(`${file}\0${name}`)) return true;
     let s = pending.local.get(file);
     if (!s) pending.local.set(file, (s = new Set()));
     s.add(name);
     return false;
   };
-  const needDefs = (name: string): boolean => {
-    if (complete.mentions.has(name) || complete.defs.has(name)) return true;
+  const needDefs = (name: string, ret?: Asked['ret']): boolean => {
+    tell?.('def', name, { ret });
+    if (complete.all || complete.mentions.has(name) || complete.defs.has(name)) return true;
     pending.defs.add(name);
     return false;
   };
@@ -218,12 +269,18 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const callers = (fn: FnSummary): CallerEdge[] | null => {
     if (edgesMemo.has(fn)) return edgesMemo.get(fn)!;
     let edges: CallerEdge[] | null = null;
-    if (CallGraph.fileScoped(fn) ? needIn(fn.file, fn.name) : need(fn.name)) {
+    const at = step;
+    step = because(() => `callers of ${where(fn)}`, at);
+    const known = CallGraph.fileScoped(fn) ? needIn(fn.file, fn.name) : need(fn.name);
+    step = at;
+    if (known) {
       edges = graph.callers(fn);
       // Calls through a function-pointer field count only when no registering call hands the function over.
       if (!edges.some((e) => e.kind === 'callback')) {
         let ready = true;
+        step = because(() => `->field( callers of ${where(fn)}`, at);
         for (const field of graph.fieldsFor(fn)) if (IDENT.test(field) && !needField(field)) ready = false;
+        step = at;
         if (!ready) edges = null;
       }
     }
@@ -237,8 +294,10 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const seenAlts = new Set<readonly Alt[]>();
   const ids = new Map<FnSummary, number>();
   const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
-  type Job = { fn: FnSummary; alts: readonly Alt[] };
+  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why };
+  // First in, first out: the path `why` reports for a name is a shortest one.
   const work: Job[] = [];
+  let head = 0;
 
   const param = (fn: FnSummary, p: number) => {
     const key = `${id(fn)}#${p}`;
@@ -246,11 +305,12 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     seenParam.add(key);
     const edges = callers(fn);
     if (!edges) return;
+    const at = step;
     for (const e of edges) {
       const ai = e.argFor(p);
       if (ai === undefined) continue;
       const alts = e.site.args[ai];
-      if (alts && alts.length) work.push({ fn: e.caller, alts });
+      if (alts && alts.length) work.push({ fn: e.caller, alts, why: because(() => `arg ${ai} passed by ${where(e.caller)} (${e.kind})`, at) });
     }
   };
   const pgmap = (fn: FnSummary) => {
@@ -258,51 +318,69 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     seenPgmap.add(fn);
     const edges = callers(fn);
     if (!edges) return;
-    for (const e of edges) if (e.site.pgmapParamArgs?.some((x) => x !== undefined)) pgmap(e.caller);
+    const at = step;
+    for (const e of edges) {
+      if (!e.site.pgmapParamArgs?.some((x) => x !== undefined)) continue;
+      step = because(() => `pgmap from ${where(e.caller)}`, at);
+      pgmap(e.caller);
+    }
+    step = at;
   };
   const ret = (fn: FnSummary, a: Alt) => {
     if (!a.callee) return;
+    const at = step;
+    step = because(() => `RET ${a.callee}()${a.viaPfn ? ' (as a pfn)' : ''} in ${where(fn)} line ${a.origin.loc.line + 1}`, at);
     // CallGraph.resolve: a definition in the calling file (parsed whole) wins over every other.
     const local = graph.defs.get(a.callee)?.some((d) => d.file === fn.file);
-    if (!local && !needDefs(a.callee)) return;
-    const site = a.call !== undefined ? fn.calls[a.call] : undefined;
-    for (const g of graph.resolve(a.callee, fn.file)) {
-      if (!seenRet.has(g)) {
-        seenRet.add(g);
-        work.push({ fn: g, alts: g.returns.filter((r) => r.state !== 'PARAM') });
-      }
-      if (!site) continue;
-      for (const r of g.returns) {
-        if (r.state !== 'PARAM' || r.param === undefined) continue;
-        const args = site.args[r.param];
-        if (args && args.length) work.push({ fn, alts: args });
+    if (local || needDefs(a.callee, why ? { fn, alt: a } : undefined)) {
+      const site = a.call !== undefined ? fn.calls[a.call] : undefined;
+      for (const g of graph.resolve(a.callee, fn.file)) {
+        if (!seenRet.has(g)) {
+          seenRet.add(g);
+          work.push({ fn: g, alts: g.returns.filter((r) => r.state !== 'PARAM'), why: because(() => `returns of ${where(g)}`, step) });
+        }
+        if (!site) continue;
+        for (const r of g.returns) {
+          if (r.state !== 'PARAM' || r.param === undefined) continue;
+          const args = site.args[r.param];
+          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step) });
+        }
       }
     }
+    step = at;
   };
 
   for (const f of facts) {
     for (const fn of f.functions) {
-      for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts });
-      if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4] });
+      for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined) });
+      if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }
-  while (work.length) {
-    const { fn, alts } = work.pop()!;
+  while (head < work.length) {
+    const { fn, alts, why: w } = work[head];
+    work[head++] = undefined as unknown as Job; // let the queue's head be collected
     if (seenAlts.has(alts)) continue;
     seenAlts.add(alts);
     for (const a of alts) {
+      step = w;
       if (a.state === 'PARAM') {
-        if (a.param !== undefined) param(fn, a.param);
+        if (a.param !== undefined) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param); step = w; }
         if (a.pgmapParam !== undefined) pgmap(fn);
       } else if (a.state === 'RET') {
         ret(fn, a);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
       }
-      if (a.prev?.length) work.push({ fn, alts: a.prev });
+      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w });
     }
   }
   return pending;
+}
+
+function chain(w: Why | undefined): string[] {
+  const out: string[] = [];
+  for (; w; w = w.parent) out.push(w.text);
+  return out.reverse();
 }
 
 /** How a function is named across threads (a hover's focus): its file and where its definition starts. */
@@ -322,15 +400,24 @@ export async function plan(host: PlanHost, contracts: ContractTable): Promise<Pl
  */
 export class Planner {
   private readonly parsed = new Map<number, FileFacts | undefined>();
-  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), fields: new Set<string>(), local: new Set<string>() };
+  /** Files whose every function is summarised: never asked for again. */
+  private readonly whole = new Set<number>();
+  private readonly complete = { mentions: new Set<string>(), defs: new Set<string>(), fields: new Set<string>(), local: new Set<string>(), all: false };
   readonly rounds: RoundStats[] = [];
+  private readonly work = { jobs: 0, bytes: 0 };
 
-  constructor(private readonly host: PlanHost) {}
+  constructor(private readonly host: PlanHost, private readonly budget: PlanBudget = { maxRounds: Infinity, maxBytes: Infinity }) {}
 
   async start(contracts: ContractTable): Promise<PlanResult> {
     const jobs = [...new Set(this.host.index.seed(seedSpec(contracts)))].sort((a, b) => a - b)
       .map((index) => ({ index, mentions: [], defs: [], seed: true }));
     await this.loop(jobs, new Map(), [], undefined);
+    return this.result();
+  }
+
+  /** The parse-everything policy: every file summarised whole, in one round; every name is complete. */
+  async everything(): Promise<PlanResult> {
+    await this.loop(this.everythingLeft(new Map()), new Map(), [], undefined);
     return this.result();
   }
 
@@ -351,19 +438,38 @@ export class Planner {
   /** Facts of every parsed file (path order), the overlay not included. */
   result(): PlanResult {
     const numbers = [...this.parsed.keys()].sort((a, b) => a - b);
-    return { facts: ordered(this.parsed), parsed: numbers, rounds: this.rounds, completeNames: this.complete.mentions.size + this.complete.defs.size };
+    return {
+      facts: ordered(this.parsed), parsed: numbers, rounds: this.rounds, completeNames: this.complete.mentions.size + this.complete.defs.size,
+      everything: this.complete.all, work: { ...this.work },
+    };
+  }
+
+  /** Whole-file jobs for every file not parsed whole yet (an overlay file is known whole); every name becomes complete. */
+  private everythingLeft(overlay: ReadonlyMap<number, FileFacts>): ParseJob[] {
+    this.complete.all = true;
+    const jobs: ParseJob[] = [];
+    for (let i = 0; i < this.host.index.count; i++) if (!this.whole.has(i) && !overlay.has(i)) jobs.push({ index: i, mentions: [], defs: [], seed: false, whole: true });
+    return jobs;
   }
 
   private async loop(first: ParseJob[], overlay: ReadonlyMap<number, FileFacts>, extra: readonly FileFacts[], focus: ReadonlySet<string> | undefined): Promise<void> {
     let jobs = first;
     let newNames = 0;
+    const firstRound = this.rounds.length;
     for (;;) {
       const t0 = Date.now();
       if (jobs.length) {
-        for (const r of await this.host.parse(jobs, this.rounds.length)) merge(this.parsed, r.index, r.facts);
-        for (const j of jobs) if (!this.parsed.has(j.index)) this.parsed.set(j.index, undefined);
+        this.work.jobs += jobs.length;
+        for (const j of jobs) this.work.bytes += this.host.size?.(j.index) ?? 0;
+        const wholeJobs = new Set(jobs.filter((j) => j.whole).map((j) => j.index));
+        for (const r of await this.host.parse(jobs, this.rounds.length)) merge(this.parsed, r.index, r.facts, wholeJobs.has(r.index));
+        for (const j of jobs) {
+          if (!this.parsed.has(j.index)) this.parsed.set(j.index, undefined);
+          if (j.whole) this.whole.add(j.index);
+        }
       }
       const stats: RoundStats = { round: this.rounds.length, names: newNames, files: jobs.length, parsedSoFar: this.parsed.size, ms: 0 };
+      if (jobs.length && jobs.every((j) => j.whole) && this.complete.all) stats.everything = true;
       const facts = overlay.size || extra.length ? withOverlay(this.parsed, overlay, extra) : ordered(this.parsed);
       const pending = pendingNames(facts, this.complete, focus);
       stats.ms = Date.now() - t0;
@@ -401,8 +507,16 @@ export class Planner {
           if (i !== undefined) job(i).mentions.push(...sorted);
         }
       }
-      // An overlay file is known whole: never parsed from disk.
-      jobs = [...next.values()].filter((j) => !overlay.has(j.index)).sort((a, b) => a.index - b.index);
+      // An overlay file is known whole: never parsed from disk; nor is a file parsed whole already (it holds every
+      // function, so every name it mentions is summarised).
+      jobs = [...next.values()].filter((j) => !overlay.has(j.index) && !this.whole.has(j.index)).sort((a, b) => a.index - b.index);
+      // Invariant: the work is bounded. Past the budget, every file not parsed whole is parsed whole in one last
+      // round (the answer is then the one parsing everything gives, by construction), and planning ends.
+      const bytes = jobs.reduce((n, j) => n + (this.host.size?.(j.index) ?? 0), 0);
+      if (this.rounds.length - firstRound >= this.budget.maxRounds || this.work.bytes + bytes > this.budget.maxBytes) {
+        if (this.budget.stop) return;
+        jobs = this.everythingLeft(overlay);
+      }
     }
   }
 }
@@ -414,8 +528,9 @@ function withOverlay(parsed: ReadonlyMap<number, FileFacts | undefined>, overlay
   return [...ordered(all), ...extra];
 }
 
-/** Adds newly summarised functions of a file to what is known of it (functions kept in text order). */
-function merge(parsed: Map<number, FileFacts | undefined>, index: number, facts: FileFacts | undefined): void {
+/** Adds newly summarised functions of a file to what is known of it (functions kept in text order); whole facts replace it. */
+function merge(parsed: Map<number, FileFacts | undefined>, index: number, facts: FileFacts | undefined, whole: boolean): void {
+  if (whole && facts) { parsed.set(index, facts); return; }
   const old = parsed.get(index);
   if (!old || !facts) { if (facts || !parsed.has(index)) parsed.set(index, facts); return; }
   const have = new Set(old.functions.map(fnKey));

@@ -1,11 +1,14 @@
-// A whole tree, audited on demand: index every file's identifiers (engine/demand/scan.ts, in worker threads), parse only
-// the files — and summarise only the functions — the verdicts need (engine/demand/plan.ts), keep summaries, not trees, and
-// cache both on disk (engine/demand/cache.ts). The answer is the one parsing every file gives (test/plan.test.ts).
+// The one pipeline from files to facts. A tree is audited on demand: index every file's identifiers
+// (engine/demand/scan.ts, in worker threads), parse only the files — and summarise only the functions — the verdicts
+// need (engine/demand/plan.ts), keep summaries, not trees, and cache both on disk (engine/demand/cache.ts). The answer
+// is the one parsing every file gives (test/plan.test.ts). Parsing everything is a policy of the same run (a small
+// tree, where planning costs more than it saves; or a plan past its work budget, for the files left), not another
+// code path: the same threads, the same cache, the same facts.
 //
 //   const { program, stats } = await auditTree(root, files, { jobs: os.availableParallelism() });
 //   const result = program.audit({ severity });
 //
-// The CLI calls this for every run; the language server can call it for its background index.
+// The CLI calls this for every run, whatever the size of the tree; the language server's index runs it in a thread.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,8 +17,8 @@ import { ContractEntry, ContractTable, featureMap } from '../analysis/contracts'
 import { KERNEL_CONTRACTS } from '../analysis/kernel-contracts';
 import { FileFacts } from '../analysis/model';
 import { Program } from '../analysis/program';
-import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, defaultCacheDir, filesDigest, stampKey } from './cache';
-import { ParseJob, PlanIndex, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
+import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, filesDigest, stampKey, treeCacheDir, userCacheBase } from './cache';
+import { ParseJob, PlanBudget, PlanIndex, PlanResult, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
 import { FileTokens, HashQuery, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
@@ -31,8 +34,15 @@ export interface AuditTreeOptions {
   /** What the tree itself says where a contract boundary's release is uncertain (files/tree-features.ts). */
   kernelFeatures?: Record<string, boolean>;
   maxBytes?: number;
-  /** Cache directory; `false`: no cache. Default: `<root>/.pagecheck-cache`, else $XDG_CACHE_HOME/pagecheck. */
+  /**
+   * The cache base (each tree has a directory of its own in it: cache.ts treeCacheDir); `false`: no cache. Default:
+   * $XDG_CACHE_HOME/pagecheck (~/.cache/pagecheck). Nothing is ever written into the tree.
+   */
   cacheDir?: string | false;
+  /** Default: treePolicy(number of files). */
+  policy?: TreePolicy;
+  /** The bound on a demand-driven plan (default: DEFAULT_BUDGET rounds, the tree's bytes). */
+  budget?: Partial<PlanBudget>;
   /** pagecheck's version (part of the cache key). */
   version?: string;
   /** The worker script (a bundle that hands `workerData.pagecheckTree` threads to serveTreeWorker). */
@@ -58,6 +68,13 @@ export interface TreeStats {
   functions: number;
   rounds: number;
   warm: 'cold' | 'partial' | 'full';
+  policy?: TreePolicy;
+  /** Every file was parsed whole in the end: the policy, or a plan that reached its work budget. */
+  everything?: boolean;
+  /** Parse jobs handed out by the plan and the bytes of their files (the quantity the work budget bounds). */
+  work?: { jobs: number; bytes: number };
+  /** Files tree-sitter parsed this run (a job answered by a kept tree or by the text check parses nothing). */
+  parses?: number;
   cacheDir?: string;
   ms: { stat: number; scan: number; plan: number; parse: number; total: number };
 }
@@ -76,13 +93,41 @@ export interface TreeFile {
   rel: string;
 }
 
-/** From this many files on, a tree is audited on demand (a smaller one is parsed whole: it takes no longer). */
+/** How a run gets its facts: only what the verdicts need (`demand`), or every function of every file (`everything`). */
+export type TreePolicy = 'demand' | 'everything';
+
+/**
+ * Below this many files a tree is parsed whole: the index and the rounds of planning cost more than the parses they
+ * save, and every function then counts in the statistics. (mm/ of 6.1, 167 files: 1.8 s on demand, 4 s whole.)
+ */
+export const EVERYTHING_BELOW_FILES = 64;
+
+export function treePolicy(files: number): TreePolicy {
+  return files < EVERYTHING_BELOW_FILES ? 'everything' : 'demand';
+}
+
+/** The language server's file-by-file index, until it runs on treePolicy(); PAGECHECK_DEMAND=1/0 forces it. */
 export const DEMAND_MIN_FILES = 2000;
 
-/** Whether `files` files are audited on demand; PAGECHECK_DEMAND=1/0 forces it either way (tests, benchmarks). */
+/** @deprecated the server's index only (see DEMAND_MIN_FILES); the CLI runs auditTree() at every size. */
 export function onDemand(files: number): boolean {
   return process.env.PAGECHECK_DEMAND ? process.env.PAGECHECK_DEMAND !== '0' : files >= DEMAND_MIN_FILES;
 }
+
+/**
+ * Planning rounds before a plan parses the rest of the tree whole. 6.1 plans in 14–16 rounds; a tree that needs more
+ * is one whose names chain on and on, where every round walks all summaries and queries every file's index.
+ */
+export const DEFAULT_MAX_ROUNDS = 40;
+
+/**
+ * Bytes a plan may hand out in parse jobs before it parses the rest whole: a quarter of the tree, plus a floor for
+ * small trees. Jobs count whole files, also when a worker answers one from a kept tree or finds nothing to summarise
+ * in it; a kernel plan hands out 1–3 % of the tree (6.1: ~500 jobs), one that runs away (a field name every struct
+ * has, a generic helper's definitions) asks for thousands of files in a round and is cut there.
+ */
+export const DEFAULT_BYTES_FACTOR = 0.25;
+export const DEFAULT_BYTES_FLOOR = 16 * 1024 * 1024;
 
 /** Audits `files` (absolute path + root-relative name) as one tree, parsing only what the verdicts need. */
 export async function auditTree(root: string, input: readonly TreeFile[], opts: AuditTreeOptions = {}): Promise<TreeAudit> {
@@ -123,13 +168,20 @@ export class TreeRun {
   private planner: Planner | undefined;
   private readonly factsCache = new Map<string, FactsEntry>();
   private idle: NodeJS.Timeout | undefined;
+  private readonly policy: TreePolicy;
 
   private constructor(files: TreeFile[], private readonly opts: AuditTreeOptions) {
     this.files = files;
     files.forEach((f, i) => this.numberOf.set(f.rel, i));
     const extra = [...(opts.extra ?? [])];
     this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion, featureMap(opts.kernelFeatures));
-    this.stats = { filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 } };
+    // PAGECHECK_DEMAND=1: the server's tests force its on-demand index on small trees (onDemand), until the server's
+    // index takes its policy from here.
+    this.policy = opts.policy ?? (process.env.PAGECHECK_DEMAND === '1' ? 'demand' : treePolicy(files.length));
+    this.stats = {
+      filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold',
+      policy: this.policy, everything: this.policy === 'everything', work: { jobs: 0, bytes: 0 }, parses: 0, ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 },
+    };
     this.pool = new Pool(files, {
       extra, kernelVersion: opts.kernelVersion, kernelFeatures: opts.kernelFeatures, kconfig: opts.kconfig, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, seed: seedSpec(this.contracts), pagecheckTree: true,
     }, opts.jobs ?? os.availableParallelism(), opts.workerScript ?? defaultWorkerScript());
@@ -140,9 +192,10 @@ export class TreeRun {
     const t0 = Date.now();
     const files = [...input].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const run = new TreeRun(files, opts);
-    const cacheBase = opts.cacheDir === false ? undefined : opts.cacheDir ?? defaultCacheDir(root);
-    // The configuration decides which #if branches are parsed: part of the key.
-    run.cache = cacheBase ? new DiskCache(cacheBase, cacheKey(`${opts.version ?? '0'}${kconfigDigest(opts.kconfig)}`, run.contracts)) : undefined;
+    const treeDir = opts.cacheDir === false ? undefined : treeCacheDir(root, opts.cacheDir || userCacheBase());
+    // The size limit decides which files are skipped, the configuration which #if branches are parsed: both are
+    // part of the key, as the contracts are.
+    run.cache = treeDir ? new DiskCache(treeDir, cacheKey(`${opts.version ?? '0'} max ${opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES}${kconfigDigest(opts.kconfig)}`, run.contracts)) : undefined;
     run.stats.cacheDir = run.cache?.dir;
     try {
       await run.plan(t0);
@@ -156,6 +209,9 @@ export class TreeRun {
   audit(): TreeAudit {
     const program = new Program(this.facts);
     this.stats.functions = this.facts.reduce((n, f) => n + f.functions.length, 0);
+    // A file the index skipped is skipped again when a plan past its budget parses everything: named once.
+    const seen = new Set<string>();
+    this.skipped = this.skipped.filter((s) => !seen.has(s.rel) && !!seen.add(s.rel));
     this.skipped.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     return { program, facts: this.facts, skipped: this.skipped, stats: this.stats, rounds: this.rounds };
   }
@@ -205,30 +261,37 @@ export class TreeRun {
     ms.stat = Date.now() - t;
     const digest = filesDigest(this.stamps);
     const state = this.state;
-    if (state?.lastPlan && state.lastPlan.filesDigest === digest) {
-      for (const rel of state.lastPlan.parsed) { const e = state.facts.get(rel); if (e?.facts) this.facts.push(e.facts); }
+    if (state?.lastPlan && state.lastPlan.filesDigest === digest && state.lastPlan.policy === this.planKey()) {
       this.skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
+      for (const rel of state.lastPlan.parsed) {
+        const e = state.facts.get(rel);
+        if (e?.facts) this.facts.push(e.facts);
+        else if (e?.skipped) this.skipped.push({ rel, reason: e.skipped });
+      }
       this.stats.warm = 'full';
+      this.stats.everything = state.lastPlan.policy.startsWith('everything') || !!state.lastPlan.everything;
       this.stats.filesParsed = this.facts.length;
       ms.total = Date.now() - t0;
       return;
     }
     this.checkCancelled();
-    // 2. The identifier index.
+    // 2. The identifier index (parsing everything asks the index nothing).
     t = Date.now();
-    const scanned = await this.index();
+    const scanned = this.policy === 'demand' ? await this.index() : this.noIndex();
     ms.scan = Date.now() - t;
     this.checkCancelled();
 
     // 3. The plan, parsing through the cache.
     t = Date.now();
-    const result = await this.planner!.start(this.contracts);
+    const result = await this.runPlanner();
     ms.plan = Date.now() - t - ms.parse;
     this.facts = result.facts;
     this.rounds = result.rounds;
     // Planned files a worker found nothing in to summarise (its text check) come back without facts: not parsed.
     this.stats.filesParsed = result.facts.length;
     this.stats.rounds = result.rounds.length;
+    this.stats.everything = result.everything;
+    this.stats.work = result.work;
 
     // 4. Save: fingerprints, tokens when any were scanned, the facts of this plan's files, the plan itself.
     const stamps = this.stamps;
@@ -236,16 +299,38 @@ export class TreeRun {
     for (const r of result.parsed) { const e = this.factsCache.get(stamps[r].rel); if (e?.skipped) this.skipped.push({ rel: stamps[r].rel, reason: e.skipped }); }
     if (this.cache) {
       if (scanned.tokens) this.cache.saveTokens(stamps, scanned.tokens);
-      this.cache.saveState({ files: stamps, facts: this.factsCache, lastPlan: { parsed: result.parsed.map((i) => stamps[i].rel), filesDigest: digest } });
+      this.cache.saveState({ files: stamps, facts: this.factsCache, lastPlan: { parsed: result.parsed.map((i) => stamps[i].rel), filesDigest: digest, policy: this.planKey(), everything: result.everything } });
     }
     ms.total = Date.now() - t0;
   }
 
   /** A run that reused the last plan whole has no index and no planner yet: build them (from the cache). */
   private async replan(): Promise<void> {
-    await this.index();
-    const result = await this.planner!.start(this.contracts);
-    this.facts = result.facts;
+    if (this.policy === 'demand') await this.index(); else this.noIndex();
+    this.facts = (await this.runPlanner()).facts;
+  }
+
+  /** What a reused plan must have been made with: the policy, and the budget a demand plan ran under. */
+  private planKey(): string {
+    const b = this.budget();
+    return this.policy === 'demand' ? `demand ${b.maxRounds} ${b.maxBytes}` : 'everything';
+  }
+
+  private budget(): PlanBudget {
+    const total = this.stamps.reduce((n, s) => n + Math.max(0, s.size), 0);
+    return { maxRounds: this.opts.budget?.maxRounds ?? DEFAULT_MAX_ROUNDS, maxBytes: this.opts.budget?.maxBytes ?? DEFAULT_BYTES_FACTOR * total + DEFAULT_BYTES_FLOOR };
+  }
+
+  private runPlanner(): Promise<PlanResult> {
+    return this.policy === 'demand' ? this.planner!.start(this.contracts) : this.planner!.everything();
+  }
+
+  /** The parse-everything policy: a planner over no index (it asks none: every name is complete from the start). */
+  private noIndex(): { tokens?: undefined } {
+    const count = this.files.length;
+    const index: PlanIndex = { count, seed: () => [], mentioning: () => new Map(), defining: () => new Map() };
+    this.planner = new Planner({ index, parse: (jobs) => this.parse(jobs), size: (i) => Math.max(0, this.stamps[i].size) }, this.budget());
+    return {};
   }
 
   /**
@@ -279,7 +364,7 @@ export class TreeRun {
       tokens[r.i] = r.tokens;
     }
     const index = new TokenIndex(tokens, stamps.map((s) => !!s.patternHit));
-    this.planner = new Planner({ index, parse: (jobs) => this.parse(jobs) });
+    this.planner = new Planner({ index, parse: (jobs) => this.parse(jobs), size: (i) => Math.max(0, stamps[i].size) }, this.budget());
     return { tokens: todo.length ? tokens : undefined };
   }
 
@@ -302,7 +387,7 @@ export class TreeRun {
       const prev = validEntry(s);
       if (prev && covers(prev, job)) { factsCache.set(s.rel, prev); out.push({ index: job.index, facts: prev.facts }); continue; }
       // Ask for everything asked of this file so far: the cache entry only grows.
-      run.push(prev ? { index: job.index, mentions: union(prev.mentions, job.mentions), defs: union(prev.defs, job.defs), seed: prev.seed || job.seed } : job);
+      run.push(prev ? { index: job.index, mentions: union(prev.mentions, job.mentions), defs: union(prev.defs, job.defs), seed: prev.seed || job.seed, whole: job.whole } : job);
     }
     this.stats.filesParsedNow += run.length;
     const byIndex = new Map(run.map((j) => [j.index, j]));
@@ -310,7 +395,8 @@ export class TreeRun {
       const job = byIndex.get(r.i)!;
       const s = stamps[r.i];
       const c = r.covered ?? job;
-      factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, facts: r.facts, skipped: r.skipped });
+      if (r.parsed) this.stats.parses = (this.stats.parses ?? 0) + 1;
+      factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, whole: c.whole, facts: r.facts, skipped: r.skipped });
       out.push({ index: r.i, facts: r.facts });
     }
     this.stats.ms.parse += Date.now() - tp;
@@ -361,6 +447,8 @@ function sameStat(a: FileStamp, b: FileStamp): boolean {
 }
 
 function covers(e: FactsEntry, job: ParseJob): boolean {
+  if (e.whole) return true;
+  if (job.whole) return false;
   if (job.seed && !e.seed) return false;
   const m = new Set(e.mentions);
   const d = new Set(e.defs);
@@ -470,8 +558,9 @@ class Pool {
 
   constructor(private readonly files: readonly TreeFile[], private readonly init: TreeWorkerInit, private readonly size: number, private readonly script: string | undefined) {}
 
-  private start(): void {
-    if (this.workers.length || !this.script || this.size <= 1) return;
+  /** Starts the threads, unless there are too few `items` of work to pay for their start (loading the grammar). */
+  private start(items: number): void {
+    if (this.workers.length || !this.script || this.size <= 1 || items < MIN_ITEMS_FOR_THREADS) return;
     for (let k = 0; k < this.size; k++) {
       try {
         const w = new Worker(this.script, { workerData: this.init });
@@ -500,7 +589,7 @@ class Pool {
     for (let k = 0; k < indices.length; k += 256) batches.push(indices.slice(k, k + 256));
     await this.run(batches, (b) => ({ type: 'scan', id: 0, files: b.map((i) => ({ i, path: this.files[i].file, hash: wantHash.has(i) })) }),
       async (b) => b.map((i) => this.core().scan(i, this.files[i].file, wantHash.has(i))),
-      (r) => { out.push(...(r as ScanOutcome[])); report(); });
+      (r) => { out.push(...(r as ScanOutcome[])); report(); }, undefined, undefined, indices.length / 8);
     return out;
   }
 
@@ -517,7 +606,7 @@ class Pool {
       (r) => { out.push(...(r as ParseOutcome[])); onProgress?.('parse', out.length, jobs.length); },
       // A file goes back to the thread that parsed it last (it may still hold the tree).
       (b, w) => { for (const job of b) this.owner.set(job.index, w); },
-      (b) => this.owner.get(b[0].index));
+      (b) => this.owner.get(b[0].index), jobs.length);
     return out;
   }
 
@@ -526,8 +615,8 @@ class Pool {
    * a batch waits for the worker it names while that worker has work; `sent` records who took it.
    */
   private async run<B>(batches: B[], request: (b: B) => TreeRequest, locally: (b: B) => Promise<unknown[]>, done: (r: unknown[]) => void,
-    sent?: (b: B, w: Worker) => void, prefer?: (b: B) => Worker | undefined): Promise<void> {
-    this.start();
+    sent?: (b: B, w: Worker) => void, prefer?: (b: B) => Worker | undefined, items = batches.length): Promise<void> {
+    this.start(items);
     const queue = batches.slice();
     const live: Array<{ w: Worker }> = [];
     for (const x of this.workers) if (await x.ready) live.push(x);
@@ -576,6 +665,9 @@ class Pool {
     this.local = undefined;
   }
 }
+
+/** Parse jobs (or eight times as many files to index) below which this thread does the work: a thread's start costs more. */
+const MIN_ITEMS_FOR_THREADS = 24;
 
 function safeSize(file: string): number {
   try { return fs.statSync(file).size; } catch { return 0; }

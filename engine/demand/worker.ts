@@ -15,7 +15,7 @@ import type { Tree } from '../syntax/parser';
 import { ParseJob, SeedSpec, jobOffsets, jobSelector, seedMayMatter } from './plan';
 import { FileTokens, directivesOnly } from './scan';
 import { WasmScanner } from './wasm-scan';
-import { decodeSource } from '../files/workspace';
+import { decodeSource, readSource } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
 import { macroLookup } from '../files/kconfig-macros';
 
@@ -52,8 +52,10 @@ export interface ParseOutcome {
   i: number;
   facts?: FileFacts;
   /** What the facts answer for: the job's selection, widened (TreeWorkerCore.summarise). */
-  covered?: { mentions: string[]; defs: string[]; seed: boolean };
+  covered?: { mentions: string[]; defs: string[]; seed: boolean; whole?: boolean };
   skipped?: string;
+  /** The text went through tree-sitter for this job (not a kept tree, not the text check). */
+  parsed?: boolean;
 }
 
 export type TreeRequest =
@@ -172,20 +174,14 @@ export class TreeWorkerCore {
       this.parser = await CParser.create();
       if (this.init.kconfig) this.parser.macros = macroLookup(this.init.kconfig);
     }
-    let text: string;
-    try {
-      const buf = fs.readFileSync(path);
-      if (buf.length > this.init.maxBytes) return { i: job.index, skipped: 'over the size limit' };
-      const r = decodeSource(buf);
-      if ('skipped' in r) return { i: job.index, skipped: r.skipped.replace(/^skipped:\s*/, '') };
-      text = r.text;
-    } catch (e) {
-      return { i: job.index, skipped: (e as Error).message };
-    }
+    // The reasons a file is skipped are the ones every front end gives (readSource).
+    const read = readSource(path, this.init.maxBytes);
+    if ('skipped' in read) return { i: job.index, skipped: read.skipped.replace(/^skipped:\s*/, '') };
+    const text = read.text;
     // Nothing the job asks about occurs in the text (a file that only assigns an ops-table field asked for its calls
     // through that field; a seed candidate that mentions pfn_to_page() but reads no memmap): no function that matters
     // would be summarised, so the file is not parsed.
-    if (job.defs.length === 0 && jobOffsets({ ...job, seed: false }, text, this.init.seed).length === 0 && !(job.seed && seedMayMatter(text, this.init.seed))) {
+    if (!job.whole && job.defs.length === 0 && jobOffsets({ ...job, seed: false }, text, this.init.seed).length === 0 && !(job.seed && seedMayMatter(text, this.init.seed))) {
       return { i: job.index, covered: { mentions: [...job.mentions].sort(), defs: [], seed: job.seed } };
     }
     try {
@@ -194,11 +190,14 @@ export class TreeWorkerCore {
       if (kept && kept.text !== text) { kept.tree.delete(); this.trees.delete(path); this.treeBytes -= kept.text.length; kept = undefined; }
       if (kept) { this.trees.delete(path); this.trees.set(path, kept); }
       const tree = kept?.tree ?? this.parser.parse(text)?.tree;
-      if (!tree) return { i: job.index, skipped: 'the parser failed on this file' };
+      if (!tree) return { i: job.index, skipped: this.parser.lastFailure ?? 'the parser failed on this file' };
       try {
-        return { i: job.index, ...this.summarise(tree, rel, text, job) };
+        // A whole file is what parsing everything gives: factsFromTree's facts as they are.
+        if (job.whole) return { i: job.index, facts: factsFromTree(tree, rel, text, this.table), covered: { mentions: [], defs: [], seed: true, whole: true }, parsed: !kept };
+        return { i: job.index, ...this.summarise(tree, rel, text, job), parsed: !kept };
       } finally {
-        if (!kept) this.keep(path, text, tree);
+        // A file summarised whole is never asked for again: its tree is not kept.
+        if (job.whole) { if (kept) { this.trees.delete(path); this.treeBytes -= text.length; } tree.delete(); } else if (!kept) this.keep(path, text, tree);
       }
     } catch (e) {
       return { i: job.index, skipped: `the analysis failed: ${(e as Error).message.split('\n')[0]}` };

@@ -1,6 +1,6 @@
 // The benchmark's language-server numbers, driving `node dist/server.js --stdio` with the fuzzer's JSON-RPC client
 // (scripts/fuzz/lsp.ts). Bundled and run by scripts/bench.mjs; prints one JSON line.
-//   node lsp.js <kernel root> [--keys N] [--index-limit-s S] [--quick]
+//   node lsp.js <kernel root> [--keys N] [--edits N] [--index-limit-s S] [--quick]
 // - keystroke → diagnostics: in a workspace of mm/ (indexed first), one-character edits inside a function of
 //   mm/memory.c and mm/page_alloc.c, each timed from didChange to the publishDiagnostics of that version;
 // - first diagnostics in a cold workspace: server start (and didOpen) → diagnostics of mm/memory.c opened at once,
@@ -115,8 +115,8 @@ async function main(): Promise<void> {
   const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1]) : 10000;
   const out: Record<string, unknown> = {};
 
-  // Keystrokes, in a workspace of mm/ once its index is ready.
-  {
+  // Keystrokes, in a workspace of mm/ once its index is ready (--keys 0: not measured).
+  if (keys > 0) {
     const mm = path.join(root, 'mm');
     const lsp = new LspProcess({ cwd: mm });
     await lsp.initialize(mm);

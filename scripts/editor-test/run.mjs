@@ -48,14 +48,40 @@ export const EXPECT = {
     // On the target line: the rule before the edit, none after; the hover's verdict word after.
     before: 'PC001', after: null, hoverAfter: /\*\*safe\*\*|\bsafe\b/,
   },
-  commands: ['pagecheck.auditWorkspace', 'pagecheck.showReport', 'pagecheck.restartServer'],
+  // A header with a PC001 (test/server-fixtures/header), copied into the example tree: VS Code labels it `cpp`.
+  header: {
+    src: 'test/server-fixtures/header/include/linux/pfn_peek.h', file: 'include/linux/pfn_peek.h', fn: 'pfn_peek_is_device', at: 'is_zone_device_page(',
+    rule: 'PC001', languageId: 'cpp', hover: /\*\*unsafe\*\*/, action: /^Suppress PC001 here/,
+  },
+  // Verdict lenses (pagecheck.showVerdicts) on the seed's memory-failure.c: the safe test names its deciding pin and
+  // its lens opens it; the unsafe one names its origin.
+  lenses: {
+    file: 'mm/memory-failure.c',
+    safe: { fn: 'add_to_kill', at: 'is_zone_device_page(', title: /^safe: get_dev_pagemap\(\) in memory_failure\(\)/ },
+    target: { file: 'mm/memory-failure.c', fn: 'memory_failure', at: 'get_dev_pagemap(' },
+    unsafe: { fn: 'soft_offline_page', at: 'is_zone_device_page(', title: /^unsafe \(PC001\): page from pfn_to_page\(pfn\) in soft_offline_page_store\(\)/ },
+  },
+  commands: ['pagecheck.auditWorkspace', 'pagecheck.showReport', 'pagecheck.restartServer', 'pagecheck.openReportDocument'],
   // Files that carry pagecheck diagnostics after pagecheck.auditWorkspace (the last two are never opened).
   auditFiles: ['fs/proc/task_mmu.c', 'mm/page_idle.c', 'virt/kvm/kvm_main.c'],
-  // The report (text document or webview title) mentions this.
-  report: /smaps_pmd_entry|pagecheck/i,
+  // The report document (pagecheck.openReportDocument) lists the seed's unsafe test as a link, and the memmap section.
+  report: /\[smaps_pmd_entry\(\): unsafe\]\(file:[^)]*#L\d+\)[\s\S]*## Memmap reads \(PC003, PC004\)/,
   reportTitle: 'pagecheck: Show Report',
   // A bad .pagecheck.json: an error diagnostic on the file (and a line in the output channel) naming the key.
   badConfig: { text: '{\n  "severity": { "PC001": "loudest" }\n}\n', mentions: /severity/ },
+  // The "ui" suite (and the README's pictures) on a real 6.1 file when .kernel/linux-source-6.1 exists: the seed's
+  // smaps_pmd_entry() is still unsafe there (PC001), can_gather_numa_stats() is safe.
+  ui61: {
+    dir: '.kernel/linux-source-6.1', files: ['Makefile', 'fs/proc/task_mmu.c', 'mm/memory-failure.c', 'mm/memremap.c', 'virt/kvm/kvm_main.c'],
+    primary: { file: 'fs/proc/task_mmu.c', fn: 'smaps_pmd_entry', at: 'is_zone_device_page(', rule: 'PC001', hover: /\bunsafe\b/ },
+    lens: {
+      unsafe: /^unsafe \(PC001\): page from follow_trans_huge_pmd\(\)/,
+      safe: /^safe: vm_normal_page\(\) in can_gather_numa_stats\(\)/, safeSpec: { file: 'fs/proc/task_mmu.c', fn: 'can_gather_numa_stats', at: 'is_zone_device_page(' }, pinText: /vm_normal_page\(/,
+    },
+    reportRow: /smaps_pmd_entry\(\): unsafe/,
+    // kvm_pfn_to_refcounted_page()'s PageReserved() after pfn_valid() only: a row of the memmap section.
+    reportMemmapRow: /kvm_pfn_to_refcounted_page\(\) line \d+: unsafe \(PC004\)/,
+  },
   // When .kernel/linux-source-6.1 exists: a slice opened as its own workspace; the server must answer.
   kernelSlice: { dir: '.kernel/linux-source-6.1', files: ['Makefile', 'mm/memory-failure.c', 'mm/memremap.c'], open: ['mm/memory-failure.c', 'mm/memremap.c'] },
 };
@@ -220,11 +246,11 @@ async function installExtensions(cs, tmp, vsixes, logFile) {
   return extDir;
 }
 
-async function startCodeServer(cs, tmp, name, { folder, extDir, env: extraEnv }) {
+async function startCodeServer(cs, tmp, name, { folder, extDir, env: extraEnv, settings = {} }) {
   const port = await freePort();
   const userData = path.join(tmp, `user-data-${name}`);
   mkdirSync(path.join(userData, 'User'), { recursive: true });
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const logFile = path.join(tmp, `code-server-${name}.log`);
   const args = [cs.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
@@ -267,8 +293,8 @@ async function startChromium(tmp) {
   return { child, browser };
 }
 
-async function openWorkbench(browser, cs, { viewport = { width: 1440, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+async function openWorkbench(browser, cs, { viewport = { width: 1440, height: 900 }, scale = 1 } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const consoleErrors = [];
@@ -285,6 +311,8 @@ async function openWorkbench(browser, cs, { viewport = { width: 1440, height: 90
 export function copyExamples(o, dst) {
   if (!existsSync(o.examples) || !readdirSync(o.examples).length) throw new Failure(`${o.examples} is missing or empty: nothing to open in the editor`);
   cpSync(o.examples, dst, { recursive: true });
+  const h = EXPECT.header;
+  if (existsSync(path.join(ROOT, h.src))) cpSync(path.join(ROOT, h.src), path.join(dst, h.file));
   return dst;
 }
 
@@ -307,11 +335,17 @@ export function apiPlan(ws, results) {
   const p = findCall(ws, E.primary);
   const caller = findCall(ws, E.crossFile.caller);
   const target = findCall(ws, E.crossFile.target);
+  const header = findCall(ws, E.header);
+  const safeLens = findCall(ws, { file: E.lenses.file, ...E.lenses.safe });
+  const unsafeLens = findCall(ws, { file: E.lenses.file, ...E.lenses.unsafe });
+  const pin = findCall(ws, E.lenses.target);
   return {
     folder: ws, results, source: 'pagecheck', extensionId: 'pagecheck.pagecheck',
     timeouts: { firstDiagnostics: 60_000, step: 20_000, fixGone: 20_000, crossFile: 15_000, command: 60_000, config: 20_000 },
     steps: [
       { id: 'diagnostics', type: 'diagnostics', file: E.primary.file, show: true },
+      { id: 'header', type: 'header', file: E.header.file, line: header.line, character: header.character + 2 },
+      { id: 'lenses', type: 'lenses', file: E.lenses.file, safeLine: safeLens.line, targetLine: pin.line },
       { id: 'hover', type: 'hover', file: E.primary.file, line: p.line, character: p.character + 2 },
       { id: 'codeActions', type: 'codeActions', file: E.primary.file, line: p.line, rule: E.primary.rule },
       { id: 'applyFix', type: 'applyFix', file: E.primary.file, line: p.line, rule: E.primary.rule },
@@ -326,7 +360,7 @@ export function apiPlan(ws, results) {
       },
       { id: 'badConfig', type: 'badConfig', file: '.pagecheck.json', text: E.badConfig.text, probeFile: E.primary.file, auditCommand: E.commands[0] },
     ],
-    expect: { primaryLine: p.line, targetLine: target.line },
+    expect: { primaryLine: p.line, targetLine: target.line, headerLine: header.line, safeLensLine: safeLens.line, unsafeLensLine: unsafeLens.line, pinLine: pin.line },
   };
 }
 
@@ -421,15 +455,60 @@ async function suiteKernel(ctx) {
   return driverSuite(ctx, 'kernel', ws, plan, (r) => checkKernel(r, plan), 180_000);
 }
 
+/** The ui suite's workspace and what to look for: a 6.1 slice when the tree is extracted, else the examples. */
+function uiSpec(ctx) {
+  const K = EXPECT.ui61;
+  const kernel = existsSync(path.join(ROOT, K.dir, K.primary.file));
+  let ws;
+  if (kernel) {
+    ws = path.join(ctx.tmp, 'ws-ui');
+    for (const f of K.files) {
+      mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
+      cpSync(path.join(ROOT, K.dir, f), path.join(ws, f));
+    }
+  } else {
+    log(`ui: ${K.dir} not extracted: the pictures show examples/ instead of a real 6.1 file`);
+    ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-ui'));
+  }
+  const L = EXPECT.lenses;
+  const primary = kernel ? K.primary : EXPECT.primary;
+  const safeSpec = kernel ? K.lens.safeSpec : { file: L.file, ...L.safe };
+  if (!kernel && safeSpec.file !== primary.file) Object.assign(safeSpec, { file: primary.file, fn: 'smaps_pmd_entry', at: 'is_zone_device_page(' });
+  return {
+    ws, kernel,
+    spec: {
+      ws, primary, primaryAt: findCall(ws, primary),
+      lens: kernel ? { unsafe: K.lens.unsafe, safe: K.lens.safe, safeAt: findCall(ws, safeSpec), pinText: K.lens.pinText }
+        : { unsafe: /^unsafe \(PC001\)/, safe: /^unsafe \(PC001\)/, safeAt: findCall(ws, primary), pinText: /\S/ },
+      reportRow: kernel ? K.reportRow : /smaps_pmd_entry\(\): unsafe/,
+      reportMemmapRow: kernel ? K.reportMemmapRow : undefined,
+      reportTitle: EXPECT.reportTitle,
+    },
+  };
+}
+
+// The pictures are for the README (~900 px wide): a smaller window at twice the pixel density, kernel tab width.
+const UI_VIEWPORT = { width: 1100, height: 700 };
+const UI_SETTINGS = {
+  '[c]': { 'editor.tabSize': 8, 'editor.insertSpaces': false, 'editor.detectIndentation': true },
+  '[cpp]': { 'editor.tabSize': 8, 'editor.insertSpaces': false, 'editor.detectIndentation': true },
+  // The hover opens below the test, so the origin it cites (above the test) stays in view (docs/editor.md).
+  'editor.hover.above': false,
+  'editor.minimap.enabled': false,
+  'breadcrumbs.enabled': false,
+  'workbench.statusBar.visible': true,
+};
+
 async function suiteUi(ctx) {
   const { runUi } = await import('./ui-suite.mjs');
-  const ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-ui'));
-  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'ui', { folder: ws, extDir: ctx.extDir });
+  const { ws, spec, kernel } = uiSpec(ctx);
+  const cs = await startCodeServer(ctx.cs, ctx.tmp, 'ui', { folder: ws, extDir: ctx.extDir, settings: UI_SETTINGS });
   try {
-    const wb = await openWorkbench(ctx.browser, cs);
+    const wb = await openWorkbench(ctx.browser, cs, { viewport: UI_VIEWPORT, scale: 2 });
     const shots = ctx.o.screenshots ? SHOTS : path.join(ctx.tmp, 'screenshots');
     mkdirSync(shots, { recursive: true });
-    const res = await runUi({ ...wb, ws, expect: EXPECT, primary: findCall(ws, EXPECT.primary), shots, tmp: ctx.tmp });
+    const res = await runUi({ ...wb, spec, shots, tmp: ctx.tmp });
+    res.notes += `; workspace: ${kernel ? `a slice of ${EXPECT.ui61.dir}` : 'examples/'}`;
     await wb.context.close().catch(() => {});
     res.notes += `; code-server start ${cs.healthzMs} ms`;
     return res;

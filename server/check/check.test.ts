@@ -23,8 +23,8 @@ describe('pagecheck --check FILE', () => {
     // The sink: verdict, hover text (plain), and the quick fixes with their edits.
     const sink = r.out.slice(r.out.indexOf('  313:6 soft_offline_page(): ZONE_DEVICE test is_zone_device_page(page): unsafe (PC001)'));
     assert.ok(sink.length < r.out.length, r.out);
-    assert.match(sink, /^ {4}hover:\n {6}\| ZONE_DEVICE test is_zone_device_page\(page\): unsafe — PC001/m);
-    assert.match(sink, /Missing pin: nothing pins it/);
+    assert.match(sink, /^ {4}hover:\n {6}\| is_zone_device_page\(page\): unsafe — PC001 <[^>]+> ZONE_DEVICE test on an unpinned page\n/m);
+    assert.match(sink, /Missing: pfn_to_page\(\) takes no reference/);
     assert.match(sink, /^ {4}code actions \(\d+\):\n(?: {6}- [^\n]+\n(?: {10}[^\n]+\n)+)+/m);
     assert.match(sink, /- Suppress PC001 here[^\n]*\n {10}insert at 313:1: "\\t\/\* pagecheck: ignore PC001 -- /);
   });

@@ -20,7 +20,7 @@ import { Indexer, IndexerHost } from './indexer';
 import { Folder, Paths, uriToPath } from './paths';
 import { ProgramCache, auditInSlices } from './program';
 import { RunToken, Scheduler } from './scheduler';
-import { statusOf, unsafeCount } from './status';
+import { isUnsafe, statusOf, unsafeCount } from './status';
 import { DEFAULT_SETTINGS, Settings, indexKey, readSettings } from './settings';
 import type { StatusParams } from '../protocol/extensions';
 import type { FileDiagnostics, TextBuffer } from './types';
@@ -87,6 +87,8 @@ export class Core {
   private lastStatus: StatusParams | undefined;
   private lastStatusSent = 0;
   private workspaceUnsafe: number | undefined;
+  /** Unsafe findings in what was last published (the status bar counts what the Problems panel lists). */
+  private shownUnsafe: number | undefined;
   /** After pagecheck/auditWorkspace: publish every indexed file's findings, not only the open files'. */
   private workspaceMode = false;
   /** URIs that currently show pagecheck diagnostics from the audit (so they can be cleared). */
@@ -144,6 +146,11 @@ export class Core {
 
   roots(): readonly Folder[] {
     return this.paths.roots();
+  }
+
+  /** Verdict lenses are wanted (pagecheck.showVerdicts, and pagecheck enabled). */
+  get showVerdicts(): boolean {
+    return this.settings.enable && this.settings.showVerdicts;
   }
 
   /** A file name (`mm/memory.c`) → the URI the client knows it by. */
@@ -275,6 +282,13 @@ export class Core {
       list.push(f);
       byFile.set(f.loc.file, list);
     }
+    let unsafe = 0;
+    for (const list of byFile.values()) for (const f of list) if (isUnsafe(f)) unsafe++;
+    if (unsafe !== this.shownUnsafe) {
+      this.shownUnsafe = unsafe;
+      // The count shows once the workspace's is known too (before that the status says "starting" or "indexing").
+      if (this.workspaceUnsafe !== undefined) this.sendStatus(true);
+    }
     const now = new Set<string>();
     for (const d of open) {
       this.publish({ uri: d.uri, version: d.version, findings: byFile.get(d.name) ?? [], facts: d.facts, notes: [] });
@@ -290,6 +304,8 @@ export class Core {
     }
     for (const uri of this.published) if (!now.has(uri)) this.publish({ uri, findings: [], notes: [] });
     this.published = now;
+    // Verdicts shown elsewhere (lenses, the report view) may have changed with them.
+    this.host.verdictsChanged?.();
   }
 
   private publish(d: FileDiagnostics): void {
@@ -371,7 +387,10 @@ export class Core {
       this.workspaceUnsafe = unsafeCount(result);
       this.sendStatus(true);
     }
-    return { result, files: this.indexedFiles(), truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion, ms: Date.now() - t0 };
+    return {
+      result, files: this.indexedFiles(), truncated: this.index.truncated, indexing: this.indexer.running, kernelVersion: this.kernelVersion,
+      ms: Date.now() - t0, shownUnsafe: this.workspaceMode ? unsafeCount(result) : this.shownUnsafe ?? 0, workspaceMode: this.workspaceMode,
+    };
   }
 
   /** The whole tree (no PC005 while the index is still filling in). */
@@ -497,9 +516,11 @@ export class Core {
       this.indexer.cancel();
       this.clearAll();
       this.sendStatus(true);
+      this.host.verdictsChanged?.();
       return;
     }
     if (indexKey(this.settings) !== before) this.startIndexing('settings changed');
+    this.host.verdictsChanged?.();
     this.analysis.poke(0);
     this.status.poke();
   }
@@ -577,7 +598,8 @@ export class Core {
     const now = Date.now();
     if (!force && now - this.lastStatusSent < 100) return;
     const s = statusOf({
-      enabled: this.settings.enable, indexing: this.indexer.running, ...this.indexed, unsafe: this.workspaceUnsafe,
+      enabled: this.settings.enable, indexing: this.indexer.running, ...this.indexed, shown: this.shownUnsafe, workspace: this.workspaceUnsafe,
+      workspaceMode: this.workspaceMode,
       files: this.indexedFiles(), truncated: this.index.truncated,
     });
     if (!force && this.lastStatus && JSON.stringify(this.lastStatus) === JSON.stringify(s)) return;

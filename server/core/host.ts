@@ -17,6 +17,8 @@ export interface CoreHost {
   log(line: string): void;
   warn(line: string): void;
   error(line: string): void;
+  /** The verdicts may have changed (new findings published, settings): views of them (lenses) should ask again. */
+  verdictsChanged?(): void;
   /** Starts a progress indicator for an index run; `cancel` is called when the user cancels it. */
   beginProgress(title: string, message: string, cancel: () => void): Promise<ProgressHandle | undefined>;
 }

@@ -14,6 +14,8 @@ export interface Settings {
   maxFiles: number;
   /** Bytes; files above it are skipped. Undefined: `.pagecheck.json` or the engine's default. */
   maxFileSize?: number;
+  /** A lens with the verdict (and what decides it) above every ZONE_DEVICE test. */
+  showVerdicts: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   ignore: [],
   maxFiles: 100000,
   maxFileSize: undefined,
+  showVerdicts: true,
 });
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
@@ -39,6 +42,10 @@ export function readSettings(raw: unknown, problems: string[] = []): Settings {
   const enable = get('enable');
   if (typeof enable === 'boolean') s.enable = enable;
   else if (enable !== undefined && enable !== null) problems.push(`pagecheck.enable: expected true or false (using the default)`);
+
+  const showVerdicts = get('showVerdicts');
+  if (typeof showVerdicts === 'boolean') s.showVerdicts = showVerdicts;
+  else if (showVerdicts !== undefined && showVerdicts !== null) problems.push('pagecheck.showVerdicts: expected true or false (using the default)');
 
   const sev = get('severity');
   if (isObject(sev)) {

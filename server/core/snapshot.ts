@@ -34,4 +34,8 @@ export interface WorkspaceAudit {
   indexing: boolean;
   kernelVersion?: string;
   ms: number;
+  /** Unsafe findings the editor shows now (the status bar's and the Problems panel's number). */
+  shownUnsafe: number;
+  /** Every indexed file's findings are published (after pagecheck/auditWorkspace), not only the open files'. */
+  workspaceMode: boolean;
 }

@@ -1,5 +1,7 @@
-// What the status bar says (pagecheck/status): index progress, then the workspace's unsafe count.
-import type { AuditResult } from '../../engine';
+// What the status bar says (pagecheck/status): index progress, then the unsafe count — the same number the Problems
+// panel lists (the open files' findings, or the whole workspace's after pagecheck/auditWorkspace), with the
+// workspace's count beside it when that is more.
+import type { AuditResult, Finding } from '../../engine';
 import type { StatusParams } from '../protocol/extensions';
 
 export interface StatusInput {
@@ -7,8 +9,12 @@ export interface StatusInput {
   indexing: boolean;
   done: number;
   total: number;
-  /** Unsuppressed `unsafe` findings in the whole index; undefined until the first workspace audit. */
-  unsafe: number | undefined;
+  /** Unsafe findings the editor shows (published); undefined before the first publication. */
+  shown: number | undefined;
+  /** Unsafe findings in the whole index; undefined until the first workspace audit. */
+  workspace: number | undefined;
+  /** Every indexed file's findings are published (after pagecheck/auditWorkspace), not only the open files'. */
+  workspaceMode: boolean;
   files: number;
   truncated: boolean;
 }
@@ -17,16 +23,32 @@ export function statusOf(s: StatusInput): StatusParams {
   const { done, total } = s;
   if (!s.enabled) return { state: 'disabled', done, total, unsafe: 0, text: 'pagecheck: off', tooltip: 'pagecheck is disabled (pagecheck.enable)' };
   if (s.indexing) {
-    return { state: 'indexing', done, total, unsafe: s.unsafe ?? 0, text: `pagecheck: indexing ${done}/${total}`,
+    return { state: 'indexing', done, total, unsafe: s.shown ?? 0, workspaceUnsafe: s.workspace, text: `pagecheck: indexing ${done}/${total}`,
       tooltip: `pagecheck is indexing the workspace: ${done} of ${total} C files. Click for the report so far.` };
   }
-  if (s.unsafe === undefined) return { state: 'starting', done, total, unsafe: 0, text: 'pagecheck', tooltip: 'pagecheck: starting' };
-  const n = s.unsafe;
-  return { state: 'ready', done, total, unsafe: n, text: `pagecheck: ${n} unsafe`,
-    tooltip: `pagecheck: ${s.files} files indexed${s.truncated ? ' (file budget reached)' : ''}, ${n} unsafe finding${n === 1 ? '' : 's'}. Click for the report.` };
+  if (s.workspace === undefined) return { state: 'starting', done, total, unsafe: s.shown ?? 0, text: 'pagecheck', tooltip: 'pagecheck: starting' };
+  const ws = s.workspace;
+  const n = s.workspaceMode ? ws : s.shown ?? 0;
+  const scope = s.workspaceMode ? 'in the workspace' : 'in the open files';
+  const more = !s.workspaceMode && ws !== n;
+  return {
+    state: 'ready', done, total, unsafe: n, workspaceUnsafe: ws,
+    text: `pagecheck: ${n} unsafe${more ? ` · ${ws} in workspace` : ''}`,
+    tooltip: `pagecheck: ${plural(n, 'unsafe finding')} ${scope} (as the Problems panel lists them)`
+      + `${more ? `; ${ws} in the workspace (run "pagecheck: Audit Workspace" to list them all)` : ''}`
+      + `. ${s.files} files indexed${s.truncated ? ' (file budget reached)' : ''}. Click for the report.`,
+  };
 }
 
 /** Unsuppressed findings whose verdict is `unsafe` (the status bar's number). */
-export function unsafeCount(r: AuditResult): number {
-  return r.findings.filter((f) => !f.suppressed && f.verdict === 'unsafe').length;
+export function unsafeCount(r: Pick<AuditResult, 'findings'>): number {
+  return r.findings.filter(isUnsafe).length;
+}
+
+export function isUnsafe(f: Finding): boolean {
+  return !f.suppressed && f.verdict === 'unsafe';
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }

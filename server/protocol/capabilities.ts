@@ -3,6 +3,7 @@ import {
   CodeActionKind, InitializeParams, MarkupKind, ServerCapabilities, TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import type { DiagnosticCaps } from './convert';
+import { SHOW_LOCATION_COMMAND } from './extensions';
 
 export interface ClientCaps {
   diagnostics: DiagnosticCaps;
@@ -12,6 +13,10 @@ export interface ClientCaps {
   watchedFilesDynamic: boolean;
   workspaceFolders: boolean;
   documentChanges: boolean;
+  /** workspace/codeLens/refresh: the lenses are asked again when verdicts change elsewhere. */
+  codeLensRefresh: boolean;
+  /** window/showDocument (a lens or a report row opens its location). */
+  showDocument: boolean;
 }
 
 export function clientCaps(params: InitializeParams): ClientCaps {
@@ -25,6 +30,8 @@ export function clientCaps(params: InitializeParams): ClientCaps {
     watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
     workspaceFolders: !!c.workspace?.workspaceFolders,
     documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+    codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+    showDocument: !!c.window?.showDocument?.support,
   };
 }
 
@@ -33,6 +40,8 @@ export function serverCapabilities(): ServerCapabilities {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     hoverProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeLensProvider: { resolveProvider: false },
+    executeCommandProvider: { commands: [SHOW_LOCATION_COMMAND] },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
 }

@@ -2,7 +2,7 @@
 // can show it, folded into the message when it cannot (clangd does the same); notes (not analysed, config errors);
 // hover text; fixes as code actions with real WorkspaceEdits.
 import {
-  CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Hover, MarkupKind, WorkspaceEdit,
+  CodeAction, CodeActionKind, CodeLens, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Hover, MarkupKind, WorkspaceEdit,
 } from 'vscode-languageserver';
 import { Finding, helpUri, locText } from '../../engine';
 import type { RuleCode, Severity } from '../../engine';
@@ -10,6 +10,8 @@ import type { Note } from '../core/types';
 import { toRange } from '../core/types';
 import type { HoverInfo } from '../features/hover/hover';
 import type { Fix } from '../features/fixes/fixes';
+import type { VerdictLens } from '../features/lens/lens';
+import { SHOW_LOCATION_COMMAND } from './extensions';
 
 export interface DiagnosticCaps {
   relatedInformation: boolean;
@@ -68,4 +70,12 @@ export function toCodeAction(fix: Fix, uri: string, version: number, diag: Diagn
     ? { documentChanges: [{ textDocument: { uri, version }, edits: fix.edits }] }
     : { changes: { [uri]: fix.edits } };
   return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: !!fix.preferred, edit };
+}
+
+/** A verdict lens; a click opens its target through the server (pagecheck.showLocation → window/showDocument). */
+export function toCodeLens(l: VerdictLens): CodeLens {
+  return {
+    range: l.range,
+    command: l.target ? { title: l.title, command: SHOW_LOCATION_COMMAND, arguments: [l.target] } : { title: l.title, command: '' },
+  };
 }

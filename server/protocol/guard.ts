@@ -9,7 +9,7 @@
 // forever. The watchdog below follows the same framing and, when it breaks, ends the process with status 1 — the
 // client (vscode-languageclient) restarts a server that exits, but not one that merely stops answering.
 // Malformed JSON inside a well-framed message is not a framing error: the server answers and goes on.
-import type { CodeActionParams, HoverParams, Position, Range } from 'vscode-languageserver';
+import type { CodeActionParams, CodeLensParams, HoverParams, Position, Range } from 'vscode-languageserver';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -38,6 +38,16 @@ export function codeActionParams(p: unknown): CodeActionParams | undefined {
   const diagnostics = Array.isArray(context.diagnostics) ? context.diagnostics.filter((d) => isObject(d) && isRange(d.range)) : [];
   const only = Array.isArray(context.only) ? context.only.filter((k) => typeof k === 'string') : undefined;
   return { ...(p as unknown as CodeActionParams), context: { ...context, diagnostics, only } as CodeActionParams['context'] };
+}
+
+/** The params of a codeLens request, or undefined. */
+export function codeLensParams(p: unknown): CodeLensParams | undefined {
+  return isObject(p) && hasDocument(p) ? (p as unknown as CodeLensParams) : undefined;
+}
+
+/** The argument of pagecheck.showLocation: `{ uri, range }`, or undefined. */
+export function showLocationArgs(a: unknown): { uri: string; range: Range } | undefined {
+  return isObject(a) && typeof a.uri === 'string' && isRange(a.range) ? { uri: a.uri, range: a.range } : undefined;
 }
 
 /** Largest message accepted (a Content-Length above this is taken as a broken stream, not waited for). */

@@ -3,7 +3,7 @@
 // converted to LSP (convert.ts). The only module that holds a connection.
 import * as path from 'node:path';
 import {
-  CodeActionRequest, Connection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, FileChangeType,
+  CodeActionRequest, CodeLensRefreshRequest, CodeLensRequest, Connection, ExecuteCommandRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, FileChangeType,
   HoverRequest, InitializeError, InitializeResult, ProposedFeatures, ResponseError, TextDocuments, WorkspaceFolder, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,11 +15,14 @@ import { uriToPath } from '../core/paths';
 import { notesOf } from '../features/diagnostics/diagnostics';
 import { quickFixes } from '../features/fixes/actions';
 import { hoverAt } from '../features/hover/hover';
-import { renderReport, summarize } from '../features/report/report';
+import { verdictLenses } from '../features/lens/lens';
+import { renderReport, reportTree, summarize } from '../features/report/report';
 import { ClientCaps, clientCaps, serverCapabilities } from './capabilities';
-import { noteToDiagnostic, toCodeAction, toDiagnostic, toHover } from './convert';
-import { AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, REPORT_REQUEST, STATUS_NOTIFICATION } from './extensions';
-import { codeActionParams, hoverParams, watchFraming } from './guard';
+import { noteToDiagnostic, toCodeAction, toCodeLens, toDiagnostic, toHover } from './convert';
+import {
+  AUDIT_WORKSPACE_REQUEST, AuditSummary, InitOptions, REPORT_REQUEST, REPORT_TREE_REQUEST, ReportTree, SHOW_LOCATION_COMMAND, STATUS_NOTIFICATION, ShowLocationArgs,
+} from './extensions';
+import { codeActionParams, codeLensParams, hoverParams, showLocationArgs, watchFraming } from './guard';
 
 export function serveLsp(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -36,7 +39,7 @@ export function serveLsp(): void {
       const init = (params.initializationOptions ?? {}) as InitOptions;
       const folders: WorkspaceFolder[] = params.workspaceFolders
         ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'root') }] : []);
-      core = new Core(lspHost(connection, caps, (n) => core?.uriOf(n) ?? n), await parser, { folders, trusted: init.trusted !== false, settings: init.settings });
+      core = new Core(lspHost(connection, caps, (n) => core?.uriOf(n) ?? n, refresher(connection, caps)), await parser, { folders, trusted: init.trusted !== false, settings: init.settings });
     } catch (e) {
       return new ResponseError(-32603, `pagecheck: cannot start: ${(e as Error).message}`, { retry: false });
     }
@@ -97,6 +100,21 @@ export function serveLsp(): void {
     return quickFixes(snap, { range: q.range, diagnostics: q.context.diagnostics, only: q.context.only })
       .map((a) => toCodeAction(a.fix, snap.doc.uri, snap.doc.version, a.diagnostic ?? toDiagnostic(a.finding, snap.uriOf, c.diagnostics), c.documentChanges));
   });
+  connection.onRequest(CodeLensRequest.type, (p) => {
+    const q = codeLensParams(p);
+    if (!q) return invalid(CodeLensRequest.method);
+    if (!core?.showVerdicts) return [];
+    const snap = core.snapshotNow(q.textDocument.uri);
+    return snap ? verdictLenses(snap).map(toCodeLens) : [];
+  });
+  connection.onRequest(ExecuteCommandRequest.type, async (p) => {
+    if (p?.command !== SHOW_LOCATION_COMMAND) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${String(p?.command)}`);
+    const a: ShowLocationArgs | undefined = showLocationArgs(p.arguments?.[0]);
+    if (!a) return invalid(`${ExecuteCommandRequest.method} ${SHOW_LOCATION_COMMAND}`);
+    if (!caps?.showDocument) return null;
+    await connection.window.showDocument({ uri: a.uri, selection: a.range, takeFocus: true }).catch(() => undefined);
+    return null;
+  });
   connection.onDidChangeConfiguration((p) => { void configure(p.settings); });
   async function configure(settings: unknown): Promise<void> {
     if (!core) return;
@@ -108,7 +126,11 @@ export function serveLsp(): void {
   connection.onRequest(REPORT_REQUEST, async () => {
     if (!core) return '';
     const w = await core.workspaceAudit();
-    return w ? renderReport(w) : '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
+    return w ? renderReport(w, (n) => core!.uriOf(n)) : '# pagecheck report\n\npagecheck is disabled (pagecheck.enable).\n';
+  });
+  connection.onRequest(REPORT_TREE_REQUEST, async (): Promise<ReportTree | null> => {
+    const w = await core?.workspaceAudit();
+    return w ? reportTree(w, (n) => core!.uriOf(n)) : null;
   });
   connection.onRequest(AUDIT_WORKSPACE_REQUEST, async (): Promise<AuditSummary | undefined> => {
     if (!core) return undefined;
@@ -129,8 +151,24 @@ export function serveLsp(): void {
 }
 
 /** The core's host on an LSP connection. */
-function lspHost(connection: Connection, caps: ClientCaps, uriOf: (name: string) => string): CoreHost {
+/** Asks the client for the lenses again (at most every LENS_REFRESH_MS) when it can be asked. */
+function refresher(connection: Connection, caps: ClientCaps): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (!caps.codeLensRefresh || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, LENS_REFRESH_MS);
+  };
+}
+
+/** Verdict changes come in bursts (an index run, typing): the lenses are refreshed once per burst. */
+const LENS_REFRESH_MS = 300;
+
+function lspHost(connection: Connection, caps: ClientCaps, uriOf: (name: string) => string, verdictsChanged: () => void): CoreHost {
   return {
+    verdictsChanged,
     publish: (d) => {
       const diagnostics = [
         ...d.findings.map((f) => toDiagnostic(f, uriOf, caps.diagnostics)),

@@ -8,9 +8,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CParser, contractTable } from '../../engine/index';
+import { CParser, TreeWorkerCore, contractTable } from '../../engine/index';
 import { readSource, toPosix, walkCFiles } from '../../engine/files/workspace';
-import { parseFile } from '../../cli/parse-file';
 import { WorkspaceIndex } from '../../server/core/workspace-index';
 import { listFolders } from '../../server/core/index-thread';
 import { CLI, WITNESS_C, ensureBuilt, hostileTree, mkfifo, tempDir, writeBigC } from './helpers';
@@ -154,10 +153,10 @@ describe('robustness: hostile files', function () {
       for (const n of ['a.c', 'f.c']) assert.equal(index.get(n)?.functions.length, 1, `${n} is indexed`);
     });
 
-    it('the CLI worker reports a file that vanished between listing and reading', () => {
-      const table = contractTable();
-      const out = parseFile(parser, table, { file: path.join(t.dir, 'gone.c'), rel: 'gone.c' }, 8 << 20);
-      assert.deepEqual(out, { rel: 'gone.c', skipped: 'the file was deleted' });
+    it('a parse thread reports a file that vanished between listing and reading', async () => {
+      const core = new TreeWorkerCore({ extra: [], maxBytes: 8 << 20, seed: { names: [], patterns: [] } });
+      const out = await core.parse(path.join(t.dir, 'gone.c'), 'gone.c', { index: 3, mentions: [], defs: [], seed: false, whole: true });
+      assert.deepEqual(out, { i: 3, skipped: 'the file was deleted' });
     });
   });
 });

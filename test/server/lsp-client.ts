@@ -29,8 +29,9 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
     didChangeWatchedFiles: { dynamicRegistration: true },
     workspaceFolders: true,
     workspaceEdit: { documentChanges: true },
+    codeLens: { refreshSupport: true },
   },
-  window: { workDoneProgress: true },
+  window: { workDoneProgress: true, showDocument: { support: true } },
 };
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
@@ -50,9 +51,13 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly progressCreated: string[] = [];
   readonly progress: Array<{ token: unknown; value: { kind: string; message?: string; percentage?: number; title?: string } }> = [];
-  readonly status: Array<{ state: string; done: number; total: number; unsafe: number; text: string }> = [];
+  readonly status: Array<{ state: string; done: number; total: number; unsafe: number; workspaceUnsafe?: number; text: string; tooltip: string }> = [];
   readonly logs: string[] = [];
   readonly registrations: Array<{ method: string; registerOptions?: unknown }> = [];
+  /** window/showDocument requests (a lens or a report row opening its location). */
+  readonly shown: Array<{ uri: string; selection?: Range; takeFocus?: boolean }> = [];
+  /** workspace/codeLens/refresh requests. */
+  lensRefreshes = 0;
   readonly docs = new Map<string, TextDocument>();
   settings: Record<string, unknown>;
   stderr = '';
@@ -74,6 +79,8 @@ export class LspClient {
       this.registrations.push(...p.registrations);
       return null;
     });
+    conn.onRequest('window/showDocument', (p: { uri: string; selection?: Range; takeFocus?: boolean }) => { this.shown.push(p); this.wake(); return { success: true }; });
+    conn.onRequest('workspace/codeLens/refresh', () => { this.lensRefreshes++; this.wake(); return null; });
     conn.onRequest('workspace/workspaceFolders', () => [{ uri: uriOf(root), name: path.basename(root) }]);
     conn.listen();
   }
@@ -113,12 +120,13 @@ export class LspClient {
     return uriOf(this.file(rel));
   }
 
-  async open(rel: string, text?: string): Promise<TextDocument> {
+  /** Opens a buffer (languageId `c` unless given: VS Code and Neovim say `cpp` for many headers). */
+  async open(rel: string, text?: string, languageId = 'c'): Promise<TextDocument> {
     const uri = this.uri(rel);
     const { readFileSync } = await import('node:fs');
-    const doc = TextDocument.create(uri, 'c', 1, text ?? readFileSync(this.file(rel), 'utf8'));
+    const doc = TextDocument.create(uri, languageId, 1, text ?? readFileSync(this.file(rel), 'utf8'));
     this.docs.set(uri, doc);
-    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: doc.getText() } });
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text: doc.getText() } });
     return doc;
   }
 

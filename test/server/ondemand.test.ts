@@ -52,7 +52,7 @@ describe('server: on-demand index (a big tree)', () => {
     const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: c.uri(BUFFER) }, position: { line, character } });
     assert.ok(h, 'a hover');
     // The only caller, weigh_from_pte() in kernel/tally.c, is nothing the verdicts needed.
-    assert.match(h.contents.value, /Callers of `weigh\(\)`/, `${h.contents.value}\n${c.logs.join('\n')}`);
+    assert.match(h.contents.value, /\*\*Callers\*\* of `weigh\(\)`/, `${h.contents.value}\n${c.logs.join('\n')}`);
     assert.match(h.contents.value, /weigh_from_pte\(\)/, h.contents.value);
   });
 });

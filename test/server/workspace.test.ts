@@ -29,8 +29,11 @@ describe('server: index progress and status', () => {
       assert.ok(c.status.some((s) => s.state === 'indexing' && s.total === 8), JSON.stringify(c.status));
       const last = c.status[c.status.length - 1];
       assert.equal(last.state, 'ready');
-      assert.equal(last.text, `pagecheck: ${last.unsafe} unsafe`);
-      assert.equal(last.unsafe, 10, 'PC001 ×6, PC003 ×2, PC004 ×1 in the tree, and offline_one_page() once its caller is indexed');
+      // The number the Problems panel lists (the open file's one finding), and the workspace's beside it.
+      assert.equal(last.unsafe, 1);
+      assert.equal(last.workspaceUnsafe, 10, 'PC001 ×6, PC003 ×2, PC004 ×1 in the tree, and offline_one_page() once its caller is indexed');
+      assert.equal(last.text, 'pagecheck: 1 unsafe · 10 in workspace');
+      assert.match(last.tooltip, /^pagecheck: 1 unsafe finding in the open files \(as the Problems panel lists them\); 10 in the workspace/);
     } finally {
       await c.stop();
       fx.dispose();
@@ -169,13 +172,13 @@ describe('server: report and workspace audit', () => {
   });
   after(async () => { await c?.stop(); fx?.dispose(); });
 
-  it('pagecheck/report: one line per function with a ZONE_DEVICE test, grouped by file, in the seed\'s words', async () => {
+  it('pagecheck/report and pagecheck/reportTree answer over LSP (the content: server/features/report/report.test.ts)', async () => {
     const r = await c.request<string>('pagecheck/report');
-    assert.match(r, /\nmm\/pte_walk\.c:\n {2}count_device_pte\(\): unsafe, nothing keeps this page's memmap alive: page from pte_page\(\)[^\n]*\n {2}count_device_pte_ref\(\): safe, page reference is held: get_page\(\) in count_device_pte_ref\(\) \(mm\/pte_walk\.c:22\)\n/);
-    assert.match(r, /\nmm\/offline\.c:\n {2}offline_one_page\(\): unsafe, [^\n]*offline_store\.c:16/);
-    assert.match(r, /\nmm\/hmm_walk\.c:\n {2}collect_device_pages\(\): unsafe\? HMM, device-private page/);
-    assert.match(r, /virt\/kvm\/kvm_main\.c:\d+: vma_pfn_is_reserved\(\): [^\n]*\[PC004\]/);
-    assert.match(r, /9 functions with a ZONE_DEVICE test: 1 safe, 6 unsafe, 1 unsafe\? HMM, 1 unknown/);
+    assert.match(r, /^# pagecheck report\n\n0 unsafe findings in the open files \(the Problems panel and the status bar\), 10 in the workspace\. 8 files indexed\./);
+    assert.ok(r.includes(`- [count_device_pte(): unsafe](${c.uri('mm/pte_walk.c')}#L`), r);
+    const t = await c.request<{ sections: Array<{ id: string; files: Array<{ rows: Array<{ uri: string }> }> }> }>('pagecheck/reportTree');
+    assert.deepEqual(t.sections.map((x) => x.id), ['tests', 'memmap']);
+    assert.ok(t.sections[0].files.some((f) => f.rows.some((row) => row.uri === c.uri('mm/pte_walk.c'))));
   });
 
   it('pagecheck/auditWorkspace: re-indexes, summarizes, and publishes diagnostics for files that are not open', async () => {
@@ -187,5 +190,10 @@ describe('server: report and workspace audit', () => {
     const pte = await c.waitFor('diagnostics on an unopened file', () => { const p = c.diagnostics.get(c.uri(PTE)); return p?.diagnostics.length ? p.diagnostics : undefined; });
     assert.equal(pte[0].code, 'PC001');
     assert.ok(c.diagnostics.get(c.uri('virt/kvm/kvm_main.c'))!.diagnostics.some((d) => d.code === 'PC004'));
+    // From now on the Problems panel lists the whole workspace, and the status bar counts the same.
+    const published = () => [...c.diagnostics.values()].flatMap((p) => p.diagnostics).filter((d) => d.severity === 2 && /^unsafe:/.test(d.message)).length;
+    const st = await c.waitFor('a status counting the workspace', () => { const x = c.status[c.status.length - 1]; return x?.state === 'ready' && x.unsafe === published() ? x : undefined; });
+    assert.equal(st.text, `pagecheck: ${published()} unsafe`);
+    assert.equal(st.unsafe, st.workspaceUnsafe);
   });
 });

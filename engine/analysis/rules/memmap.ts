@@ -11,13 +11,23 @@ export function memmapRule(sink: Sink, resolved: Resolved[]): (RuleHit & { witne
   if (sink.reservedTest) {
     const w = raw[0];
     if (!w) return undefined;
+    // ZONE_DEVICE pages are PG_reserved (6.1 mm/page_alloc.c:6929, 7.3 mm/mm_init.c:992: docs/kernel-vs-audit.md
+    // A3/E2): the hazard is the bit read from a memmap nothing says is initialized.
     return { rule: 'PC004', verdict: 'unsafe', witness: w,
-      reason: `PageReserved() on a page from pfn_to_page() decides "not ordinary RAM", but ZONE_DEVICE pages need not be PG_reserved${w.guarded ? ' and pfn_valid() does not mean the memmap is initialized' : ''}` };
+      reason: w.guarded
+        ? 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page(), but pfn_valid() does not mean its memmap is initialized (offline memory, a ZONE_DEVICE range being set up)'
+        : 'PageReserved() decides "not ordinary RAM" on a page from pfn_to_page() of an unchecked pfn: nothing says its memmap exists or is initialized (offline memory, ZONE_DEVICE)' };
   }
   const w = raw.find((r) => r.guarded);
   if (!w) return undefined;
   return { rule: 'PC003', verdict: 'unsafe', witness: w,
-    reason: `${sink.api}() reads the memmap of a page whose pfn was checked only by pfn_valid(): pfn_valid() does not mean the memmap is initialized` };
+    reason: `${readText(sink)} reads the memmap of a page whose pfn was checked only by pfn_valid(): pfn_valid() does not mean the memmap is initialized` };
+}
+
+/** What reads the memmap, as written: a call (`PageLRU()`), or a field (`page->flags`, named as a field). */
+function readText(sink: Sink): string {
+  const arrow = sink.api.indexOf('->');
+  return arrow < 0 ? `${sink.api}()` : `the field ${sink.argText ?? sink.api.slice(0, arrow)}->${sink.api.slice(arrow + 2)}`;
 }
 
 /**

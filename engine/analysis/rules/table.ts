@@ -21,7 +21,7 @@ export const RULES: Record<RuleCode, RuleInfo> = {
   PC003: { code: 'PC003', title: 'memmap read guarded only by pfn_valid()', severity: 'warning', anchor: 'pc003-memmap-read-guarded-only-by-pfn_valid',
     help: 'pfn_valid() does not mean the memmap is initialized: use pfn_to_online_page().' },
   PC004: { code: 'PC004', title: 'PageReserved() used to decide "not ordinary RAM"', severity: 'warning', anchor: 'pc004-pagereserved-used-to-decide-not-ordinary-ram',
-    help: 'ZONE_DEVICE pages need not be PG_reserved: use pfn_to_online_page() first.' },
+    help: 'pfn_valid() does not mean the memmap is initialized, so the PG_reserved bit says nothing reliable: use pfn_to_online_page() first.' },
   PC005: { code: 'PC005', title: 'page parameter whose callers are not in the indexed tree', severity: 'hint', anchor: 'pc005-callers-not-indexed',
     help: 'The verdict depends on callers pagecheck cannot see: a caller must hold a page reference or a pgmap pin.' },
 };

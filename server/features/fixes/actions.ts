@@ -51,8 +51,16 @@ export function quickFixes<D extends DiagnosticRef>(snap: Snapshot, req: ActionR
     for (const f of live) if (overlaps(toRange(f.loc), req.range)) pairs.push({ finding: f });
   }
   const out: Array<QuickFix<D>> = [];
+  // Two findings can share a fix (two memmap reads of one page on one line: one pfn_to_online_page() rewrite, one
+  // suppression comment): each is offered once, for the first of them.
+  const seen = new Set<string>();
   for (const { finding, diagnostic } of pairs) {
-    for (const fix of fixesFor(finding, snap.doc.doc, snap.doc.parsed?.tree.rootNode)) out.push({ finding, diagnostic, fix });
+    for (const fix of fixesFor(finding, snap.doc.doc, snap.doc.parsed?.tree.rootNode, snap.contracts)) {
+      const key = `${fix.title}\n${JSON.stringify(fix.edits)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ finding, diagnostic, fix });
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // for, the result still parses and the finding is gone without a new one (test/server/codeActions.test.ts
 // applies every fix offered on the fixtures and checks exactly that). A fix whose shape is not recognised is
 // not offered: a wrong edit is worse than none.
-import { Finding, Sink } from '../../../engine';
+import { ContractTable, Finding, SUPPRESSION_REASON_PLACEHOLDER, Sink } from '../../../engine';
 import type { Node } from '../../../engine';
 import { callArgs, calleeName, functionOf, isJump, nextStatement, nodeAt, onlyDeclarationsBefore, statementOf, unwrap } from '../../../engine';
 import type { TextBuffer, TextEdit } from '../../core/types';
@@ -18,11 +18,13 @@ interface Cx {
   text: string;
   root: Node | undefined;
   unit: string;
+  /** The APIs' twins (privateTwin, pfnTwin, pfnOf) come from the contract table, never from this file. */
+  contracts: ContractTable;
 }
 
-export function fixesFor(f: Finding, doc: TextBuffer, root: Node | undefined): Fix[] {
+export function fixesFor(f: Finding, doc: TextBuffer, root: Node | undefined, contracts: ContractTable): Fix[] {
   const text = doc.getText();
-  const cx: Cx = { doc, text, root, unit: indentUnit(text) };
+  const cx: Cx = { doc, text, root, unit: indentUnit(text), contracts };
   const out: Fix[] = [];
   const sink = f.sink;
   if (root && sink) {
@@ -49,17 +51,17 @@ function push(out: Fix[], ...fixes: Array<Fix | undefined>): void {
 
 // ------------------------------------------------------------------------------------------------ PC001
 
-const PFN_TESTABLE = new Set(['is_zone_device_page', 'folio_is_zone_device']);
-
-/** `is_zone_device_page(page)` → `!pfn_to_online_page(pfn)`: the pfn is tested, the memmap is not read. */
+/** `is_zone_device_page(page)` → `!pfn_to_online_page(pfn)` (the contract's pfnTwin and pfnOf): the pfn is
+ *  tested, the memmap is not read. */
 function pfnTest(cx: Cx, sink: Sink): Fix | undefined {
-  if (!PFN_TESTABLE.has(sink.api)) return undefined;
+  const entry = cx.contracts.find(sink.api, 'zone-device-test');
+  if (!entry?.pfnTwin || !entry.pfnOf) return undefined;
   const call = nodeAt(cx.root!, sink.loc, ['call_expression']);
   if (!call || calleeName(call, cx.text) !== sink.api) return undefined;
   const arg = callArgs(call)[0];
   if (!arg) return undefined;
   const argText = cx.text.slice(arg.startIndex, arg.endIndex);
-  const pfn = pfnOf(cx, sink)?.text ?? (sink.api.startsWith('folio') ? `folio_pfn(${argText})` : `page_to_pfn(${argText})`);
+  const pfn = pfnOf(cx, sink)?.text ?? `${entry.pfnOf}(${argText})`;
   let start = call.startIndex;
   let negated = false;
   const parent = call.parent;
@@ -67,7 +69,7 @@ function pfnTest(cx: Cx, sink: Sink): Fix | undefined {
     start = parent.startIndex;
     negated = true;
   }
-  const test = `${negated ? '' : '!'}pfn_to_online_page(${pfn})`;
+  const test = `${negated ? '' : '!'}${entry.pfnTwin}(${pfn})`;
   return {
     title: `Test the pfn instead: ${test} (no online memmap: ZONE_DEVICE or offline)`,
     edits: [replace(cx, start, call.endIndex, test)],
@@ -167,18 +169,9 @@ function leaves(stmt: Node, isLoop: boolean): boolean {
 
 // ------------------------------------------------------------------------------------------------ PC002
 
-const PRIVATE_OF: Record<string, string> = {
-  is_zone_device_page: 'is_device_private_page',
-  is_device_coherent_page: 'is_device_private_page',
-  is_pci_p2pdma_page: 'is_device_private_page',
-  is_fsdax_page: 'is_device_private_page',
-  folio_is_zone_device: 'folio_is_device_private',
-  folio_is_device_coherent: 'folio_is_device_private',
-};
-
 /** On an HMM path the page is device-private or ordinary: test exactly that, whose lifetime its driver owns. */
 function devicePrivate(cx: Cx, sink: Sink): Fix | undefined {
-  const to = PRIVATE_OF[sink.api];
+  const to = cx.contracts.find(sink.api, 'zone-device-test')?.privateTwin;
   if (!to) return undefined;
   const call = nodeAt(cx.root!, sink.loc, ['call_expression']);
   const callee = call?.childForFieldName('function');
@@ -198,15 +191,19 @@ function devicePrivate(cx: Cx, sink: Sink): Fix | undefined {
 
 // ------------------------------------------------------------------------------------------------ PC003 / PC004
 
-/** The pfn_valid() guard and the pfn_to_page() call of the flagged page, in this function. */
-function guardedOrigin(cx: Cx, sink: Sink): { guard?: Node; origin: Node } | undefined {
+/**
+ * The pfn_valid() guard and the pfn_to_page() call of the flagged page, in this function, and the API that does
+ * both at once (the conversion's pfnTwin: pfn_to_online_page()). None for a conversion without a twin.
+ */
+function guardedOrigin(cx: Cx, sink: Sink): { guard?: Node; origin: Node; twin: string } | undefined {
   const alt = sink.alts.find((a) => a.state === 'RAW' && a.guard) ?? sink.alts.find((a) => a.state === 'RAW');
   if (!alt) return undefined;
   const origin = nodeAt(cx.root!, alt.origin.loc, ['call_expression']);
-  if (!origin || !/^(pfn_to_page|__pfn_to_page|pfn_folio)$/.test(calleeName(origin, cx.text) ?? '')) return undefined;
+  const twin = origin && cx.contracts.find(calleeName(origin, cx.text) ?? '', 'returns-raw')?.pfnTwin;
+  if (!origin || !twin) return undefined;
   const guard = alt.guard ? nodeAt(cx.root!, alt.guard, ['call_expression']) : undefined;
-  if (alt.guard && (!guard || !/^(early_)?pfn_valid$/.test(calleeName(guard, cx.text) ?? ''))) return undefined;
-  return { guard, origin };
+  if (alt.guard && (!guard || !cx.contracts.find(calleeName(guard, cx.text) ?? '', 'pfn-valid'))) return undefined;
+  return { guard, origin, twin };
 }
 
 /**
@@ -217,20 +214,20 @@ function guardedOrigin(cx: Cx, sink: Sink): { guard?: Node; origin: Node } | und
 function onlineGuard(cx: Cx, sink: Sink): Fix | undefined {
   const g = guardedOrigin(cx, sink);
   if (!g?.guard) return undefined;
-  const { guard, origin } = g;
+  const { guard, origin, twin } = g;
   const pfn = textOf(cx, callArgs(origin)[0]);
-  const title = `Use pfn_to_online_page(${pfn}) instead of pfn_valid() + pfn_to_page()`;
-  const merged = mergeGuard(cx, guard, origin, pfn);
+  const title = `Use ${twin}(${pfn}) instead of ${calleeName(guard, cx.text)}() + ${calleeName(origin, cx.text)}()`;
+  const merged = mergeGuard(cx, guard, origin, pfn, twin);
   if (merged) return { title, edits: [merged] };
   const rename = (call: Node) => {
     const callee = call.childForFieldName('function')!;
-    return replace(cx, callee.startIndex, callee.endIndex, 'pfn_to_online_page');
+    return replace(cx, callee.startIndex, callee.endIndex, twin);
   };
   return { title, edits: [rename(guard), rename(origin)] };
 }
 
 /** `if (!pfn_valid(P)) <jump>` directly followed by `v = pfn_to_page(P);` / `T *v = pfn_to_page(P);`. */
-function mergeGuard(cx: Cx, guard: Node, origin: Node, pfn: string): TextEdit | undefined {
+function mergeGuard(cx: Cx, guard: Node, origin: Node, pfn: string, twin: string): TextEdit | undefined {
   const not = guard.parent;
   if (!not || not.type !== 'unary_expression') return undefined;
   const ifs = not.parent && (not.parent.type === 'parenthesized_expression' || not.parent.type === 'condition_clause') ? not.parent.parent : undefined;
@@ -248,7 +245,7 @@ function mergeGuard(cx: Cx, guard: Node, origin: Node, pfn: string): TextEdit | 
     const right = asg?.childForFieldName('right');
     if (asg?.type !== 'assignment_expression' || !left || left.type !== 'identifier' || !right || unwrap(right).id !== origin.id) return undefined;
     varName = textOf(cx, left);
-    head = `${varName} = pfn_to_online_page(${pfn});`;
+    head = `${varName} = ${twin}(${pfn});`;
   } else if (next.type === 'declaration') {
     const decls = next.childrenForFieldName('declarator');
     const init = decls.length === 1 ? decls[0] : null;
@@ -258,7 +255,7 @@ function mergeGuard(cx: Cx, guard: Node, origin: Node, pfn: string): TextEdit | 
     const ident = nameNode?.type === 'pointer_declarator' ? nameNode.childForFieldName('declarator') : nameNode;
     if (!ident || ident.type !== 'identifier') return undefined;
     varName = textOf(cx, ident);
-    head = cx.text.slice(next.startIndex, origin.startIndex) + `pfn_to_online_page(${pfn})` + cx.text.slice(origin.endIndex, next.endIndex);
+    head = cx.text.slice(next.startIndex, origin.startIndex) + `${twin}(${pfn})` + cx.text.slice(origin.endIndex, next.endIndex);
   }
   if (!head || !varName) return undefined;
   const ind = indentOf(cx.text, ifs.startPosition.row);
@@ -279,7 +276,7 @@ function reservedShape(cx: Cx, sink: Sink): Fix | undefined {
   const ret = call && statementOf(call);
   const fn = ret && functionOf(ret);
   if (!g || !call || !ret || !fn || ret.type !== 'return_statement') return undefined;
-  const { guard, origin } = g;
+  const { guard, origin, twin } = g;
   const pfn = textOf(cx, callArgs(origin)[0]);
   const fnText = textOf(cx, fn);
   const arg = callArgs(call)[0];
@@ -290,7 +287,7 @@ function reservedShape(cx: Cx, sink: Sink): Fix | undefined {
   if (!argIsOrigin && !argIsVar) return undefined;
   const page = argIsVar ? textOf(cx, unwrap(arg)) : uniqueName(fnText, 'page');
   const retExpr = cx.text.slice(ret.startIndex, arg.startIndex) + page + cx.text.slice(arg.endIndex, ret.endIndex);
-  const title = `Decide on pfn_to_online_page(${pfn}): not online means not ordinary RAM`;
+  const title = `Decide on ${twin}(${pfn}): not online means not ordinary RAM`;
   const u = cx.unit;
 
   // `if (pfn_valid(pfn)) return PageReserved(…); return true;`
@@ -303,7 +300,7 @@ function reservedShape(cx: Cx, sink: Sink): Fix | undefined {
       const ind = indentOf(cx.text, ifs.startPosition.row);
       const inBlock = !onlyDeclarationsBefore(ifs);
       const p = inBlock ? u : '';
-      const lines = [...(inBlock ? ['{'] : []), `${p}struct page *${page} = pfn_to_online_page(${pfn});`, '',
+      const lines = [...(inBlock ? ['{'] : []), `${p}struct page *${page} = ${twin}(${pfn});`, '',
         `${p}if (!${page})`, `${p}${u}return true;`, `${p}${retExpr}`, ...(inBlock ? ['}'] : [])];
       const at = inBlock ? 1 : 0;
       const rows = new Map([[ifs.startPosition.row, at + 2], [tail.endPosition.row, at + 3], [ret.endPosition.row, at + 4]]);
@@ -317,7 +314,7 @@ function reservedShape(cx: Cx, sink: Sink): Fix | undefined {
   }
   if (!argIsOrigin) return undefined;
   const ind = indentOf(cx.text, ret.startPosition.row);
-  const lines = ['{', `${u}struct page *${page} = pfn_to_online_page(${pfn});`, '', `${u}if (!${page})`, `${u}${u}return true;`, `${u}${retExpr}`, '}'];
+  const lines = ['{', `${u}struct page *${page} = ${twin}(${pfn});`, '', `${u}if (!${page})`, `${u}${u}return true;`, `${u}${retExpr}`, '}'];
   return { title, edits: [replace(cx, ret.startIndex, ret.endIndex, joinLines(lines, ind))] };
 }
 
@@ -355,7 +352,7 @@ function joinLines(lines: string[], ind: string): string {
 
 // ------------------------------------------------------------------------------------------------ every finding
 
-const TODO = 'TODO: why this is safe';
+const TODO = SUPPRESSION_REASON_PLACEHOLDER;
 
 /** `/* pagecheck: ignore PC00N -- TODO: why this is safe *\/` on the line above, with its indentation. */
 function suppress(cx: Cx, f: Finding): Fix {

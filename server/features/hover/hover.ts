@@ -1,6 +1,8 @@
-// Hover: the lifetime of a page, in the words a reviewer would use. Three places answer:
-//   - a ZONE_DEVICE test (the predicate call, `->pgmap`) or a memmap read: verdict, rule, where the page came
-//     from, what pins it or which pin is missing, and for a parameter what each caller passes (worst first);
+// Hover: the lifetime of a page, in the words a reviewer would use, compact (the editor shows the diagnostic's
+// message beside it: it is not repeated). Three places answer:
+//   - a ZONE_DEVICE test (the predicate call, `->pgmap`) or a memmap read: the verdict line, where the page comes
+//     from, the pins held and the one missing, and for a parameter what each caller passes — worst first, five
+//     at most with "n more";
 //   - a page variable (FnSummary.uses): its possible origins and what a ZONE_DEVICE test on it would be;
 //   - a call that makes a page (pfn_to_page(), pte_page(), vm_normal_page() …): its contract, and the tests
 //     in this function that depend on it.
@@ -27,7 +29,8 @@ export interface HoverInfo {
   range: Range;
 }
 
-const MAX_CALLERS = 10;
+/** Origins and callers listed, worst first; the rest are counted ("… n more"). */
+const MAX_ROWS = 5;
 
 export function hoverAt(cx: HoverContext, pos: Position): HoverInfo | null {
   const facts = cx.doc.facts;
@@ -74,20 +77,20 @@ export function explainSink(program: Program, fn: FnSummary, sink: Sink): SinkEx
 
 function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   const { resolved, verdict, rule, reason, witness } = explainSink(cx.program, fn, sink);
+  // A field is named as a field (`page->pgmap`), a call as a call.
+  const field = sink.api.includes('->') ? `the field \`${sink.argText ?? 'page'}->${sink.api.split('->')[1]}\`` : undefined;
   const what = sink.kind === 'zd-test'
-    ? (sink.api.includes('->') ? `\`${sink.argText ?? 'page'}->pgmap\` (a ZONE_DEVICE test)` : `ZONE_DEVICE test \`${sink.api}(${sink.argText ?? ''})\``)
-    : `memmap read \`${sink.api}(${sink.argText ?? ''})\``;
-  md.line(`${what}: **${verdict}**${rule ? ` — ${rule} ${RULES[rule].title}` : ''}`);
-  md.blank();
-  md.line(capitalize(reason) + '.');
+    ? (field ? `${field} (a ZONE_DEVICE test)` : `\`${sink.api}(${sink.argText ?? ''})\``)
+    : `${field ?? `\`${sink.api}(${sink.argText ?? ''})\``} (reads the memmap)`;
   const finding = cx.findings.find((f) => f.rule === rule && f.loc.line === sink.loc.line && f.loc.col === sink.loc.col);
-  if (finding?.suppressed) { md.blank(); md.line(`Suppressed in the source: “${finding.suppression}”.`); }
+  md.line(`${capitalize(what)}: **${verdict}**${rule ? ` — ${md.link(rule, helpUri(rule))} ${RULES[rule].title}` : ''}${finding?.suppressed ? ` (suppressed: “${finding.suppression}”)` : ''}`);
+  // The diagnostic's message says why; without a finding nothing else does.
+  if (!rule) md.line(`${capitalize(reason)}.`);
   md.blank();
-  origins(md, sink.argText ?? 'the page', resolved, sink);
+  const viaCallers = sink.alts.some((a) => a.state === 'PARAM');
+  origins(md, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers);
   pinsOrMissing(md, resolved, verdict, witness);
   callers(md, cx, fn, sink.alts);
-  md.blank();
-  md.line(`In \`${fn.name}()\`.${rule ? ` ${md.link(`About ${rule}`, helpUri(rule))}` : ''}`);
 }
 
 function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, alts: Sink['alts']): void {
@@ -95,7 +98,8 @@ function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, al
   const j = resolved.length ? judge(resolved, {}) : undefined;
   md.line(`\`${name}\` in \`${fn.name}()\`${j ? `: a ZONE_DEVICE test on it here would be **${j.verdict}**` : ''}`);
   md.blank();
-  origins(md, name, resolved, {});
+  const viaCallers = alts.some((a) => a.state === 'PARAM');
+  origins(md, name, viaCallers ? resolved.filter((r) => r.local) : resolved, {}, viaCallers);
   if (j) pinsOrMissing(md, resolved, j.verdict, j.witness);
   callers(md, cx, fn, alts);
 }
@@ -134,16 +138,23 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
 
 // ------------------------------------------------------------------------------------------------ sections
 
-function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): void {
-  if (!resolved.length) { md.line(`pagecheck cannot see where \`${what}\` comes from.`); return; }
-  md.line(`**Where \`${what}\` comes from**`);
-  const sorted = [...resolved].sort((a, b) => VERDICT_RANK[verdictOf(b, sink)] - VERDICT_RANK[verdictOf(a, sink)]);
-  for (const r of sorted.slice(0, 8)) {
-    const [first, ...rest] = r.chain;
-    const path = rest.length ? `; ${rest.map((s) => `${s.message} (${md.loc(s.loc)})`).join('; ')}` : '';
-    md.bullet(`${first ? `${first.message} (${md.loc(first.loc)})` : STATE_WORDS[r.state] ?? r.state}${path}: **${verdictOf(r, sink)}**`);
+/** Where the page comes from, worst first: its origin, where, and the caller that brought it in. With
+ *  `viaCallers`, only the origins in this function (the callers' are listed under Callers). */
+function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean): void {
+  if (!resolved.length) {
+    if (!viaCallers) md.line(`pagecheck cannot see where \`${what}\` comes from.`);
+    return;
   }
-  if (sorted.length > 8) md.bullet(`… and ${sorted.length - 8} more`);
+  const sorted = [...resolved].sort((a, b) => VERDICT_RANK[verdictOf(b, sink)] - VERDICT_RANK[verdictOf(a, sink)]);
+  md.line(sorted.length === 1 ? '**Origin**' : '**Origins** (worst first)');
+  for (const r of sorted.slice(0, MAX_ROWS)) {
+    const first = r.chain[0];
+    const by = r.chain.slice(1).find((x) => x.message.startsWith('passed'));
+    const caller = by && / by (\w+)\(\)$/.exec(by.message)?.[1];
+    // The origin's first clause (`page from pte_page()`): what it means is the Missing line's, or the diagnostic's.
+    md.bullet(`**${verdictOf(r, sink)}** ${first ? `${firstClause(first.message)} — ${md.loc(first.loc)}` : STATE_WORDS[r.state] ?? r.state}${caller ? `, via \`${caller}()\`` : ''}`);
+  }
+  more(md, sorted.length);
   md.blank();
 }
 
@@ -154,23 +165,23 @@ const STATE_WORDS: Record<string, string> = {
   PARAM: 'a parameter', RET: 'a returned page', UNKNOWN: 'unknown',
 };
 
+/** The pins held (where) and, when the verdict is not safe, the one missing and how to take it. */
 function pinsOrMissing(md: Md, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined): void {
-  const pins = dedupe(resolved.flatMap((r) => r.pins)).slice(0, 6);
+  const pins = dedupe(resolved.flatMap((r) => r.pins));
+  const held = pins.slice(0, MAX_ROWS).map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ') + (pins.length > MAX_ROWS ? `, ${pins.length - MAX_ROWS} more` : '');
   if (verdict === 'safe') {
-    if (pins.length) md.line(`**What pins it**: ${pins.map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ')}.`);
-    else md.line('**What pins it**: ' + (resolved.map((r) => STATE_WORDS[r.state]).filter(Boolean)[0] ?? 'pinned') + '.');
+    md.line(`**Pins held**: ${held || (resolved.map((r) => STATE_WORDS[r.state]).filter(Boolean)[0] ?? 'pinned')}.`);
     md.blank();
     return;
   }
   const w = witness ?? resolved[0];
   let missing: string;
-  if (w?.devpriv) missing = 'a device-private page reached through HMM, with no pgmap pin: its driver manages its lifetime. Test it with is_device_private_page(), or hold a reference on its pgmap (get_dev_pagemap()).';
-  else if (w?.state === 'PTL') missing = 'nothing pins it: a page-table decode takes no reference, and a held page-table lock does not keep a ZONE_DEVICE (fsdax) page alive. Take a reference (get_page() under the lock, follow_page(FOLL_GET)) or pin the pgmap with get_dev_pagemap(pfn, NULL) … put_dev_pagemap().';
-  else if (w?.state === 'RAW') missing = `nothing pins it: pfn_to_page() takes no reference${w.guarded ? ', and pfn_valid() only says a memmap exists for the section, not that it is initialized' : ' and the pfn was never checked'}. Test the pfn with pfn_to_online_page(), or pin it with get_dev_pagemap(pfn, NULL) … put_dev_pagemap().`;
-  else if (w?.noCallers) missing = 'no caller in the indexed tree: every caller must hold a page reference (get_page(), get_user_pages()) or a pgmap pin (get_dev_pagemap()) across this call.';
-  else missing = 'pagecheck cannot see what keeps it alive: a page reference or a pgmap pin must be held here.';
-  md.line(`**Missing pin**: ${missing}`);
-  if (pins.length) md.line(`Pins held on other paths: ${pins.map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ')}.`);
+  if (w?.devpriv) missing = 'a device-private page reached through HMM with no pgmap pin (its driver manages it): test is_device_private_page(), or pin the pgmap (get_dev_pagemap())';
+  else if (w?.state === 'PTL') missing = 'a page-table decode takes no reference and the page-table lock does not keep a ZONE_DEVICE page alive: take a reference (get_page() under the lock) or pin the pgmap: get_dev_pagemap(pfn, NULL) … put_dev_pagemap()';
+  else if (w?.state === 'RAW') missing = `pfn_to_page() takes no reference${w.guarded ? ' and pfn_valid() does not mean the memmap is initialized' : ' and the pfn was never checked'}: test the pfn with pfn_to_online_page(), or pin it: get_dev_pagemap(pfn, NULL) … put_dev_pagemap()`;
+  else if (w?.noCallers) missing = 'no caller in the indexed tree: each must hold a page reference (get_page(), get_user_pages()) or a pgmap pin (get_dev_pagemap()) across the call';
+  else missing = 'pagecheck cannot see what keeps it alive: a page reference or a pgmap pin must be held here';
+  md.line(`**Pins held**: ${held ? `${held}, on other paths` : 'none'}. **Missing**: ${missing}.`);
   md.blank();
 }
 
@@ -189,18 +200,27 @@ function callers(md: Md, cx: HoverContext, fn: FnSummary, alts: Sink['alts']): v
       md.blank();
       continue;
     }
-    md.line(`**Callers of \`${fn.name}()\`** (what they pass as \`${pname}\`${viaPfn ? ', a pfn' : ''}, worst first):`);
-    for (const c of rows.slice(0, MAX_CALLERS)) {
+    md.line(`**Callers** of \`${fn.name}()\` (what they pass as \`${pname}\`${viaPfn ? ', a pfn' : ''}, worst first)`);
+    for (const c of rows.slice(0, MAX_ROWS)) {
       const origin = c.worst?.chain[0];
-      const pins = c.worst?.pins.length ? `, pinned by ${c.worst.pins.map((p) => `${p.api}() in ${p.fn}()`).join(', ')}` : '';
-      md.bullet(`\`${c.caller.name}()\` (${md.loc({ file: c.file, line: c.line, col: 0, endLine: c.line, endCol: 0 })}): **${c.verdict}**${origin ? ` — ${origin.message}` : ''}${pins}`);
+      const pins = c.worst?.pins.length ? `, pinned by ${dedupe(c.worst.pins).map((p) => `${p.api}()`).join(', ')}` : '';
+      md.bullet(`**${c.verdict}** \`${c.caller.name}()\` ${md.loc({ file: c.file, line: c.line, col: 0, endLine: c.line, endCol: 0 })}${origin ? ` — ${origin.message}` : ''}${pins}`);
     }
-    if (rows.length > MAX_CALLERS) md.bullet(`… and ${rows.length - MAX_CALLERS} more`);
+    more(md, rows.length);
     md.blank();
   }
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
+
+function firstClause(message: string): string {
+  const i = message.indexOf(': ');
+  return i > 0 ? message.slice(0, i) : message;
+}
+
+function more(md: Md, n: number): void {
+  if (n > MAX_ROWS) md.bullet(`… ${n - MAX_ROWS} more`);
+}
 
 function pickSink(fn: FnSummary, pos: Position): Sink | undefined {
   const hits = fn.sinks.filter((s) => contains(s.loc, pos));

@@ -84,10 +84,19 @@ function makeContext(plan) {
     uri: t.input && t.input.uri ? t.input.uri.toString() : null,
     active: t.isActive,
   })));
-  const editEntries = (edit) => (edit ? edit.entries().map(([uri, edits]) => ({
-    file: relOf(uri),
-    edits: edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })),
-  })) : []);
+  const editEntries = (edit) => {
+    if (!edit) return [];
+    const pos = (r) => ({ line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+    const out = edit.entries().map(([uri, edits]) => ({ file: relOf(uri), edits: edits.map((e) => ({ ...pos(e.range), newText: e.newText })) }));
+    // Snippet edits (the suppression's tab stop) are not in entries(): VS Code's internal _allEntries() has them
+    // (test code only).
+    const all = typeof edit._allEntries === 'function' ? edit._allEntries() : [];
+    for (const e of all) {
+      if (!e || !e.uri || !e.edit || !e.edit.snippet) continue;
+      out.push({ file: relOf(e.uri), edits: [{ ...pos(e.edit.range), newText: e.edit.snippet.value, snippet: true }] });
+    }
+    return out;
+  };
   return { folder, source, uriOf, relOf, codeOf, ser, pcDiags, allPc, settled, hoverAt, tabs, editEntries };
 }
 
@@ -131,6 +140,57 @@ const STEPS = {
       if (!text) await sleep(250);
     }
     return { file: step.file, line: step.line, character: step.character, text };
+  },
+
+  // A header with a finding: VS Code labels .h files `cpp`; pagecheck must squiggle, hover and fix them all the same.
+  async header(cx, step, T) {
+    const uri = cx.uriOf(step.file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const ds = await cx.settled(uri, { timeoutMs: T.firstDiagnostics });
+    let hover = '';
+    const t0 = Date.now();
+    while (!hover && Date.now() - t0 < T.step) {
+      hover = await cx.hoverAt(uri, step.line, step.character, T.step);
+      if (!hover) await sleep(250);
+    }
+    const diag = ds.find((d) => d.range.start.line + 1 === step.line);
+    const actions = diag ? (await withTimeout('vscode.executeCodeActionProvider', vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider', uri, diag.range, undefined, 20), T.step)) ?? [] : [];
+    return { file: step.file, languageId: doc.languageId, diagnostics: ds.map(cx.ser), hover, actions: actions.map((a) => a.title) };
+  },
+
+  // Verdict lenses: every ZONE_DEVICE test's verdict above it; running a lens's command opens what decides it.
+  async lenses(cx, step, T) {
+    const uri = cx.uriOf(step.file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await cx.settled(uri, { timeoutMs: T.firstDiagnostics, pred: () => true });
+    const read = async () => ((await withTimeout('vscode.executeCodeLensProvider', vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100), T.step)) ?? [])
+      .map((l) => ({ line: l.range.start.line + 1, title: l.command ? l.command.title : null, command: l.command ? l.command.command : null, arguments: l.command ? l.command.arguments ?? [] : [] }));
+    // The index may still be deciding: wait until the lens on the safe test is there.
+    let lenses = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < T.step) {
+      lenses = await read();
+      if (lenses.some((l) => l.line === step.safeLine && /^safe/.test(l.title ?? ''))) break;
+      await sleep(300);
+    }
+    const safe = lenses.find((l) => l.line === step.safeLine);
+    let opened = null;
+    if (safe && safe.command) {
+      const t1 = Date.now();
+      await withTimeout(safe.command, vscode.commands.executeCommand(safe.command, ...safe.arguments), T.step);
+      try {
+        await poll('the lens to open its target', () => {
+          const ed = vscode.window.activeTextEditor;
+          return ed && ed.selection.start.line + 1 === step.targetLine;
+        }, T.step);
+      } catch {}
+      const ed = vscode.window.activeTextEditor;
+      opened = ed ? { file: cx.relOf(ed.document.uri), line: ed.selection.start.line + 1, text: ed.document.lineAt(ed.selection.start.line).text.trim(), ms: Date.now() - t1 } : null;
+    }
+    return { file: step.file, lenses: lenses.map(({ arguments: _a, ...l }) => l), opened };
   },
 
   async codeActions(cx, step, T) {
@@ -281,7 +341,7 @@ const STEPS = {
           if (now !== last) { last = now; since = Date.now(); }
         }
         r.filesWithDiagnostics = cx.allPc();
-      } else if (id.endsWith('.showReport')) {
+      } else if (id.endsWith('.openReportDocument')) {
         await sleep(500);
         try {
           await poll('a report view', () => JSON.stringify(cx.tabs()) !== JSON.stringify(tabsBefore), 10000);
