@@ -114,6 +114,8 @@ describe('features: hover', () => {
         assert.equal(rows[5], '- … 2 more');
         const f = value(await h.hover('mm/flags.c', posOf(h.text('mm/flags.c'), 'page->flags')));
         assert.match(f, /^The field `page->flags` \(reads the memmap\): \*\*unsafe\*\* — \[PC003\]/);
+        // A memmap read's origins carry no ZONE_DEVICE verdict words: its own rule judges it.
+        assert.match(f, /\*\*Origin\*\*\n- page from pfn_to_page\(pfn\) — \[mm\/flags\.c:9\]/);
         const d = h.h.published.get(h.uri('mm/flags.c'))!.findings[0];
         assert.equal(d.message, 'unsafe: the field page->flags reads the memmap of a page whose pfn was checked only by pfn_valid(): pfn_valid() does not mean the memmap is initialized');
       } finally {

@@ -88,9 +88,11 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   if (!rule) md.line(`${capitalize(reason)}.`);
   md.blank();
   const viaCallers = sink.alts.some((a) => a.state === 'PARAM');
-  origins(md, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers);
+  // Verdict words on origins and callers are a ZONE_DEVICE test's: a memmap read is judged by its own rule.
+  const words = sink.kind === 'zd-test';
+  origins(md, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers, words);
   pinsOrMissing(md, resolved, verdict, witness);
-  callers(md, cx, fn, sink.alts);
+  callers(md, cx, fn, sink.alts, words);
 }
 
 function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, alts: Sink['alts']): void {
@@ -140,19 +142,19 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
 
 /** Where the page comes from, worst first: its origin, where, and the caller that brought it in. With
  *  `viaCallers`, only the origins in this function (the callers' are listed under Callers). */
-function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean): void {
+function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean, words = true): void {
   if (!resolved.length) {
     if (!viaCallers) md.line(`pagecheck cannot see where \`${what}\` comes from.`);
     return;
   }
   const sorted = [...resolved].sort((a, b) => VERDICT_RANK[verdictOf(b, sink)] - VERDICT_RANK[verdictOf(a, sink)]);
-  md.line(sorted.length === 1 ? '**Origin**' : '**Origins** (worst first)');
+  md.line(sorted.length === 1 ? '**Origin**' : words ? '**Origins** (worst first)' : '**Origins**');
   for (const r of sorted.slice(0, MAX_ROWS)) {
     const first = r.chain[0];
     const by = r.chain.slice(1).find((x) => x.message.startsWith('passed'));
     const caller = by && / by (\w+)\(\)$/.exec(by.message)?.[1];
     // The origin's first clause (`page from pte_page()`): what it means is the Missing line's, or the diagnostic's.
-    md.bullet(`**${verdictOf(r, sink)}** ${first ? `${firstClause(first.message)} — ${md.loc(first.loc)}` : STATE_WORDS[r.state] ?? r.state}${caller ? `, via \`${caller}()\`` : ''}`);
+    md.bullet(`${words ? `**${verdictOf(r, sink)}** ` : ''}${first ? `${firstClause(first.message)} — ${md.loc(first.loc)}` : STATE_WORDS[r.state] ?? r.state}${caller ? `, via \`${caller}()\`` : ''}`);
   }
   more(md, sorted.length);
   md.blank();
@@ -185,7 +187,7 @@ function pinsOrMissing(md: Md, resolved: Resolved[], verdict: Verdict, witness: 
   md.blank();
 }
 
-function callers(md: Md, cx: HoverContext, fn: FnSummary, alts: Sink['alts']): void {
+function callers(md: Md, cx: HoverContext, fn: FnSummary, alts: Sink['alts'], words = true): void {
   const params = new Map<string, { param: number; viaPfn: boolean }>();
   for (const a of alts) if (a.state === 'PARAM' && a.param !== undefined) params.set(`${a.param}:${!!a.viaPfn}`, { param: a.param, viaPfn: !!a.viaPfn });
   for (const { param, viaPfn } of params.values()) {
@@ -200,11 +202,11 @@ function callers(md: Md, cx: HoverContext, fn: FnSummary, alts: Sink['alts']): v
       md.blank();
       continue;
     }
-    md.line(`**Callers** of \`${fn.name}()\` (what they pass as \`${pname}\`${viaPfn ? ', a pfn' : ''}, worst first)`);
+    md.line(`**Callers** of \`${fn.name}()\` (what they pass as \`${pname}\`${viaPfn ? ', a pfn' : ''}${words ? ', worst first' : ''})`);
     for (const c of rows.slice(0, MAX_ROWS)) {
       const origin = c.worst?.chain[0];
       const pins = c.worst?.pins.length ? `, pinned by ${dedupe(c.worst.pins).map((p) => `${p.api}()`).join(', ')}` : '';
-      md.bullet(`**${c.verdict}** \`${c.caller.name}()\` ${md.loc({ file: c.file, line: c.line, col: 0, endLine: c.line, endCol: 0 })}${origin ? ` — ${origin.message}` : ''}${pins}`);
+      md.bullet(`${words ? `**${c.verdict}** ` : ''}\`${c.caller.name}()\` ${md.loc({ file: c.file, line: c.line, col: 0, endLine: c.line, endCol: 0 })}${origin ? ` — ${origin.message}` : ''}${pins}`);
     }
     more(md, rows.length);
     md.blank();
