@@ -103,7 +103,10 @@ export async function kbuild(argv: readonly string[], cwd: string): Promise<numb
   }));
   if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
   const only = new Set(sources.map((f) => path.relative(srctree, path.resolve(cwd, f)).split(path.sep).join('/')));
-  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, onlyFiles: only, config: configScopeFor(srctree, kconfig) });
+  // make runs a checker per file: what the tree's Kconfig says is kept beside the cache, not read each time.
+  const scope = configScopeFor(srctree, kconfig, tree.stats.cacheDir ? path.dirname(tree.stats.cacheDir) : undefined);
+  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, onlyFiles: only, config: scope });
+  scope.flush();
   const doc = buildDocument({ root: srctree, kernelVersion, result, skipped: [], stats: { files: only.size, filesWithParseErrors: 0, functions: 0, functionsNotAnalyzed: 0, ms: 0 } });
   const view = new PathView(srctree, cwd);
   process.stderr.write(doc.findings.filter((f) => !f.suppressed).map((f) => findingLines(f, view)).join(''));

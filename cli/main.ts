@@ -89,8 +89,11 @@ export async function audit(opts: CliOptions, cwd: string, started: number): Pro
   if (tree.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(tree.stats.cacheDir));
   // For scripts/bench.mjs: how the run went (policy, files parsed, warm or cold, time per phase).
   if (process.env.PAGECHECK_STATS_FILE) fs.writeFileSync(process.env.PAGECHECK_STATS_FILE, JSON.stringify(tree.stats));
-  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE.
-  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, config: configScopeFor(root, kconfig.config) });
+  // Memmap reads (PC003/PC004) only where a configuration that builds the file can have hotplug or ZONE_DEVICE;
+  // what the tree's Kconfig says is kept beside the tree's cache for the next run.
+  const scope = configScopeFor(root, kconfig.config, tree.stats.cacheDir ? path.dirname(tree.stats.cacheDir) : undefined);
+  const result = tree.program.audit({ severity: config.severity, suppressions: config.suppressions, config: scope });
+  scope.flush();
   progress.clear();
 
   const doc = buildDocument({

@@ -3,6 +3,7 @@
 // then the real 6.1 and 7.3 trees when they are present.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseKconfigSource, parseExpr } from '../engine/files/kconfig-lang';
 import { parseKconfig as parseDotConfig } from '../engine/files/kconfig';
@@ -110,6 +111,37 @@ describe('ConfigScope of a tree: files, architectures, a .config', () => {
     const mixedNoHotplug = new TreeConfigScope(FIXTURE, dotConfig('CONFIG_MIXED=y\nCONFIG_HIGHMEM=y\n'));
     assert.equal(mixedNoHotplug.configArch(), 'mixed');
     assert.equal(mixedNoHotplug.memmapHazard('mm/page_alloc.c'), false, 'neither MEMORY_HOTPLUG nor ZONE_DEVICE set');
+  });
+
+  it('answers are kept on disk while every Kconfig file they were read from is unchanged', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-kconfig-'));
+    try {
+      fs.cpSync(FIXTURE, tmp, { recursive: true });
+      // Whole seconds: a restored mtime is then exactly the one saved.
+      const mm = path.join(tmp, 'mm', 'Kconfig');
+      fs.utimesSync(mm, 1700000000, 1700000000);
+      const cache = path.join(tmp, '.cache', 'kconfig-scope.json');
+      const first = new TreeConfigScope(tmp, undefined, '', cache);
+      assert.equal(first.memmapHazard('arch/small32/mm/cache.c'), false);
+      first.flush();
+      assert.ok(fs.existsSync(cache));
+      // Reused: mm/Kconfig rewritten with the same size and mtime (MEMORY_HOTPLUG no longer needs 64BIT) is not
+      // read again, so the saved answer stands; it is what size and mtime promise.
+      const text = fs.readFileSync(mm, 'utf8');
+      fs.writeFileSync(mm, text.replace('depends on 64BIT', 'depends on y    '));
+      fs.utimesSync(mm, 1700000000, 1700000000);
+      assert.equal(new TreeConfigScope(tmp, undefined, '', cache).memmapHazard('arch/small32/mm/cache.c'), false);
+      assert.equal(new TreeConfigScope(tmp).memmapHazard('arch/small32/mm/cache.c'), true, 'read afresh, the edit counts');
+      fs.writeFileSync(mm, text);
+      fs.utimesSync(mm, 1700000000, 1700000000);
+      const kconfig = path.join(tmp, 'arch', 'small32', 'Kconfig');
+      const saved = fs.readFileSync(kconfig, 'utf8');
+      // Changed: 64BIT defined there now, so small32 can hot-add; the saved answer is not used.
+      fs.writeFileSync(kconfig, `${saved}\nconfig 64BIT\n\tdef_bool y\n`);
+      assert.equal(new TreeConfigScope(tmp, undefined, '', cache).memmapHazard('arch/small32/mm/cache.c'), true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('a tree without Kconfig: every read is a hazard (nothing is assumed away)', () => {

@@ -64,15 +64,17 @@ async function reviewIn(opts: CliOptions, cwd: string, scratch: Scratch, started
     onProgress: forwardProgress(progress), kconfig: kconfig.config,
   });
   if (run.stats.cacheDir && !inputs.listingReused) inputs.keepListing?.(path.dirname(run.stats.cacheDir));
+  const scope = configScopeFor(top, kconfig.config, run.stats.cacheDir ? path.dirname(run.stats.cacheDir) : undefined);
   let audits;
   try {
     audits = await auditRevisions(series, {
       git: seriesGit, top, files: inputs.files, ignore: config.ignore, run, maxBytes,
       contracts: contractTable(config.contracts, kernelVersion, kernelFeaturesFor(top)),
-      audit: { severity: config.severity, suppressions: config.suppressions, config: configScopeFor(top, kconfig.config) },
+      audit: { severity: config.severity, suppressions: config.suppressions, config: scope },
       onRevision: (k, n) => progress.update(k ? `auditing after patch ${k}/${n - 1}` : 'auditing the base'),
     });
   } finally {
+    scope.flush();
     await run.close();
     progress.clear();
   }

@@ -2,10 +2,12 @@
 // Kconfig (kconfig-model.ts), and the ConfigScope the memmap rules ask (engine/analysis/config-scope.ts).
 // A user's .config (symbol → value) narrows the answer to that one configuration.
 import { ConfigScope, HAZARD_SYMBOLS } from '../analysis/config-scope';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TreeKconfig } from './kconfig-model';
 import { findKernelVersion } from './kernel-version';
 import { isEnabled, KernelConfig } from './kconfig';
+import { kconfigDigest } from './kconfig-macros';
 
 export interface ArchCapability {
   arch: string;
@@ -40,14 +42,18 @@ export function archOfFile(file: string, arches: readonly string[]): string | un
  */
 export class TreeConfigScope implements ConfigScope {
   private treeMemo: TreeKconfig | undefined | null = null;
-  private configArchMemo: string | undefined | null = null;
-  private readonly hazardMemo = new Map<string, boolean>();
+  /** Per-architecture answers (`hazard|arch`, `with|arch|SYM`, `arch-of-config`), kept on disk between runs. */
+  private readonly answers = new Map<string, boolean | string>();
+  private dirty = false;
 
   /**
    * `root`: the kernel tree (its top Kconfig); `prefix`: where the audited paths start inside it (`mm` when
-   * `pagecheck .` runs in linux/mm), so `arch/<a>/…` is recognized whatever directory is audited.
+   * `pagecheck .` runs in linux/mm), so `arch/<a>/…` is recognized whatever directory is audited; `cacheFile`:
+   * where the answers are kept between runs (valid while every Kconfig file they were read from is unchanged).
    */
-  constructor(private readonly root: string, private readonly config?: ConfigValues, private readonly prefix = '') {}
+  constructor(private readonly root: string, private readonly config?: ConfigValues, private readonly prefix = '', private readonly cacheFile?: string) {
+    if (cacheFile) this.load(cacheFile);
+  }
 
   private inTree(file: string): string {
     return this.prefix ? path.posix.join(this.prefix, file.replace(/\\/g, '/')) : file;
@@ -58,21 +64,44 @@ export class TreeConfigScope implements ConfigScope {
     return this.treeMemo;
   }
 
+  /** One per-architecture answer: from the cache, else computed from the Kconfig (and remembered). */
+  private answer<T extends boolean | string>(key: string, compute: () => T): T {
+    const known = this.answers.get(key);
+    if (known !== undefined) return known as T;
+    const v = compute();
+    this.answers.set(key, v);
+    this.dirty = true;
+    return v;
+  }
+
+  private archHazard(tree: TreeKconfig, arch: string): boolean {
+    return this.answer(`hazard|${arch}`, () => HAZARD_SYMBOLS.some((s) => tree.arch(arch).canEnable(s)));
+  }
+
+  private archHazardWith(tree: TreeKconfig, arch: string, symbol: string): boolean {
+    return this.answer(`with|${arch}|${symbol}`, () => {
+      const a = tree.arch(arch);
+      return HAZARD_SYMBOLS.some((s) => a.canEnable(s) && !a.exclusive(symbol, s));
+    });
+  }
+
   /** The architecture a .config was made for: the one whose Kconfig defines the most of its enabled symbols. */
   configArch(): string | undefined {
-    if (this.configArchMemo !== null) return this.configArchMemo;
-    this.configArchMemo = undefined;
     const tree = this.tree;
     if (!tree || !this.config) return undefined;
     const on = [...this.config.symbols].filter(([, s]) => s.value === 'y').map(([k]) => k.replace(/^CONFIG_/, ''));
-    let best = -1;
-    for (const arch of tree.arches) {
-      const a = tree.arch(arch);
-      let n = 0;
-      for (const s of on) if (a.defines(s)) n++;
-      if (n > best) { best = n; this.configArchMemo = arch; }
-    }
-    return this.configArchMemo;
+    const arch = this.answer(`arch-of-config|${kconfigDigest(this.config)}`, () => {
+      let best = -1;
+      let found = '';
+      for (const a of tree.arches) {
+        const k = tree.arch(a);
+        let n = 0;
+        for (const s of on) if (k.defines(s)) n++;
+        if (n > best) { best = n; found = a; }
+      }
+      return found;
+    });
+    return arch || undefined;
   }
 
   memmapHazard(file: string): boolean {
@@ -84,16 +113,7 @@ export class TreeConfigScope implements ConfigScope {
       if (own && own !== this.configArch()) return false; // not built in this configuration
       return HAZARD_SYMBOLS.some((s) => enabled(this.config!, s));
     }
-    const key = own ?? '*';
-    let h = this.hazardMemo.get(key);
-    if (h === undefined) {
-      h = (own ? [own] : tree.arches).some((arch) => {
-        const a = tree.arch(arch);
-        return HAZARD_SYMBOLS.some((s) => a.canEnable(s));
-      });
-      this.hazardMemo.set(key, h);
-    }
-    return h;
+    return (own ? [own] : tree.arches).some((arch) => this.archHazard(tree, arch));
   }
 
   hazardWith(file: string, symbol: string): boolean {
@@ -102,17 +122,39 @@ export class TreeConfigScope implements ConfigScope {
     const tree = this.tree;
     if (!tree) return true;
     const own = archOfFile(this.inTree(file), tree.arches);
-    const key = `${own ?? '*'}\0${symbol}`;
-    let h = this.hazardMemo.get(key);
-    if (h === undefined) {
-      h = (own ? [own] : tree.arches).some((arch) => {
-        const a = tree.arch(arch);
-        return HAZARD_SYMBOLS.some((s) => a.canEnable(s) && !a.exclusive(symbol, s));
-      });
-      this.hazardMemo.set(key, h);
-    }
-    return h;
+    return (own ? [own] : tree.arches).some((arch) => this.archHazardWith(tree, arch, symbol));
   }
+
+  /** Keeps the answers computed in this run for the next one (no-op without a cache file or anything new). */
+  flush(): void {
+    if (!this.cacheFile || !this.dirty || !this.treeMemo) return;
+    const stamps = this.treeMemo.filesRead().map((rel) => [rel, ...stampOf(path.join(this.root, rel))]);
+    const body = JSON.stringify({ v: 1, root: path.resolve(this.root), stamps, answers: [...this.answers] });
+    try {
+      fs.mkdirSync(path.dirname(this.cacheFile), { recursive: true });
+      const tmp = `${this.cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, body);
+      fs.renameSync(tmp, this.cacheFile);
+      this.dirty = false;
+    } catch { /* a cache that cannot be written is only slower next time */ }
+  }
+
+  private load(file: string): void {
+    try {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { v: number; root: string; stamps: Array<[string, number, number]>; answers: Array<[string, boolean | string]> };
+      if (saved.v !== 1 || saved.root !== path.resolve(this.root)) return;
+      // Invariant: an answer is reused only while every Kconfig file read for it has its size and mtime.
+      for (const [rel, size, mtime] of saved.stamps) {
+        const [s, m] = stampOf(path.join(this.root, rel));
+        if (s !== size || m !== mtime) return;
+      }
+      for (const [k, v] of saved.answers) this.answers.set(k, v);
+    } catch { /* no cache, or a broken one: computed again */ }
+  }
+}
+
+function stampOf(p: string): [number, number] {
+  try { const st = fs.statSync(p); return [st.size, Math.trunc(st.mtimeMs)]; } catch { return [-1, -1]; }
 }
 
 /** A bool/tristate symbol set to y or m (an unset or absent symbol is n). */
@@ -125,9 +167,9 @@ function enabled(config: KernelConfig, symbol: string): boolean {
  * The scope of an audit rooted at `auditRoot` (paths relative to it): the kernel tree is the directory of the top
  * Makefile above it (kernel-version.ts), read lazily; `config`, a .config's values, narrows it.
  */
-export function configScopeFor(auditRoot: string, config?: ConfigValues): TreeConfigScope {
+export function configScopeFor(auditRoot: string, config?: ConfigValues, cacheBase?: string): TreeConfigScope {
   const makefile = findKernelVersion(auditRoot)?.makefile;
   const kernelRoot = makefile ? path.dirname(makefile) : auditRoot;
   const prefix = path.relative(kernelRoot, auditRoot).split(path.sep).join('/');
-  return new TreeConfigScope(kernelRoot, config, prefix.startsWith('..') ? '' : prefix);
+  return new TreeConfigScope(kernelRoot, config, prefix.startsWith('..') ? '' : prefix, cacheBase ? path.join(cacheBase, 'kconfig-scope.json') : undefined);
 }

@@ -305,6 +305,11 @@ export class TreeKconfig {
     return e;
   }
 
+  /** The Kconfig files read so far (root-relative): what a cached answer depends on. */
+  filesRead(): string[] {
+    return [...this.files.keys()];
+  }
+
   private file(rel: string): KFile | null {
     if (this.files.has(rel)) return this.files.get(rel)!;
     let parsed: KFile | null = null;
