@@ -1,8 +1,13 @@
-// One runner for every rule fixture: kernel-style C with its expectations written inline (ARCHITECTURE.md).
-// Each directory under test/fixtures/ is audited as one tree, so files in a directory are each other's callers.
+// One runner for every rule fixture: kernel-style C with its expectations written inline (ARCHITECTURE.md), and
+// beside each file what pagecheck says about it, rendered (`x.c.expected`: messages, chains as `note:` lines,
+// verdicts and reasons of the other tests; refreshed by UPDATE_EXPECT=1, see test/expect.ts). Each directory under
+// test/fixtures/ is audited as one tree, so files in a directory are each other's callers; a `.pagecheck.json` in
+// the directory adds its contracts, as it would for the CLI.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatConfigError, parseConfig } from '../engine/files/config';
+import { expectFile, renderAudit } from './expect';
 import { auditDir, ROOT } from './helpers';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -50,7 +55,12 @@ describe('rule fixtures (inline expectations)', () => {
     for (const version of runs) {
       describe(version ? `${dir} (as Linux ${version})` : dir, () => {
         let audited: Awaited<ReturnType<typeof auditDir>>;
-        before(async () => { audited = await auditDir(path.join(FIXTURES, dir), version); });
+        before(async () => {
+          const config = path.join(FIXTURES, dir, '.pagecheck.json');
+          const { config: c, errors } = fs.existsSync(config) ? parseConfig(fs.readFileSync(config, 'utf8'), '.pagecheck.json') : { config: { contracts: [] }, errors: [] };
+          assert.deepEqual(errors.map((e) => formatConfigError(`${dir}/.pagecheck.json`, e)), []);
+          audited = await auditDir(path.join(FIXTURES, dir), version, c.contracts);
+        });
         for (const file of files) {
           const text = texts.get(file)!;
           const own = kernelsOf(text);
@@ -96,4 +106,6 @@ function check(audited: Awaited<ReturnType<typeof auditDir>>, dir: string, file:
     }
   }
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
+  // The rendered output (messages, chains, verdicts) beside the fixture; one file per version a fixture is audited as.
+  expectFile(path.join(FIXTURES, dir, `${file}${version ? `.${version}` : ''}.expected`), renderAudit(file, audited.result));
 }

@@ -85,8 +85,6 @@ export class ContractTable {
   private readonly byName = new Map<string, ContractEntry[]>();
   private readonly patterns: Array<{ re: RegExp; entry: ContractEntry }> = [];
   private readonly patternCache = new Map<string, ContractEntry[]>();
-  /** Names that matter to the audit: used by the text pre-filter and by the parse-error policy. */
-  readonly names = new Set<string>();
   private readonly all: ContractEntry[] = [];
   private readonly effects = new Map<Effect, boolean>();
   /** Flag words some entry's reference depends on (`FOLL_GET`, `FOLL_PIN`): call sites record them per argument. */
@@ -105,7 +103,6 @@ export class ContractTable {
         const list = this.byName.get(e.name) ?? [];
         list.push(e);
         this.byName.set(e.name, list);
-        this.names.add(e.name);
       } else if (e.pattern) {
         this.patterns.push({ re: new RegExp(`^(?:${e.pattern})$`), entry: e });
       }

@@ -101,6 +101,8 @@ export interface EffectSpec {
   weakDefinition?: true;
   /** definition: the parameter may be device-private (on top of the state it starts in). */
   devprivDefinition?: true;
+  /** A fact of the audited tree written on one API's definition (`definitionOnly` allowed, nothing happens at a call). */
+  treeFact?: true;
   /** Which entry fields mean something with this effect (beyond name, pattern, effect, arg, reason, since, until). */
   fields?: readonly string[];
   value?(c: CallCx): Alt[] | undefined;
@@ -136,7 +138,7 @@ const SPECS = {
   'returns-ref': {
     doc: 'return value: a page with an elevated refcount (gup, find_get_page(), sg_page() …); on a `.field` entry: reading the field yields such a page',
     hover: 'returns a page with a reference held: it stays alive until put_page()',
-    fields: ['devpriv'],
+    fields: ['devpriv', 'fieldOf'],
     value: (c) => [{ state: 'REF', devpriv: devprivAt(c) || c.e.devpriv || undefined, origin: from(c), pins: [c.w.pin(c.name, c.n)] }],
     field: (c) => (c.isWrite ? undefined : { value: [{ state: 'REF', origin: { loc: c.w.loc(c.n), message: `page from ->${c.field}: ${c.e.reason}` } }] }),
   },
@@ -192,6 +194,7 @@ const SPECS = {
   },
   'transfer': {
     doc: 'return value: the same page (or its pfn) as argument `arg`, in the same state (compound_head(), page_to_pfn(), READ_ONCE() …); on a `.field` entry with `fieldOf`: the field is the same page (`&folio->page`)',
+    fields: ['fieldOf'],
     value: (c) => c.argVal,
     field: (c) => ({ value: c.baseVal }),
   },
@@ -384,6 +387,7 @@ const SPECS = {
     },
   },
   'pgmap-ref-per-page': {
+    treeFact: true,
     doc: 'definition (a fact of the tree, not of a call): every device page this API hands out holds a pgmap reference until its free path drops it (zone_device_page_init(), Linux 6.1): a referenced, mapped or put-path device-private page pins its pgmap, whatever the predicate',
   },
   'list-add': {

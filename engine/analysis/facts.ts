@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ContractTable } from './contracts';
-import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind, Suppression } from './model';
+import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
@@ -22,9 +22,9 @@ export interface FactsOptions extends WalkOptions {
 }
 
 /** The name of a function_definition node, as its summary will carry it. */
-export function definitionName(def: Node, text: string): string {
+function definitionName(def: Node, text: string): string {
   const fdecl = functionDeclarator(def.childForFieldName('declarator'));
-  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
   return nameNode ? textOf(text, nameNode) : '<anonymous>';
 }
 
@@ -94,7 +94,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
 function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, pageFields: ReadonlySet<string>): FnSummary {
   const declarator = def.childForFieldName('declarator');
   const fdecl = functionDeclarator(declarator);
-  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
   const name = nameNode ? textOf(text, nameNode) : '<anonymous>';
   const loc = nodeLoc(file, def);
   const fnText = textOf(text, def);
@@ -155,7 +155,7 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable, 
   for (const p of list.namedChildren) {
     if (!p || p.type !== 'parameter_declaration') continue;
     const d = p.childForFieldName('declarator');
-    const nameNode = declaratorName(text, d);
+    const nameNode = declaratorName(d);
     const typeNode = p.childForFieldName('type');
     const typeText = typeNode ? textOf(text, typeNode) : '';
     if (!nameNode && /^\s*void\s*$/.test(typeText)) continue;
@@ -222,7 +222,7 @@ function collectPageFields(n: Node, text: string, contracts: ContractTable, out:
           if (!f || f.type !== 'field_declaration') continue;
           const type = f.childForFieldName('type');
           for (const d of f.childrenForFieldName('declarator')) {
-            const id = d ? declaratorName(text, d) : null;
+            const id = d ? declaratorName(d) : null;
             if (id && type && classifyType(contracts, textOf(text, type), pointerDepth(d)).kind === 'page') out.add(`${textOf(text, name)}.${textOf(text, id)}`);
           }
         }

@@ -18,9 +18,6 @@ export const SAFE_STATES: ReadonlySet<State> = new Set(['REF', 'PUT', 'PGMAP', '
 
 export type Verdict = 'safe' | 'unknown' | 'unsafe? HMM' | 'unsafe';
 export const VERDICT_RANK: Record<Verdict, number> = { safe: 0, unknown: 1, 'unsafe? HMM': 2, unsafe: 3 };
-export function worseVerdict(a: Verdict, b: Verdict): Verdict {
-  return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b;
-}
 
 /** One step of a provenance chain, shown as a related location. */
 export interface Step {

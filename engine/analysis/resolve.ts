@@ -96,12 +96,12 @@ export class Resolver {
         if (a.unpinned) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'PGMAP' ? { ...x, state: 'RAW', pins: [], chain: [...x.chain, a.unpinned!] } : x; return [keyOf(y), y]; }));
         // Pins taken on the parameter in this function (dax_lock_page()) add to what the callers hold.
         if (a.pins?.length) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, state: 'PGMAP', pins: dedupePins([...x.pins, ...a.pins!]) }; return [keyOf(y), y]; }));
-        mergeInto(out, r, a.origin);
+        mergeInto(out, r);
       } else if (a.state === 'RET') {
         let r = this.ret(fn, a, depth);
         // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
         if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
-        mergeInto(out, r, a.origin);
+        mergeInto(out, r);
       } else {
         // A reference that depends on the caller's flags (try_grab_page(page, flags)): where a caller's flags hold
         // neither flag, the page is what it was before the grab.
@@ -315,7 +315,7 @@ function add(m: Map<string, Resolved>, r: Resolved): void {
   else if (r.pins.length && old.pins.length < 6) m.set(k, { ...old, pins: dedupePins([...old.pins, ...r.pins]) });
 }
 
-function mergeInto(out: Map<string, Resolved>, from: Map<string, Resolved>, _origin: Step): void {
+function mergeInto(out: Map<string, Resolved>, from: Map<string, Resolved>): void {
   for (const r of from.values()) add(out, r);
 }
 

@@ -28,8 +28,8 @@
 import { CallGraph, CallerEdge } from '../analysis/callgraph';
 import { ContractTable } from '../analysis/contracts';
 import { EFFECTS, Effect } from '../analysis/effects';
-import { Alt, FileFacts, FnSummary, Sink } from '../analysis/model';
-import { memmapMayFire, resolvedSinks } from '../analysis/rules/memmap';
+import { Alt, FileFacts, FnSummary } from '../analysis/model';
+import { resolvedSinks } from '../analysis/rules/memmap';
 import { valuesOf } from '../analysis/resolve';
 
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */

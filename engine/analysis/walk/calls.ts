@@ -15,9 +15,12 @@ import { flagValue } from './flags';
  * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
  * field reads (`fieldOf`) never do, `ifArgMentions` must hold, and `whenArgMentions` swaps in its effect.
  */
-export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[] {
+export function callEntries(w: Walk, name: string, args: Node[]): readonly ContractEntry[] {
+  const all = w.contracts.lookup(name);
+  // The common case (every entry acts as written) allocates nothing: the walk asks this at every call.
+  if (all.every(plain)) return all;
   const out: ContractEntry[] = [];
-  for (const contract of w.contracts.lookup(name)) {
+  for (const contract of all) {
     if (contract.definitionOnly || contract.fieldOf) continue;
     let e = contract;
     if (e.ifArgMentions) {
@@ -31,8 +34,12 @@ export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[
   return out;
 }
 
+function plain(e: ContractEntry): boolean {
+  return !e.definitionOnly && !e.fieldOf && !e.ifArgMentions && !e.whenArgMentions;
+}
+
 /** Whether `name` has entries at all (other than field reads): then it is an API, not a call site. */
-export function isApi(w: Walk, name: string): boolean {
+function isApi(w: Walk, name: string): boolean {
   return w.contracts.lookup(name).some((e) => !e.fieldOf);
 }
 

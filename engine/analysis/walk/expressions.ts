@@ -163,7 +163,7 @@ export function declaration(w: Walk, n: Node, env: Env): void {
   const typeText = typeNode ? w.text(typeNode) : '';
   for (const d of n.childrenForFieldName('declarator')) {
     if (!d) continue;
-    const nameNode = declaratorName(w.src, d);
+    const nameNode = declaratorName(d);
     if (!nameNode) continue;
     const name = w.text(nameNode);
     const decl = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;

@@ -90,8 +90,8 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   const viaCallers = sink.alts.some((a) => a.state === 'PARAM');
   // Verdict words on origins and callers are a ZONE_DEVICE test's: a memmap read is judged by its own rule.
   const words = sink.kind === 'zd-test';
-  origins(md, cx, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers, words);
-  pinsOrMissing(md, cx, resolved, verdict, witness, sink.refPinsPgmap);
+  origins(md, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers, words);
+  pinsOrMissing(md, resolved, verdict, witness, sink.refPinsPgmap);
   callers(md, cx, fn, sink.alts, words);
 }
 
@@ -101,8 +101,8 @@ function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, al
   md.line(`\`${name}\` in \`${fn.name}()\`${j ? `: a ZONE_DEVICE test on it here would be **${j.verdict}**` : ''}`);
   md.blank();
   const viaCallers = alts.some((a) => a.state === 'PARAM');
-  origins(md, cx, name, viaCallers ? resolved.filter((r) => r.local) : resolved, {}, viaCallers);
-  if (j) pinsOrMissing(md, cx, resolved, j.verdict, j.witness);
+  origins(md, name, viaCallers ? resolved.filter((r) => r.local) : resolved, {}, viaCallers);
+  if (j) pinsOrMissing(md, resolved, j.verdict, j.witness);
   callers(md, cx, fn, alts);
 }
 
@@ -142,7 +142,7 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
 
 /** Where the page comes from, worst first: its origin, where, and the caller that brought it in. With
  *  `viaCallers`, only the origins in this function (the callers' are listed under Callers). */
-function origins(md: Md, cx: HoverContext, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean, words = true): void {
+function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean, words = true): void {
   if (!resolved.length) {
     if (!viaCallers) md.line(`pagecheck cannot see where \`${what}\` comes from.`);
     return;
@@ -168,7 +168,7 @@ const STATE_WORDS: Record<string, string> = {
 };
 
 /** The pins held (where) and, when the verdict is not safe, the one missing and how to take it. */
-function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined, refPinsPgmap?: boolean): void {
+function pinsOrMissing(md: Md, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined, refPinsPgmap?: boolean): void {
   const pins = dedupe(resolved.flatMap((r) => r.pins));
   const held = pins.slice(0, MAX_ROWS).map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ') + (pins.length > MAX_ROWS ? `, ${pins.length - MAX_ROWS} more` : '');
   if (verdict === 'safe') {
