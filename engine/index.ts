@@ -20,15 +20,13 @@ export * from './analysis/model';
 export { ContractTable } from './analysis/contracts';
 export type { ContractEntry } from './analysis/contracts';
 export { EFFECTS, EFFECT_NAMES } from './analysis/effects';
-export type { Effect, EffectSpec } from './analysis/effects';
+export type { Effect } from './analysis/effects';
 export { KERNEL_CONTRACTS } from './analysis/kernel-contracts';
 export { factsFromTree, hashText } from './analysis/facts';
 export type { Resolved } from './analysis/resolve';
 export { RULES, RULE_CODES, helpUri } from './analysis/rules/table';
 export type { RuleCode, Severity } from './analysis/rules/table';
 export { judge, verdictOf } from './analysis/rules/verdict';
-export { zoneDeviceRule } from './analysis/rules/zone-device';
-export { memmapRule } from './analysis/rules/memmap';
 export { explainSink } from './analysis/rules/explain';
 export type { SinkExplanation } from './analysis/rules/explain';
 export { MEMMAP_RULES, renderReportText, reportModel, reportTotals, seedList, totalsLine, verdictTotals } from './analysis/report';
@@ -82,10 +80,11 @@ export function factsForText(parser: CParser, file: string, text: string, contra
   }
 }
 
-/** Convenience for tests: audit in-memory files as one tree. */
-export async function auditTexts(files: Array<{ path: string; text: string }>, extra: readonly ContractEntry[] = []) {
+/** Convenience for tests: audit in-memory files as one tree, with the contracts of `kernelVersion` ("X.Y"; every
+ *  version's when undefined). */
+export async function auditTexts(files: Array<{ path: string; text: string }>, extra: readonly ContractEntry[] = [], kernelVersion?: string) {
   const parser = await CParser.create();
-  const contracts = contractTable(extra);
+  const contracts = contractTable(extra, kernelVersion);
   const facts = files.map((f) => factsForText(parser, f.path, f.text, contracts));
   parser.delete();
   const program = new Program(facts);

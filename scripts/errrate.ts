@@ -1,9 +1,7 @@
 // Parse ERROR rate over a tree, with and without macro handling (used by the bench).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CParser } from '../engine/syntax/parser';
 import { walkCFiles, readSource } from '../engine/files/workspace';
-import { Parser, Language } from 'web-tree-sitter';
+import { Parser } from 'web-tree-sitter';
 import { loadLanguage } from '../engine/syntax/parser';
 
 async function main() {

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { FIX, REPO, ensureBuilt, json, pagecheck, scratchCopy, scratchDir } from './fixtures-cli/harness';
 import { Progress } from '../cli/progress';
 
-const TREE_FILES = ['drivers/empty.c', 'mm/caller.c', 'mm/helper.c', 'mm/memory.c', 'virt/kvm.c'];
 
 describe('cli', function () {
   this.timeout(120000);

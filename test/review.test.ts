@@ -33,13 +33,19 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
   let cache: string;
   let marker: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+  // The reviews get a temp directory of their own (TMPDIR), so "nothing left behind" is checked there and other
+  // runs sharing the machine's /tmp cannot disturb it.
+  let scratchTmp = '';
   const review = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [CLI, 'review', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, PAGECHECK_CACHE_DIR: cache, ...env }, timeout: 200000 });
+    spawnSync(process.execPath, [CLI, 'review', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, PAGECHECK_CACHE_DIR: cache, TMPDIR: scratchTmp, ...env }, timeout: 200000 });
+  const leftovers = () => fs.readdirSync(scratchTmp);
 
   before(function () {
     if (!fs.existsSync(path.join(KERNEL, 'mm', 'huge_memory.c'))) this.skip();
     ensureBuilt();
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-review-test-'));
+    scratchTmp = path.join(base, 'tmp');
+    fs.mkdirSync(scratchTmp);
     repo = path.join(base, 'linux');
     cache = path.join(base, 'cache');
     marker = path.join(base, 'hook-ran');
@@ -100,7 +106,6 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
 
   it('the range: exactly one new and one fixed finding, each under its patch; the checkout untouched', () => {
     const before = checkout();
-    const tmpBefore = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('pagecheck-review-') && !d.startsWith('pagecheck-review-test-'));
     const r = review(['HEAD~3..HEAD', '--format', 'json']);
     assert.equal(r.status, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
@@ -112,8 +117,7 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     assert.deepEqual([change.before, change.after], ['safe', 'unsafe']);
     assert.equal(checkout(), before, 'HEAD, index, work tree, branches, stash, hooks and objects unchanged');
     assert.ok(!fs.existsSync(marker), `no hook ran: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
-    const tmpAfter = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('pagecheck-review-') && !d.startsWith('pagecheck-review-test-'));
-    assert.deepEqual(tmpAfter, tmpBefore, 'the scratch directory is gone');
+    assert.deepEqual(leftovers(), [], 'the scratch directory is gone');
   });
 
   it('the mbox of the same series (git format-patch --stdout): the same findings under the same patches', () => {
@@ -172,14 +176,12 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
 
   it('a patch that does not apply: one line naming the patch and the hunk, exit 2, nothing left behind', () => {
     const before = checkout();
-    const tmpBefore = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('pagecheck-review-') && !d.startsWith('pagecheck-review-test-'));
     const r = review([path.join(base, 'series.mbox'), '--base', 'HEAD']);
     assert.equal(r.status, 2, r.stdout);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^pagecheck: review: patch 1\/3 \(.*series\.mbox \(message 1\): \[PATCH 1\/3\] fs\/proc: smaps: .*\): does not apply: fs\/proc\/task_mmu\.c, hunk @@ -\d+,\d+ \+\d+,\d+ @@ \(at line \d+\); nothing was changed\n$/);
     assert.equal(checkout(), before);
-    const tmpAfter = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('pagecheck-review-') && !d.startsWith('pagecheck-review-test-'));
-    assert.deepEqual(tmpAfter, tmpBefore);
+    assert.deepEqual(leftovers(), []);
   });
 
   it('usage: no series is exit 2; outside a git checkout is exit 2 naming it', () => {

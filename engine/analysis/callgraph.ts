@@ -20,6 +20,8 @@ export class CallGraph {
    *  file's can be taken away again). */
   private readonly fieldsOf = new Map<string, Map<string, number>>();
   private readonly edgeCache = new Map<FnSummary, CallerEdge[]>();
+  /** `tag.field` → the functions that store pages into that page field (FnSummary.fieldStores). */
+  private readonly stores = new Map<string, FnSummary[]>();
 
   constructor(files: readonly FileFacts[]) {
     for (const f of files) this.add(f, 1);
@@ -47,6 +49,7 @@ export class CallGraph {
     for (const r of f.fieldRefs) field(r.fn, r.field);
     for (const fn of f.functions) {
       edit(this.defs, fn.name, fn, (x) => x === fn);
+      for (const st of fn.fieldStores ?? []) edit(this.stores, st.field, fn, (x) => x === fn);
       for (const r of fn.fieldRefs) field(r.fn, r.field);
       for (const site of fn.calls) {
         const e = { caller: fn, site };
@@ -56,6 +59,11 @@ export class CallGraph {
         if (site.callbacks) for (const cb of site.callbacks) edit(this.viaCallback, cb, e, same);
       }
     }
+  }
+
+  /** The functions storing pages into the page field `field` (`tag.field`) of a struct of `file`. */
+  fieldStores(field: string, file: string): FnSummary[] {
+    return (this.stores.get(field) ?? []).filter((fn) => fn.file === file);
   }
 
   /** The definitions a call from `fromFile` to `name` may reach: a static one in the same file wins. */

@@ -23,6 +23,18 @@ export interface ContractEntry {
   /** Kernel versions (inclusive, "X.Y") in which the API has this contract. */
   since?: string;
   until?: string;
+  /** ref-on-success, takes-ref: the reference is taken only when argument `arg` holds one of the flags `any` (try_grab_page()). */
+  refIfFlags?: { arg: number; any: string[] };
+  /** dax-lock: argument `arg` is `&page`, through which the call stores the page it locked. */
+  out?: boolean;
+  /** The name is a function-pointer type (`new_page_t`): calls through a variable of that type have the effect. */
+  pointerType?: boolean;
+  /** list-add, list-splice, list-iter: the argument that is the list head (the destination of a splice). */
+  headArg?: number;
+  /** ref-on-success: the call succeeds (and holds its reference) where it returns 0, not non-zero. */
+  onZero?: boolean;
+  /** returns-ref: the page may be a device-private page reached through HMM paths (the migrate_vma arrays). */
+  devpriv?: boolean;
   /**
    * A tree feature (`softleaf`, or `!devmap` for its absence; kernel-contracts-7.ts TREE_FEATURES): where the
    * audited tree answers it, it decides whether the entry is in force instead of since/until.
@@ -73,9 +85,10 @@ export class ContractTable {
   private readonly byName = new Map<string, ContractEntry[]>();
   private readonly patterns: Array<{ re: RegExp; entry: ContractEntry }> = [];
   private readonly patternCache = new Map<string, ContractEntry[]>();
-  /** Names that matter to the audit: used by the text pre-filter and by the parse-error policy. */
-  readonly names = new Set<string>();
   private readonly all: ContractEntry[] = [];
+  private readonly effects = new Map<Effect, boolean>();
+  /** Flag words some entry's reference depends on (`FOLL_GET`, `FOLL_PIN`): call sites record them per argument. */
+  readonly flagWords = new Set<string>();
 
   /**
    * `features`: what the audited tree says (feature name → present), for the entries keyed on a feature; the
@@ -85,11 +98,11 @@ export class ContractTable {
     for (const e of entries) {
       if (!inForce(e, kernelVersion, features)) continue;
       this.all.push(e);
+      for (const w of e.refIfFlags?.any ?? []) this.flagWords.add(w);
       if (e.name) {
         const list = this.byName.get(e.name) ?? [];
         list.push(e);
         this.byName.set(e.name, list);
-        this.names.add(e.name);
       } else if (e.pattern) {
         this.patterns.push({ re: new RegExp(`^(?:${e.pattern})$`), entry: e });
       }
@@ -120,6 +133,13 @@ export class ContractTable {
   /** The entries named exactly `name` (no pattern): types (`struct page`). */
   exact(name: string): readonly ContractEntry[] {
     return this.byName.get(name) ?? [];
+  }
+
+  /** Whether some entry in force has `effect` (a fact of the tree's version such as `pgmap-ref-per-page`). */
+  has(effect: Effect): boolean {
+    let v = this.effects.get(effect);
+    if (v === undefined) this.effects.set(effect, (v = this.all.some((e) => e.effect === effect)));
+    return v;
   }
 
   find(name: string, effect: Effect): ContractEntry | undefined {

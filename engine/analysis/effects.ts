@@ -12,13 +12,14 @@
 // Invariant: a transfer reads the contract entry and the walk's state only, never the API's name (the name is
 // used in words only), so a renamed API with the same entry gets the same verdicts.
 import type { Node } from 'web-tree-sitter';
-import type { ContractEntry } from './contracts';
-import { Env } from './env';
+import { argOf, type ContractEntry } from './contracts';
+import { Env, unionAlts } from './env';
 import { Alt, Loc, State, Step } from './model';
 import type { Walk } from './walk/context';
-import { markDevpriv, pageOfPfn, pfnKeyOf, pfnToPage, release, upgrade, capPrev } from './walk/pins';
+import { markDevpriv, pageOfPfn, pfnKeyOf, pfnToPage, release, upgrade, capPrev, derivedFrom } from './walk/pins';
 import { recordSink } from './walk/sinks';
-import { stripAddr, unwrap } from './walk/syntax';
+import { flagsHold, flagValue } from './walk/flags';
+import { argNodes, stripAddr, unwrap } from './walk/syntax';
 
 /** A call of an API with a contract, as a transfer sees it. */
 export interface CallCx {
@@ -77,6 +78,16 @@ export interface MentionCx {
   e: ContractEntry;
 }
 
+/** An iterator macro's loop (`list_for_each_entry(pos, head, member) body`): its arguments, in the state at the top of the body. */
+export interface IterCx {
+  w: Walk;
+  n: Node;
+  name: string;
+  e: ContractEntry;
+  args: Node[];
+  env: Env;
+}
+
 export interface EffectSpec {
   /** One line: what an entry with this effect says about its API (docs/contracts.md). */
   doc: string;
@@ -90,6 +101,8 @@ export interface EffectSpec {
   weakDefinition?: true;
   /** definition: the parameter may be device-private (on top of the state it starts in). */
   devprivDefinition?: true;
+  /** A fact of the audited tree written on one API's definition (`definitionOnly` allowed, nothing happens at a call). */
+  treeFact?: true;
   /** Which entry fields mean something with this effect (beyond name, pattern, effect, arg, reason, since, until). */
   fields?: readonly string[];
   value?(c: CallCx): Alt[] | undefined;
@@ -100,8 +113,13 @@ export interface EffectSpec {
   field?(c: FieldCx): { value: Alt[] | undefined } | undefined;
   /** `eq`: the state where the other side equals the constant. */
   compare?(c: MentionCx, other: Node, eq: Env): void;
-  /** A `flags & X` test (`t`: where it is true), or an initializer list holding X (`env`). */
-  flag?(c: MentionCx, env: Env, where: 'test' | 'initializer'): void;
+  /**
+   * A `flags & X` test (`t`: where it is true), an initializer list holding X (`env`), or a declaration macro with X
+   * among its arguments (`DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION)`: `macro`).
+   */
+  flag?(c: MentionCx, env: Env, where: 'test' | 'initializer' | 'macro'): void;
+  /** An iterator macro's loop: what its loop variable holds at the top of each pass. */
+  iterate?(c: IterCx): void;
 }
 
 /** A contract's reason without the API's own name in front: "pte_page() decodes …" → "decodes …". */
@@ -120,7 +138,8 @@ const SPECS = {
   'returns-ref': {
     doc: 'return value: a page with an elevated refcount (gup, find_get_page(), sg_page() …); on a `.field` entry: reading the field yields such a page',
     hover: 'returns a page with a reference held: it stays alive until put_page()',
-    value: (c) => [{ state: 'REF', devpriv: devprivAt(c), origin: from(c), pins: [c.w.pin(c.name, c.n)] }],
+    fields: ['devpriv', 'fieldOf'],
+    value: (c) => [{ state: 'REF', devpriv: devprivAt(c) || c.e.devpriv || undefined, origin: from(c), pins: [c.w.pin(c.name, c.n)] }],
     field: (c) => (c.isWrite ? undefined : { value: [{ state: 'REF', origin: { loc: c.w.loc(c.n), message: `page from ->${c.field}: ${c.e.reason}` } }] }),
   },
   'returns-mapped': {
@@ -151,7 +170,9 @@ const SPECS = {
   'returns-ptl': {
     doc: 'return value: a raw page-table decode, no reference (pte_page(), pmd_page() …)',
     hover: 'returns a raw page-table decode: no reference is taken, and the page-table lock does not keep a ZONE_DEVICE page alive',
-    value: (c) => [{ state: 'PTL', devpriv: devprivAt(c), origin: from(c) }],
+    // Decoded while this function holds the page-table lock: a device-private entry's mapping then holds a page
+    // reference (verdict.ts decides what that is worth on this tree).
+    value: (c) => [{ state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined, origin: from(c) }],
   },
   'returns-raw': {
     doc: 'return value: the page of the pfn in `arg` (pfn_to_page()); its state is the pfn\'s',
@@ -173,6 +194,7 @@ const SPECS = {
   },
   'transfer': {
     doc: 'return value: the same page (or its pfn) as argument `arg`, in the same state (compound_head(), page_to_pfn(), READ_ONCE() …); on a `.field` entry with `fieldOf`: the field is the same page (`&folio->page`)',
+    fields: ['fieldOf'],
     value: (c) => c.argVal,
     field: (c) => ({ value: c.baseVal }),
   },
@@ -181,20 +203,50 @@ const SPECS = {
     hover: 'takes a reference on the page: it stays alive until put_page()',
     definition: 'REF',
     call: (c) => {
-      if (!c.argKey) return;
-      const before = c.env.vars.get(c.argKey) ?? [];
-      c.env.vars.set(c.argKey, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc: c.loc, message: `${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)], prev: capPrev(before) }]);
+      // `folio_get(page_folio(page))`: the reference is on the page's allocation too.
+      const key = c.argKey ?? (c.arg ? derivedFrom(c.w, c.arg) : undefined);
+      if (!key) return;
+      // The whole allocation is referenced: folio_get(folio) pins the pages taken from it (family).
+      for (const k of c.w.isPageVar(key) ? c.env.familyOf(key) : [key]) {
+        if (k !== key && !c.env.vars.has(k)) continue;
+        const before = c.env.vars.get(k) ?? [];
+        c.env.vars.set(k, [{ state: 'REF', devpriv: before.some((a) => a.devpriv) || undefined, origin: { loc: c.loc, message: `${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)], prev: capPrev(before) }]);
+      }
     },
   },
   'ref-on-success': {
-    doc: 'argument `arg` is referenced where the call returned true / non-zero (get_page_unless_zero())',
-    hover: 'takes a reference on the page when it returns true',
-    branch: (c, t) => upgrade(t, c.key, 'REF', c.w.pin(c.name, c.n), `${c.name}() took a reference`),
+    doc: 'argument `arg` is referenced where the call returned true / non-zero (get_page_unless_zero()), or where it returned 0 with `onZero` (isolate_lru_page())',
+    hover: 'takes a reference on the page when it succeeds',
+    fields: ['onZero', 'refIfFlags'],
+    branch: (c, t, f) => {
+      const env = c.e.onZero ? f : t;
+      if (!env) return;
+      // try_grab_page(page, flags): a reference only with FOLL_GET or FOLL_PIN; a flags parameter: per caller.
+      const flagArg = c.e.refIfFlags ? argNodes(c.n)[c.e.refIfFlags.arg] : undefined;
+      const holds = flagArg ? flagsHold(flagValue(c.w, flagArg, env), c.e.refIfFlags!.any) : 'all';
+      if (holds === 'none') return;
+      const pin = c.w.pin(c.name, c.n);
+      for (const k of c.w.isPageVar(c.key) ? env.familyOf(c.key) : [c.key]) {
+        if (k !== c.key && !env.vars.has(k)) continue;
+        const before = env.vars.get(k) ?? [];
+        upgrade(env, k, 'REF', pin, `${c.name}() took a reference`);
+        if (typeof holds === 'number') {
+          const [ref] = env.vars.get(k)!;
+          env.vars.set(k, [{ ...ref, flagCond: { param: holds, any: c.e.refIfFlags!.any }, origin: { loc: pin.loc, message: `${c.name}() took a reference if the caller's flags hold ${c.e.refIfFlags!.any.join(' or ')}` } }]);
+        } else if (holds === 'some') {
+          // Some paths set the flag, some do not: on those the page keeps what it was.
+          env.vars.set(k, unionAlts(env.vars.get(k)!, before));
+        }
+      }
+    },
   },
   'consumes-ref': {
     doc: 'argument `arg` is handed over by a caller that holds its reference (put_page()); at the API\'s definition it is the put path (safe)',
     definition: 'PUT',
-    call: (c) => { if (c.argKey) release(c.env, c.argKey, c.loc, c.name); },
+    call: (c) => {
+      if (!c.argKey) return;
+      for (const k of c.w.isPageVar(c.argKey) ? c.env.familyOf(c.argKey) : [c.argKey]) release(c.env, k, c.loc, c.name);
+    },
   },
   'put-testzero': {
     doc: 'where the call returned true, the caller\'s reference on `arg` was the last one: the put path (put_page_testzero())',
@@ -218,8 +270,14 @@ const SPECS = {
     call: (c) => { if (c.argKey) { c.env.pins.delete(c.argKey); c.env.released.add(c.argKey); } },
   },
   'dax-lock': {
-    doc: 'pins the page in `arg` where the call returned non-zero (dax_lock_page())',
-    call: (c) => { if (c.argKey) c.env.locked.set(c.argKey, c.w.pin(c.name, c.n)); },
+    doc: 'pins the page in `arg` where the call returned non-zero (dax_lock_page()); with `out`, `arg` is `&page` and the call stores the locked page there (dax_lock_mapping_entry())',
+    fields: ['out'],
+    call: (c) => {
+      if (!c.argKey) return;
+      // The page stored through `&page`: a decode of the entry, no reference; the lock pins it until the unlock.
+      if (c.e.out) c.env.vars.set(c.argKey, [{ state: 'PTL', origin: { loc: c.loc, message: `page stored by ${c.name}(): a decode of the locked entry, no reference` } }]);
+      c.env.locked.set(c.argKey, c.w.pin(c.name, c.n));
+    },
     branch: (c, _t, f) => { f.locked.delete(c.key); },
     // `cookie = dax_lock_page(page)`: a NULL cookie means no lock.
     assign: (c) => {
@@ -228,8 +286,11 @@ const SPECS = {
     },
   },
   'dax-unlock': {
-    doc: 'ends the dax lock on `arg` (dax_unlock_page())',
-    call: (c) => { if (c.argKey) c.env.locked.delete(c.argKey); else c.env.locked.clear(); },
+    doc: 'ends the dax lock on `arg` (dax_unlock_page()), or on the page locked with the cookie in `arg` (dax_unlock_mapping_entry())',
+    call: (c) => {
+      if (!c.argKey) { c.env.locked.clear(); return; }
+      c.env.locked.delete(c.w.cookieOf.get(c.argKey) ?? c.argKey);
+    },
   },
   'zone-device-test': {
     doc: 'reads the page\'s zone or pgmap to test for ZONE_DEVICE (is_zone_device_page()): a PC001/PC002 sink; on a `.field` entry with `fieldOf`: reading the field is such a test (`page->pgmap`); at the API\'s definition the parameter is the predicate\'s own (each call is audited at its caller)',
@@ -289,6 +350,11 @@ const SPECS = {
         }
         return;
       }
+      // `DEFINE_PAGE_VMA_WALK(pvmw, page, vma, addr, PVMW_MIGRATION)`: the page arguments may be device-private.
+      if (where === 'macro') {
+        for (const m of c.w.text(c.n).matchAll(/[A-Za-z_]\w*/g)) if (c.w.isPageVar(m[0])) markDevpriv(env, m[0], why);
+        return;
+      }
       // `{ .page = page, .flags = PVMW_MIGRATION }`: the walked page may be device-private.
       for (const p of c.n.namedChildren) {
         if (!p || p.type !== 'initializer_pair') continue;
@@ -306,13 +372,69 @@ const SPECS = {
       if (key) markDevpriv(eq, key, { loc: c.w.loc(c.n), message: c.e.reason });
     },
   },
+  'ptl-lock': {
+    doc: 'takes a page-table lock (pte_offset_map_lock(), spin_lock(ptl)): entries decoded from here to its `ptl-unlock` are decoded under the lock',
+    call: (c) => { c.env.ptl = true; },
+  },
   'ptl-unlock': {
-    doc: 'drops the page-table lock: pages found under it (returns-mapped with underPtl) are no longer protected',
+    doc: 'drops the page-table lock: pages found under it (returns-mapped with underPtl, decodes under a `ptl-lock`) are no longer protected',
     call: (c) => {
+      c.env.ptl = false;
+      const dropped = (a: Alt) => (a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld);
       for (const [k, v] of c.env.vars) {
-        if (v.some((a) => a.state === 'MAPPED' && a.underPtl)) c.env.vars.set(k, v.map((a) => (a.state === 'MAPPED' && a.underPtl ? { ...a, state: 'PTL' as State, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } } : a)));
+        if (v.some(dropped)) c.env.vars.set(k, v.map((a) => (dropped(a) ? { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } } : a)));
       }
     },
+  },
+  'pgmap-ref-per-page': {
+    treeFact: true,
+    doc: 'definition (a fact of the tree, not of a call): every device page this API hands out holds a pgmap reference until its free path drops it (zone_device_page_init(), Linux 6.1): a referenced, mapped or put-path device-private page pins its pgmap, whatever the predicate',
+  },
+  'list-add': {
+    doc: 'adds the object whose list node is argument `arg` (`&folio->lru`) to the list headed by argument `headArg` (list_add(), list_move_tail()): the list may hold that page',
+    fields: ['headArg'],
+    call: (c) => {
+      const head = listKey(c);
+      // `&folio->lru`, `&page[2].deferred_list`, `page_deferred_list(page)`: the page the node belongs to.
+      const k = c.arg ? firstPageVar(c.w, c.arg) : undefined;
+      const v = k ? c.env.vars.get(k) : undefined;
+      if (head && v?.length) c.env.lists.set(head, unionAlts(c.env.lists.get(head) ?? [], v));
+    },
+  },
+  'list-splice': {
+    doc: 'moves the elements of the list in argument `arg` to the list in argument `headArg` (list_splice_init(), list_cut_before())',
+    fields: ['headArg'],
+    call: (c) => {
+      const to = listKey(c);
+      const from = c.argKey;
+      const v = from ? c.env.lists.get(from) : undefined;
+      if (to && v?.length) c.env.lists.set(to, unionAlts(c.env.lists.get(to) ?? [], v));
+    },
+  },
+  'list-iter': {
+    doc: 'an iterator macro (list_for_each_entry(pos, head, member)): in its body, argument `arg` (the cursor) holds an element of the list in argument `headArg`',
+    fields: ['headArg'],
+    iterate: (c) => {
+      const pos = c.args[argOf(c.e)];
+      const head = c.e.headArg !== undefined ? c.args[c.e.headArg] : undefined;
+      const posKey = pos ? c.w.key(pos) : undefined;
+      const headKey = head ? c.w.key(stripAddr(head)) : undefined;
+      if (!posKey) return;
+      const v = headKey ? c.env.lists.get(headKey) : undefined;
+      if (v?.length) c.env.vars.set(posKey, v); else c.env.vars.delete(posKey);
+    },
+  },
+  'list-entry': {
+    doc: 'return value: the object a list node in argument `arg` belongs to (list_entry(), list_first_entry()): an element of that list where pagecheck knows its elements (a cursor of a list iterator, a list head), otherwise nothing it can follow',
+    value: (c) => {
+      const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
+      const v = k ? c.env.lists.get(k) ?? c.env.vars.get(k) : undefined;
+      if (v?.length) return v;
+      return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
+    },
+  },
+  'list-type': {
+    doc: 'a struct (`name`: "struct list_head") whose pointers are list heads: a parameter of that type carries its callers\' list elements',
   },
   'page-type': {
     doc: 'a struct (`name`: "struct folio") whose pointers are pages: variables and parameters of that type are tracked',
@@ -329,6 +451,24 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/** The first variable of a page type in `n` (depth-first): the page a list node expression belongs to. */
+function firstPageVar(w: Walk, n: Node): string | undefined {
+  const stack: Node[] = [n];
+  for (let i = 0; stack.length && i < 64; i++) {
+    const x = stack.pop()!;
+    if (x.type === 'identifier') { const k = w.text(x); if (w.isPageVar(k)) return k; continue; }
+    for (let j = x.namedChildCount - 1; j >= 0; j--) { const c = x.namedChild(j); if (c) stack.push(c); }
+  }
+  return undefined;
+}
+
+/** The list head a list call names in argument `headArg` (`&folios` → `folios`). */
+function listKey(c: CallCx): string | undefined {
+  const args = argNodes(c.n);
+  const head = c.e.headArg !== undefined ? args[c.e.headArg] : undefined;
+  return head ? c.w.key(stripAddr(head)) : undefined;
+}
 
 /** `page->pgmap->type` → the `page` node: the base of the field a `fieldOf` ZONE_DEVICE test reads. */
 function zdFieldOwner(w: Walk, n: Node): Node | null {

@@ -1,6 +1,7 @@
 // The abstract state at one program point of the provenance walk: what each page/pfn variable may hold, which
 // pgmap pins and dax locks are live, which pfns were checked with pfn_valid().
-import { Alt, Loc, Pin } from './model';
+import { Alt, FlagValue, Loc, Pin } from './model';
+import { joinFlags } from './walk/flags';
 
 /** Largest number of alternatives kept per value: joins beyond it keep the first ones (worst are kept later). */
 const MAX_ALTS = 8;
@@ -21,11 +22,32 @@ export class Env {
     readonly online = new Map<string, Pin>(),
     /** pgmap variables (parameters included) whose pin this function dropped with put_dev_pagemap(). */
     readonly released = new Set<string>(),
+    /** pfn expression → a pfn_valid() check that held on some path to here only (`aligned && !pfn_valid()`). */
+    readonly someGuards = new Map<string, Loc>(),
+    /** Whether this function holds a page-table lock here (taken by a `ptl-lock` API, until its `ptl-unlock`). */
+    public ptl = false,
+    /** List head (`folios`, `from`, `ctx->list`) → what its elements may be (list_add()ed pages, a parameter's). */
+    readonly lists = new Map<string, Alt[]>(),
+    /**
+     * Page variable → the variable it was derived from by a transfer (`page = folio_page(folio, i)`, `folio =
+     * page_folio(page)`): one allocation, so a reference taken on one is taken on all of it.
+     */
+    readonly family = new Map<string, string>(),
+    /** Flags variable → the flag words it may hold (walk/flags.ts). */
+    readonly flagVals = new Map<string, FlagValue>(),
   ) {}
 
   clone(): Env {
     return new Env(new Map(this.vars), new Map(this.pins), new Map(this.locked), new Map(this.guards), new Set(this.devprivKeys),
-      new Map(this.online), new Set(this.released));
+      new Map(this.online), new Set(this.released), new Map(this.someGuards), this.ptl, new Map(this.lists), new Map(this.family), new Map(this.flagVals));
+  }
+
+  /** The variables of `key`'s allocation (itself included): derived from it, or from what it was derived from. */
+  familyOf(key: string): string[] {
+    const root = this.family.get(key) ?? key;
+    const out = [root];
+    for (const [k, r] of this.family) if (r === root && k !== root) out.push(k);
+    return out;
   }
 
   /** The pgmap pin covering `pfnKey`, if one is live. */
@@ -50,6 +72,21 @@ export function join(a: Env | null, b: Env | null): Env | null {
   for (const [k, p] of a.pins) if (b.pins.has(k)) out.pins.set(k, p);
   for (const [k, p] of a.locked) if (b.locked.has(k)) out.locked.set(k, p);
   for (const [k, g] of a.guards) if (b.guards.has(k)) out.guards.set(k, g);
+  // A guard that held on one side only: the pfn was checked on some paths.
+  for (const side of [a, b]) {
+    for (const [k, g] of side.guards) if (!out.guards.has(k) && !out.someGuards.has(k)) out.someGuards.set(k, g);
+    for (const [k, g] of side.someGuards) if (!out.guards.has(k) && !out.someGuards.has(k)) out.someGuards.set(k, g);
+  }
+  out.ptl = a.ptl && b.ptl;
+  for (const [k, r] of a.family) if (b.family.get(k) === r) out.family.set(k, r);
+  for (const [k, v] of a.flagVals) {
+    const w = b.flagVals.get(k);
+    const j = w === undefined ? undefined : joinFlags(v, w);
+    if (j !== undefined) out.flagVals.set(k, j);
+  }
+  // A list holds on the merge whatever it may hold on either path.
+  for (const [k, v] of a.lists) out.lists.set(k, unionAlts(v, b.lists.get(k) ?? []));
+  for (const [k, v] of b.lists) if (!a.lists.has(k)) out.lists.set(k, v);
   for (const k of a.devprivKeys) if (b.devprivKeys.has(k)) out.devprivKeys.add(k);
   for (const [k, p] of a.online) if (b.online.has(k)) out.online.set(k, p);
   // A pin dropped on any path is not held after the merge.

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ContractTable } from './contracts';
-import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind, Suppression } from './model';
+import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
@@ -22,9 +22,9 @@ export interface FactsOptions extends WalkOptions {
 }
 
 /** The name of a function_definition node, as its summary will carry it. */
-export function definitionName(def: Node, text: string): string {
+function definitionName(def: Node, text: string): string {
   const fdecl = functionDeclarator(def.childForFieldName('declarator'));
-  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
   return nameNode ? textOf(text, nameNode) : '<anonymous>';
 }
 
@@ -41,6 +41,8 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   const root = tree.rootNode;
   const todo: Node[] = [root];
   const defs: Node[] = [];
+  /** `tag.field` of the structs this file defines whose field is a page pointer (`struct ksm_next_page_arg.page`). */
+  const pageFields = new Set<string>();
   // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
   while (todo.length) {
     const n = todo.pop()!;
@@ -56,6 +58,10 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
           break;
         case 'declaration':
           collectFieldRefs(c, text, facts.fieldRefs);
+          collectPageFields(c, text, contracts, pageFields);
+          break;
+        case 'struct_specifier':
+          collectPageFields(c, text, contracts, pageFields);
           break;
         case 'ERROR':
           facts.parseErrors++;
@@ -76,7 +82,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   for (const r of facts.fieldRefs) fieldsOf.set(r.fn, [...(fieldsOf.get(r.fn) ?? []), r.field]);
   for (const d of defs.reverse()) {
     if (opts.select && !opts.select(definitionName(d, text), d.startIndex, d.endIndex)) continue;
-    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf));
+    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf, pageFields));
   }
   facts.parseErrors = countErrors(root);
   facts.fieldRefs = detach(facts.fieldRefs);
@@ -85,23 +91,27 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   return facts;
 }
 
-function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>): FnSummary {
+function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, pageFields: ReadonlySet<string>): FnSummary {
   const declarator = def.childForFieldName('declarator');
   const fdecl = functionDeclarator(declarator);
-  const nameNode = fdecl ? declaratorName(text, fdecl.childForFieldName('declarator')) : null;
+  const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
   const name = nameNode ? textOf(text, nameNode) : '<anonymous>';
   const loc = nodeLoc(file, def);
   const fnText = textOf(text, def);
-  const hash = hashText(fnText);
+  // A summary also depends on the page fields of the file's structs it may read or store.
+  const fields = [...pageFields].filter((f) => fnText.includes(f.slice(0, f.indexOf('.')))).sort();
+  const hash = hashText(fields.length ? `${fnText}\0${fields.join(',')}` : fnText);
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
-  const { params, nodes } = parameters(fdecl, text, contracts);
+  const { params, nodes } = parameters(fdecl, text, contracts, pageFields);
   const storage = def.namedChildren.filter((c) => c && c.type === 'storage_class_specifier').map((c) => textOf(text, c!));
   const summary: FnSummary = {
     name, file, loc, isStatic: storage.includes('static'), hash, params,
     sinks: [], calls: [], fieldRefs: [], returns: [],
   };
+  // `static void __init f(…)`: boot-time only. prepare.ts blanks the annotation for the parser; the text keeps it.
+  if (/\b__init\b/.test(text.slice(def.startIndex, (nameNode ?? def).startIndex))) summary.init = true;
   const body = def.childForFieldName('body');
   if (!body) { summary.notAnalyzed = 'no body'; return remember(summary, opts); }
   if (def.hasError) {
@@ -109,7 +119,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
     if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
   }
   if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return detach(summary); }
-  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? []);
+  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? [], new Set(fields));
   try {
     Object.assign(summary, walker.run(body));
     if (walker.truncated) summary.notAnalyzed = `not analyzed: nesting deeper than ${opts.maxDepth ?? 400} levels`;
@@ -137,7 +147,7 @@ function detach<T>(v: T): T {
   return structuredClone(v);
 }
 
-function parameters(fdecl: Node | null, text: string, contracts: ContractTable): { params: ParamInfo[]; nodes: Array<Node | null> } {
+function parameters(fdecl: Node | null, text: string, contracts: ContractTable, pageFields: ReadonlySet<string> = new Set()): { params: ParamInfo[]; nodes: Array<Node | null> } {
   const params: ParamInfo[] = [];
   const nodes: Array<Node | null> = [];
   const list = fdecl?.childForFieldName('parameters');
@@ -145,7 +155,7 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable):
   for (const p of list.namedChildren) {
     if (!p || p.type !== 'parameter_declaration') continue;
     const d = p.childForFieldName('declarator');
-    const nameNode = declaratorName(text, d);
+    const nameNode = declaratorName(d);
     const typeNode = p.childForFieldName('type');
     const typeText = typeNode ? textOf(text, typeNode) : '';
     if (!nameNode && /^\s*void\s*$/.test(typeText)) continue;
@@ -155,6 +165,8 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable):
     else if (t.kind === 'other' && pointerDepth(d) > 0 && /^\s*struct\s+[A-Za-z_]\w*\s*$/.test(typeText)) kind = 'object';
     const param: ParamInfo = { name: nameNode ? textOf(text, nameNode) : `arg${params.length}`, kind };
     if (t.tag) param.tag = t.tag;
+    if (kind === 'other' && t.typeName) param.type = t.typeName;
+    if (t.struct && [...pageFields].some((f) => f.startsWith(`${t.struct}.`))) param.struct = t.struct;
     params.push(param);
     nodes.push(nameNode ?? p);
   }
@@ -194,6 +206,29 @@ function collectFieldRefs(decl: Node, text: string, out: Array<{ field: string; 
       }
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
+
+/** `struct T { struct page *page; … }` (at file scope, or in a declaration): records `T.page` in `out`. */
+function collectPageFields(n: Node, text: string, contracts: ContractTable, out: Set<string>): void {
+  const stack: Node[] = [n];
+  for (let guard = 0; stack.length && guard < 10000; guard++) {
+    const x = stack.pop()!;
+    if (x.type === 'struct_specifier') {
+      const name = x.childForFieldName('name');
+      const body = x.childForFieldName('body');
+      if (name && body) {
+        for (const f of body.namedChildren) {
+          if (!f || f.type !== 'field_declaration') continue;
+          const type = f.childForFieldName('type');
+          for (const d of f.childrenForFieldName('declarator')) {
+            const id = d ? declaratorName(d) : null;
+            if (id && type && classifyType(contracts, textOf(text, type), pointerDepth(d)).kind === 'page') out.add(`${textOf(text, name)}.${textOf(text, id)}`);
+          }
+        }
+      }
+    }
+    for (const c of x.namedChildren) if (c && (c.type === 'struct_specifier' || c.type === 'field_declaration_list' || c.type === 'field_declaration' || c.type === 'declaration')) stack.push(c);
   }
 }
 

@@ -14,6 +14,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('struct page', 'page-type', 'the memmap entry of one page frame'),
   E('struct folio', 'page-type', 'a folio: its head page\'s memmap entry and the pages after it'),
   E('struct dev_pagemap', 'pgmap-type', 'a ZONE_DEVICE range: get_dev_pagemap() pins it'),
+  E('struct list_head', 'list-type', 'a list head: its elements may be pages (the migration lists)'),
 
   // --- ZONE_DEVICE tests (the sinks of PC001/PC002) ---
   // privateTwin: the device-private test of the same object (PC002's fix); pfnTwin/pfnOf: the same question asked of
@@ -57,12 +58,26 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('get_page', 'takes-ref', 'get_page() takes a page reference'),
   E('folio_get', 'takes-ref', 'folio_get() takes a folio reference', { since: '5.16' }),
   E('page_ref_inc', 'takes-ref', 'page_ref_inc() takes a page reference'),
+  E('page_ref_add', 'takes-ref', 'page_ref_add() takes page references'), // include/linux/page_ref.h:118 (6.1)
+  E('folio_ref_add', 'takes-ref', 'folio_ref_add() takes folio references', { since: '5.16' }),
+  E('folio_ref_inc', 'takes-ref', 'folio_ref_inc() takes a folio reference', { since: '5.16' }),
   E('try_get_page', 'ref-on-success', 'try_get_page() took a reference when it returned true'),
   E('get_page_unless_zero', 'ref-on-success', 'get_page_unless_zero() took a reference when it returned true'),
   E('folio_try_get', 'ref-on-success', 'folio_try_get() took a reference when it returned true', { since: '5.16' }),
   E('folio_try_get_rcu', 'ref-on-success', 'folio_try_get_rcu() took a reference when it returned true', { since: '5.16' }),
   E('page_ref_add_unless', 'ref-on-success', 'page_ref_add_unless() took a reference when it returned true'),
-  E('try_grab_page', 'ref-on-success', 'try_grab_page() took a reference or pin when it succeeded', { until: '6.11' }), // gone in 6.12 (docs/kernel-apis-7.x.md)
+  // mm/gup.c:219 (6.1): "This might not do anything at all, depending on the flags argument".
+  E('try_grab_page', 'ref-on-success', 'try_grab_page() took a reference or pin when it succeeded', { refIfFlags: { arg: 1, any: ['FOLL_GET', 'FOLL_PIN'] }, until: '6.11' }), // gone in 6.12 (docs/kernel-apis-7.x.md)
+  // Isolation from the LRU (or of a movable page) holds a reference until putback. 6.1 returns 0 on success
+  // (mm/folio-compat.c:138, mm/vmscan.c:2317/:2326, mm/migrate.c:61); 6.12 returns true (mm/vmscan.c:1787,
+  // mm/migrate.c:54). The switch is placed at 6.4 ("return bool" series of early 2023): between the two trees, not
+  // checked against a 6.4 tree (docs/kernel-history.md).
+  E('isolate_lru_page', 'ref-on-success', 'isolate_lru_page() took a reference when it returned 0', { onZero: true, until: '6.3' }),
+  E('folio_isolate_lru', 'ref-on-success', 'folio_isolate_lru() took a reference when it returned 0', { onZero: true, since: '5.16', until: '6.3' }),
+  E('isolate_movable_page', 'ref-on-success', 'isolate_movable_page() kept its reference when it returned 0', { onZero: true, until: '6.3' }),
+  E('isolate_lru_page', 'ref-on-success', 'isolate_lru_page() took a reference when it returned true', { since: '6.4' }),
+  E('folio_isolate_lru', 'ref-on-success', 'folio_isolate_lru() took a reference when it returned true', { since: '6.4' }),
+  E('isolate_movable_page', 'ref-on-success', 'isolate_movable_page() kept its reference when it returned true', { since: '6.4' }),
   E('get_hwpoison_page', 'ref-on-success', 'get_hwpoison_page() took a reference when it returned 1'),
   E('find_get_page', 'returns-ref', 'find_get_page() returns a referenced page-cache page'),
   E('find_lock_page', 'returns-ref', 'find_lock_page() returns a referenced, locked page'),
@@ -133,6 +148,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('dax_lock_folio', 'dax-lock', 'dax_lock_folio() pins the folio\'s dax entry until dax_unlock_folio()', { since: '6.7' }),
   E('dax_unlock_page', 'dax-unlock', 'dax_unlock_page() drops the dax pin', { until: '6.6' }),
   E('dax_unlock_folio', 'dax-unlock', 'dax_unlock_folio() drops the dax pin', { since: '6.7' }),
+  // fs/dax.c:498 (6.1): the entry's page is stored in *page and locked while the cookie is non-zero.
+  E('dax_lock_mapping_entry', 'dax-lock', 'dax_lock_mapping_entry() locks the dax entry and its page until dax_unlock_mapping_entry()', { arg: 2, out: true, since: '5.19' }),
+  E('dax_unlock_mapping_entry', 'dax-unlock', 'dax_unlock_mapping_entry() drops the dax entry lock', { arg: 2, since: '5.19' }),
 
   // --- mapped pages: MAPPED ---
   E('vm_normal_page', 'returns-mapped', 'vm_normal_page() under the pte lock: NULL for devmap entries, otherwise refcounted by its mapping', { underPtl: true }),
@@ -167,7 +185,10 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
 
   // --- HMM paths: DEVPRIV ---
   E('device_private_entry_to_page', 'returns-devpriv', 'device-private swap entry: the page belongs to a device driver (HMM)', { until: '5.13' }),
-  E('migrate_pfn_to_page', 'returns-devpriv', 'migrate_vma src/dst pages may be device-private (HMM)'),
+  E('migrate_pfn_to_page', 'returns-devpriv', 'migrate_vma src/dst pages may be device-private (HMM)', { until: '6.0' }),
+  // 6.1: src entries carry the reference taken when they were collected (mm/migrate_device.c:186, :915), dst entries
+  // the driver's (dropped in migrate_device_finalize(), :861/:865).
+  E('migrate_pfn_to_page', 'returns-ref', 'migrate_vma src/dst pages are referenced: src by the collection, dst by the driver (HMM)', { since: '6.1', devpriv: true }),
   E('hmm_pfn_to_page', 'returns-devpriv', 'hmm_range_fault() output: a snapshot, no reference at all (HMM)'),
   E('hmm_device_entry_to_page', 'returns-devpriv', 'HMM device entry: the page belongs to a device driver', { until: '5.6' }),
   E('is_device_private_entry', 'devpriv-test', 'the swap entry points at a device-private page'),
@@ -222,18 +243,46 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('vmalloc', 'returns-unknown', 'vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3396
   E('vzalloc', 'returns-unknown', 'vzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3436
   E('__vmalloc', 'returns-unknown', '__vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3377
-  // Lists: the object a list node is embedded in says nothing about a page's lifetime (the list's owner decides).
-  E('list_entry', 'returns-unknown', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526
-  E('list_first_entry', 'returns-unknown', 'list_first_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:537
-  E('list_last_entry', 'returns-unknown', 'list_last_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:548
+  // Lists: the object a list node is embedded in says nothing about a page's lifetime (the list's owner decides),
+  // unless pagecheck saw what was put on that list (the list-add entries).
+  E('list_entry', 'list-entry', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526
+  E('list_first_entry', 'list-entry', 'list_first_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:537
+  E('list_last_entry', 'list-entry', 'list_last_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:548
+
+  // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
+  E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
+  E('list_add_tail', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
+  E('list_move', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
+  E('list_move_tail', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
+  E('list_splice', 'list-splice', 'the elements of one list join another', { headArg: 1 }),
+  E('list_splice_init', 'list-splice', 'the elements of one list join another', { headArg: 1 }),
+  E('list_splice_tail', 'list-splice', 'the elements of one list join another', { headArg: 1 }),
+  E('list_splice_tail_init', 'list-splice', 'the elements of one list join another', { headArg: 1 }),
+  E('list_cut_before', 'list-splice', 'the first elements of a list move to another', { arg: 1, headArg: 0 }),
+  E('list_cut_position', 'list-splice', 'the first elements of a list move to another', { arg: 1, headArg: 0 }),
+  P('list_for_each_entry(_reverse|_continue|_continue_reverse|_from|_from_reverse)?', 'list-iter', 'the cursor holds each element of the list', { headArg: 1 }),
+  P('list_for_each_entry_safe(_reverse|_continue|_from)?', 'list-iter', 'the cursor holds each element of the list', { headArg: 2 }),
+  P('list_for_each(_prev)?', 'list-iter', 'the cursor is each node of the list', { headArg: 1 }),
+  P('list_for_each_safe|list_for_each_prev_safe', 'list-iter', 'the cursor is each node of the list', { headArg: 2 }),
 
   // --- contract-pinned parameters (definitions): callers hold a reference by API contract ---
+  // Every page on the migration list is isolated: isolate_lru_page()/isolate_movable_page() took a reference that
+  // putback or the migration drops (6.1 mm/migrate.c:1807; the callers' isolation, e.g. mm/migrate.c:2000).
+  // The migration API's allocation callback (include/linux/migrate.h:10): a new page owned by the caller.
+  E('new_page_t', 'returns-ref', 'the migration allocation callback returns a new page owned by the caller', { pointerType: true }),
+  E('new_folio_t', 'returns-ref', 'the migration allocation callback returns a new folio owned by the caller', { pointerType: true }),
+  // mm/huge_memory.c:2634 (6.1): "Only caller must hold pin on the @page, otherwise split fails with -EBUSY."
+  E('split_huge_page_to_list', 'caller-holds-ref', 'split_huge_page_to_list(): its caller holds a pin on the page (the split fails with -EBUSY otherwise)'),
+  E('migrate_pages', 'caller-holds-ref', 'migration list: every page on it is isolated, holding the isolation reference'),
   E('dma_map_page_attrs', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
   E('dma_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
   E('dma_map_sg_attrs', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_map_sgtable', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_direct_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
   E('zone_device_page_init', 'driver-managed', 'the driver owns the device-private page it initializes'),
+  // The per-page pgmap reference (docs/kernel-history.md §1): 6.1 mm/memremap.c:528 takes it, :519 drops it at the end of
+  // free_zone_device_page(), memunmap_pages() waits for all of them (:136/:146).
+  E('zone_device_page_init', 'pgmap-ref-per-page', 'a referenced device page pins its pgmap (per-page pgmap reference, Linux 6.1+)', { since: '6.1', definitionOnly: true }),
   // Ops-table fields (`.name`): a function assigned to the field gets the contract on its parameter.
   E('.map_page', 'caller-holds-ref', 'dma_map_ops: the DMA API caller holds a reference on the page it maps', { arg: 1 }),
   E('.map_sg', 'caller-holds-ref', 'dma_map_ops: scatterlist pages are owned by the request', { arg: 1 }),
@@ -244,6 +293,9 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('TTU_MIGRATION', 'devpriv-flag', 'a migration rmap walk: the page may be device-private (HMM)', { until: '5.15' }),
   E('PVMW_MIGRATION', 'devpriv-flag', 'a migration page_vma_mapped_walk(): the page may be device-private (HMM)'),
   // Page-table lock: MAPPED pages are protected only while it is held.
+  E('pte_offset_map_lock', 'ptl-lock', 'maps the PTE and takes its page-table lock', { arg: 3 }), // include/linux/mm.h:2521 (6.1)
+  E('spin_lock', 'ptl-lock', 'takes the page-table lock', { ifArgMentions: 'ptl' }),
+  E('pmd_lock', 'ptl-lock', 'takes the PMD page-table lock'), // include/linux/mm.h:2593 (6.1)
   E('pte_unmap_unlock', 'ptl-unlock', 'the page-table lock is dropped', { arg: 1 }),
   E('spin_unlock', 'ptl-unlock', 'the page-table lock is dropped', { ifArgMentions: 'ptl' }),
   // Folio-era APIs and renames, 6.2 – 7.x.

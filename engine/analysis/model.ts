@@ -18,9 +18,6 @@ export const SAFE_STATES: ReadonlySet<State> = new Set(['REF', 'PUT', 'PGMAP', '
 
 export type Verdict = 'safe' | 'unknown' | 'unsafe? HMM' | 'unsafe';
 export const VERDICT_RANK: Record<Verdict, number> = { safe: 0, unknown: 1, 'unsafe? HMM': 2, unsafe: 3 };
-export function worseVerdict(a: Verdict, b: Verdict): Verdict {
-  return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b;
-}
 
 /** One step of a provenance chain, shown as a related location. */
 export interface Step {
@@ -48,6 +45,15 @@ export interface Alt {
   callee?: string;
   call?: number;
   /**
+   * A reference taken only if the flags parameter `param` holds one of `any` (try_grab_page(page, flags)): decided
+   * per caller; where it does not, the value is `prev`.
+   */
+  flagCond?: { param: number; any: string[] };
+  /** RET: not a call's value but a read of a struct's page field (`tag.field`): what the tree stores there. */
+  field?: string;
+  /** RET: not the callee's return value but what it stores through its pointer parameter `out` (`&page` passed). */
+  out?: number;
+  /**
    * RET of an API whose contract says it returns nothing pagecheck can follow (`returns-unknown`: new memory, an
    * error pointer, a call through a function-pointer variable): the reason. No callee: its definition is never read
    * (engine/demand/plan.ts asks for none); it resolves to UNKNOWN, and a page made from it as a pfn is RAW, exactly as for a
@@ -68,6 +74,8 @@ export interface Alt {
   devprivWhy?: Step;
   /** MAPPED under a page-table lock this function holds: an unlock ends the protection. */
   underPtl?: boolean;
+  /** PTL: decoded while this function held the page-table lock (until its unlock). */
+  ptlHeld?: boolean;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */
@@ -87,6 +95,11 @@ export interface Sink {
   argText?: string;
   alts: Alt[];
   devprivSafe?: boolean;
+  /**
+   * zd-test on a tree with the per-page pgmap reference (a `pgmap-ref-per-page` entry in force, Linux 6.1+): a
+   * referenced, mapped or put-path device page pins its pgmap whatever the predicate, and no predicate is exempt.
+   */
+  refPinsPgmap?: boolean;
   reservedTest?: boolean;
   /** memmap-read: the read exists only on configurations with CONFIG_`onlyWith` (PageHighMem(): HIGHMEM). */
   onlyWith?: string;
@@ -107,19 +120,31 @@ export interface CallSite {
   pgmapParamArgs?: Array<number | undefined>;
   /** Functions passed as arguments or registered in a local ops struct handed to this call (callbacks). */
   callbacks?: string[];
+  /**
+   * Flag arguments (`FOLL_GET | FOLL_DUMP`, a flags variable): per argument, the flag words of the table's
+   * vocabulary it may hold, one set per path; or the caller's own parameter passed straight on.
+   */
+  argFlags?: Array<FlagValue | undefined>;
 }
+
+/** What a flags expression may hold: one set of flag words per path, or "the caller's parameter N". */
+export type FlagValue = string[][] | number;
 
 /**
  * `page`: a pointer to a page type (`page-type` contracts: struct page, struct folio); `pages`: an array of them;
  * `pgmap`: a pgmap pointer; `object`: a pointer to any other struct (`struct address_space *`): never a page.
  */
-export type ParamKind = 'page' | 'pages' | 'pgmap' | 'int' | 'object' | 'other';
+export type ParamKind = 'page' | 'pages' | 'pgmap' | 'list' | 'int' | 'object' | 'other';
 
 export interface ParamInfo {
   name: string;
   kind: ParamKind;
   /** page, pages: the struct tag (`page`, `folio`). */
   tag?: string;
+  /** other: the typedef it is declared with (`new_page_t`), when that is all its type says. */
+  type?: string;
+  /** object: its struct tag, when the file defines page fields for it (`ksm_next_page_arg`). */
+  struct?: string;
 }
 
 /** Everything the interprocedural stage needs to know about one function definition. */
@@ -138,6 +163,12 @@ export interface FnSummary {
   fieldRefs: Array<{ field: string; fn: string }>;
   /** Possible returned page values. */
   returns: Alt[];
+  /** Declared `__init`: runs only at boot (prepare.ts blanks the annotation; facts.ts reads it from the text). */
+  init?: boolean;
+  /** Pages stored into page fields of this file's structs (`private->page = page`): what a read of `x->page` may get. */
+  fieldStores?: Array<{ field: string; alts: Alt[] }>;
+  /** Pages stored through pointer parameters (`*pagep = page`): what a caller passing `&page` gets back. */
+  outs?: Array<{ param: number; alts: Alt[] }>;
   /** Set when the function could not be analysed: the one-line reason. */
   notAnalyzed?: string;
   /** Per-variable origins for hover: [line, col, endCol, var, alts] of page-valued identifiers. */

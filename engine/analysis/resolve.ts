@@ -3,6 +3,7 @@
 // a finite key space (state × devpriv), grown monotonically until a pass changes nothing.
 import { CallGraph } from './callgraph';
 import { Alt, FnSummary, Pin, State, Step } from './model';
+import { flagsHold } from './walk/flags';
 
 /** A concrete origin after resolution: a state, where it came from, and what protects it. */
 export interface Resolved {
@@ -17,6 +18,8 @@ export interface Resolved {
   guarded?: boolean;
   /** Why the page may be device-private when its origin is not. */
   devprivStep?: Step;
+  /** PTL: decoded while the function held the page-table lock (a device-private entry's mapping holds a reference). */
+  ptlHeld?: boolean;
   /** The origin is in the function that holds the use (not reached through a caller). */
   local: boolean;
 }
@@ -93,13 +96,22 @@ export class Resolver {
         if (a.unpinned) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'PGMAP' ? { ...x, state: 'RAW', pins: [], chain: [...x.chain, a.unpinned!] } : x; return [keyOf(y), y]; }));
         // Pins taken on the parameter in this function (dax_lock_page()) add to what the callers hold.
         if (a.pins?.length) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, state: 'PGMAP', pins: dedupePins([...x.pins, ...a.pins!]) }; return [keyOf(y), y]; }));
-        mergeInto(out, r, a.origin);
+        mergeInto(out, r);
       } else if (a.state === 'RET') {
         let r = this.ret(fn, a, depth);
         // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
         if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
-        mergeInto(out, r, a.origin);
+        mergeInto(out, r);
       } else {
+        // A reference that depends on the caller's flags (try_grab_page(page, flags)): where a caller's flags hold
+        // neither flag, the page is what it was before the grab.
+        if (a.flagCond) {
+          const h = this.flagsAt(fn, a.flagCond.param, a.flagCond.any, depth, new Set());
+          if (h.none) {
+            for (const r of this.alts(a.prev ?? [], fn, depth).values()) add(out, { ...r, chain: clip([...r.chain, h.none]) });
+            if (!h.some) continue;
+          }
+        }
         let state = a.state;
         let pins = a.pins ?? [];
         // A RAW page in a function whose pgmap argument is pinned by every caller is pinned too.
@@ -114,7 +126,7 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy });
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld: a.ptlHeld || undefined });
       }
     }
     return out;
@@ -134,6 +146,8 @@ export class Resolver {
       if (edges.length === 0) {
         // A pfn carries no lifetime: unless a visible caller pins it, pfn_to_page() of it is a raw page.
         if (viaPfn) add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
+        // The elements of a list head parameter: whatever callers outside the tree put on it, not a page parameter.
+        else if (fn.params[param]?.kind === 'list') add(next, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `an element of a list ${fn.name}() is handed by callers outside the indexed tree` }] });
         else add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
       }
       for (const e of edges) {
@@ -168,6 +182,7 @@ export class Resolver {
 
   private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
+    if (a.field !== undefined) return this.fieldValue(fn, a, depth);
     if (a.opaque !== undefined) {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: ${a.opaque}` }] });
       return out;
@@ -179,29 +194,87 @@ export class Resolver {
     }
     const site = a.call !== undefined ? fn.calls[a.call] : undefined;
     for (const g of defs) {
-      const key = `${this.id(g)}#ret`;
+      // What the call hands back: the callee's return value, or what it stores through its pointer parameter `out`.
+      const values = valuesOf(g, a.out);
+      const key = `${this.id(g)}#${a.out === undefined ? 'ret' : `out${a.out}`}`;
       let m = this.memo.get(key);
       if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
       if (!m.final && !m.computing && m.pass !== this.pass) {
         this.touched.push(m);
         m.computing = true;
         try {
-          const own = this.alts(g.returns.filter((r) => r.state !== 'PARAM'), g, depth + 1);
+          const own = this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1);
           for (const [k, v] of own) if (!m.value.has(k)) { m.value.set(k, v); this.changed = true; }
         } finally { m.computing = false; }
         m.pass = this.pass;
       }
       for (const r of m.value.values()) add(out, { ...r, local: false });
       // Returned parameters are this call's arguments (context-sensitive).
-      for (const r of g.returns) {
+      for (const r of values) {
         if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
         const args = site.args[r.param] ?? [];
         if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
         else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
       }
-      if (g.returns.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() returns no page pagecheck can follow` }] });
+      if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }
     return out;
+  }
+
+  /** A read of a page field of a struct `fn`'s file defines: whatever the file's functions store there. */
+  private fieldValue(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
+    const out = new Map<string, Resolved>();
+    const stores = this.graph.fieldStores(a.field!, fn.file);
+    if (!stores.length || depth > MAX_DEPTH) {
+      add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: no store into it in the indexed tree` }] });
+      return out;
+    }
+    const key = `field#${fn.file}#${a.field}`;
+    let m = this.memo.get(key);
+    if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
+    if (!m.final && !m.computing && m.pass !== this.pass) {
+      this.touched.push(m);
+      m.computing = true;
+      try {
+        for (const g of stores) {
+          const alts = g.fieldStores!.find((x) => x.field === a.field)!.alts;
+          const step: Step = { loc: a.origin.loc, message: `stored into ->${a.field!.slice(a.field!.indexOf('.') + 1)} by ${g.name}(), read by ${fn.name}()` };
+          for (const [k, v] of this.alts(alts, g, depth + 1)) if (!m.value.has(k)) { m.value.set(k, { ...v, local: false, chain: clip([...v.chain, step]) }); this.changed = true; }
+        }
+      } finally { m.computing = false; }
+      m.pass = this.pass;
+    }
+    for (const r of m.value.values()) add(out, r);
+    return out;
+  }
+
+  /**
+   * Whether the flags parameter `param` of `fn` holds one of `any`, caller by caller (through callers that pass their
+   * own parameter on): `none` is a step naming a call whose flags hold none of them, `some` that another call's do.
+   * Flags pagecheck cannot read count as holding them (a reference taken is the precise-side guess).
+   */
+  private flagsAt(fn: FnSummary, param: number, any: string[], depth: number, seen: Set<string>): { none?: Step; some: boolean } {
+    const key = `${this.id(fn)}#${param}`;
+    if (seen.has(key) || depth > MAX_DEPTH) return { some: true };
+    seen.add(key);
+    const edges = this.graph.callers(fn);
+    if (!edges.length) return { some: true };
+    let none: Step | undefined;
+    let some = false;
+    for (const e of edges) {
+      const ai = e.argFor(param);
+      const v = ai === undefined ? undefined : e.site.argFlags?.[ai];
+      if (typeof v === 'number') {
+        const up = this.flagsAt(e.caller, v, any, depth + 1, seen);
+        none ??= up.none;
+        some ||= up.some;
+        continue;
+      }
+      const h = flagsHold(v, any);
+      if (h === 'none' || h === 'some') none ??= { loc: e.site.loc, message: `the flags ${e.caller.name}() passes to ${fn.name}() hold neither ${any.join(' nor ')} on some path: no reference taken` };
+      if (h !== 'none') some = true;
+    }
+    return { none, some };
   }
 
   /** The pins when every caller passes a pinned pgmap as argument `param` (directly or from its own caller). */
@@ -226,8 +299,13 @@ export class Resolver {
   }
 }
 
+/** What a call of `g` hands back: its return values, or the pages it stores through pointer parameter `out`. */
+export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
+  return out === undefined ? g.returns : g.outs?.find((o) => o.param === out)?.alts ?? [];
+}
+
 function keyOf(r: Resolved): string {
-  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}`;
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}`;
 }
 
 function add(m: Map<string, Resolved>, r: Resolved): void {
@@ -237,7 +315,7 @@ function add(m: Map<string, Resolved>, r: Resolved): void {
   else if (r.pins.length && old.pins.length < 6) m.set(k, { ...old, pins: dedupePins([...old.pins, ...r.pins]) });
 }
 
-function mergeInto(out: Map<string, Resolved>, from: Map<string, Resolved>, _origin: Step): void {
+function mergeInto(out: Map<string, Resolved>, from: Map<string, Resolved>): void {
   for (const r of from.values()) add(out, r);
 }
 

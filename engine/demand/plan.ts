@@ -28,8 +28,9 @@
 import { CallGraph, CallerEdge } from '../analysis/callgraph';
 import { ContractTable } from '../analysis/contracts';
 import { EFFECTS, Effect } from '../analysis/effects';
-import { Alt, FileFacts, FnSummary, Sink } from '../analysis/model';
-import { memmapMayFire, resolvedSinks } from '../analysis/rules/memmap';
+import { Alt, FileFacts, FnSummary } from '../analysis/model';
+import { resolvedSinks } from '../analysis/rules/memmap';
+import { valuesOf } from '../analysis/resolve';
 
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
 export interface PlanIndex {
@@ -290,7 +291,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
 
   const seenParam = new Set<string>();
   const seenPgmap = new Set<FnSummary>();
-  const seenRet = new Set<FnSummary>();
+  const seenRet = new Set<string>();
   const seenAlts = new Set<readonly Alt[]>();
   const ids = new Map<FnSummary, number>();
   const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
@@ -326,7 +327,20 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
     step = at;
   };
+  const seenField = new Set<string>();
   const ret = (fn: FnSummary, a: Alt) => {
+    // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
+    if (a.field !== undefined) {
+      const tag = a.field.slice(0, a.field.indexOf('.'));
+      if (!needIn(fn.file, tag)) return;
+      for (const g of graph.fieldStores(a.field, fn.file)) {
+        const k = `${id(g)}#${a.field}`;
+        if (seenField.has(k)) continue;
+        seenField.add(k);
+        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts, why: because(() => `stores into ${a.field} in ${where(g)}`, step) });
+      }
+      return;
+    }
     if (!a.callee) return;
     const at = step;
     step = because(() => `RET ${a.callee}()${a.viaPfn ? ' (as a pfn)' : ''} in ${where(fn)} line ${a.origin.loc.line + 1}`, at);
@@ -335,12 +349,15 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     if (local || needDefs(a.callee, why ? { fn, alt: a } : undefined)) {
       const site = a.call !== undefined ? fn.calls[a.call] : undefined;
       for (const g of graph.resolve(a.callee, fn.file)) {
-        if (!seenRet.has(g)) {
-          seenRet.add(g);
-          work.push({ fn: g, alts: g.returns.filter((r) => r.state !== 'PARAM'), why: because(() => `returns of ${where(g)}`, step) });
+        // The return value, or what the callee stores through its pointer parameter `a.out` (`&page` passed).
+        const values = valuesOf(g, a.out);
+        const seenKey = `${id(g)}#${a.out ?? 'ret'}`;
+        if (!seenRet.has(seenKey)) {
+          seenRet.add(seenKey);
+          work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step) });
         }
         if (!site) continue;
-        for (const r of g.returns) {
+        for (const r of values) {
           if (r.state !== 'PARAM' || r.param === undefined) continue;
           const args = site.args[r.param];
           if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step) });
@@ -348,6 +365,22 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       }
     }
     step = at;
+  };
+
+  // A reference that depends on a flags parameter (try_grab_page(page, flags)): every caller's flags, through
+  // callers that pass their own parameter on (Resolver.flagsAt).
+  const seenFlags = new Set<string>();
+  const flags = (fn: FnSummary, p: number) => {
+    const key = `${id(fn)}#${p}`;
+    if (seenFlags.has(key)) return;
+    seenFlags.add(key);
+    const edges = callers(fn);
+    if (!edges) return;
+    for (const e of edges) {
+      const ai = e.argFor(p);
+      const v = ai === undefined ? undefined : e.site.argFlags?.[ai];
+      if (typeof v === 'number') flags(e.caller, v);
+    }
   };
 
   for (const f of facts) {
@@ -371,6 +404,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
       }
+      if (a.flagCond) flags(fn, a.flagCond.param);
       if (a.prev?.length) work.push({ fn, alts: a.prev, why: w });
     }
   }

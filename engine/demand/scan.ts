@@ -14,7 +14,7 @@
 // The end of a line holding `//` counts as a comment end. prepare.ts turns `SYSCALL_DEFINEn(name, …)` into
 // `long name(…)` (and `SYSCALL_DEFINE0(name)` into `long T(name)`, a definition named by the raw text under the
 // `T`): the identifier after a SYSCALL_DEFINE is a candidate too, and so is that character after SYSCALL_DEFINE0.
-// A prepare.ts rewrite that makes a new function name must be mirrored here (test/scan.test.ts checks it).
+// A prepare.ts rewrite that makes a new function name must be mirrored here (test/plan.test.ts checks it).
 
 /** Byte classes: 0 other, 1 digit, 2 identifier start (letters, `_`, `$`, every byte of a UTF-8 sequence). */
 const CLASS = new Uint8Array(256);

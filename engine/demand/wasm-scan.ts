@@ -1,5 +1,5 @@
 // engine/demand/scan.ts's scanner compiled by hand to WebAssembly: the same algorithm, step for step (scanTokens is the
-// reference, test/scan.test.ts compares the two on real files). Reading every identifier of a 1.2 GB tree is the
+// reference, test/plan.test.ts compares the two on real files). Reading every identifier of a 1.2 GB tree is the
 // one job in the demand-driven audit that touches every byte; plain JavaScript does it at ~250 MB/s per core,
 // this at several times that. The module is assembled at load time from the listing below (no build step, no
 // binary blob in the repository).

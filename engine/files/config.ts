@@ -3,7 +3,8 @@
 // defaults fill the rest, so a typo in one entry can never quietly turn the audit off.
 import * as fs from 'node:fs';
 import { ContractEntry } from '../analysis/contracts';
-import { Effect, EFFECT_NAMES as EFFECTS } from '../analysis/effects';
+import { Effect, EFFECT_NAMES, EFFECTS } from '../analysis/effects';
+import { TREE_FEATURES } from '../analysis/kernel-contracts-7';
 import { RULES, RuleCode, Severity } from '../analysis/rules/table';
 import { DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES_CEILING, globToRegExp } from './workspace';
 import { ConfigSuppression } from '../analysis/suppress';
@@ -119,7 +120,23 @@ function jsonError(text: string, message: string): ConfigError {
   return err;
 }
 
-const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'devprivSafe', 'reservedTest', 'whenArgMentions'];
+/**
+ * Every key a contract entry may have: each field of a built-in entry (ContractEntry; `argument` is the README's
+ * spelling of `arg`; `source` is set from the file). Fields outside COMMON_KEYS mean something only with the
+ * effects whose EFFECTS[…].fields list them.
+ */
+const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions',
+  'definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'fieldOf', 'privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField',
+  'onlyWith', 'refIfFlags', 'onZero', 'out', 'devpriv', 'pointerType', 'headArg'] as const;
+const COMMON_KEYS: ReadonlySet<string> = new Set(['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions', 'definitionOnly', 'pointerType']);
+const BOOLEAN_KEYS = ['definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'onZero', 'out', 'devpriv', 'pointerType'] as const;
+/** Fields that name a C function, macro or struct field. */
+const IDENTIFIER_KEYS = ['privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField'] as const;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `get_page`, `.map_page` (a struct field), `struct folio` (a type). */
+const NAME = /^(?:\.|struct )?[A-Za-z_][A-Za-z0-9_]*$/;
+const TYPE_EFFECTS: ReadonlySet<string> = new Set(['page-type', 'pgmap-type', 'list-type']);
+const isEffect = (v: unknown): v is Effect => typeof v === 'string' && (EFFECT_NAMES as readonly string[]).includes(v);
 
 function contracts(v: unknown, file: string, errors: ConfigError[]): ContractEntry[] {
   if (!Array.isArray(v)) {
@@ -134,7 +151,7 @@ function contracts(v: unknown, file: string, errors: ConfigError[]): ContractEnt
   return out;
 }
 
-/** One entry, or undefined when it cannot be used (its errors are pushed). */
+/** One entry, or undefined when it cannot be used as written (its errors are pushed; the others are kept). */
 function contract(item: unknown, key: string, file: string, errors: ConfigError[]): ContractEntry | undefined {
   if (!isObject(item)) {
     errors.push({ key, message: `expected an object { name, effect, argument, reason }, got ${typeName(item)}` });
@@ -142,11 +159,11 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
   }
   const before = errors.length;
   const err = (k: string, message: string) => errors.push({ key: `${key}.${k}`, message });
-  for (const k of Object.keys(item)) if (!CONTRACT_KEYS.includes(k)) err(k, `unknown key (expected one of ${CONTRACT_KEYS.join(', ')})`);
+  for (const k of Object.keys(item)) if (!(CONTRACT_KEYS as readonly string[]).includes(k)) err(k, `unknown key (expected one of ${CONTRACT_KEYS.join(', ')})`);
 
   const name = item.name;
   const pattern = item.pattern;
-  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) err('name', `expected a C identifier, got ${quote(name)}`);
+  if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) err('name', `expected a C identifier, ".field" or "struct tag", got ${quote(name)}`);
   if (pattern !== undefined) {
     if (typeof pattern !== 'string' || pattern === '') err('pattern', `expected a regular expression string, got ${quote(pattern)}`);
     else {
@@ -161,34 +178,78 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
   if (name !== undefined && pattern !== undefined) err('pattern', 'give either "name" or "pattern", not both');
 
   const effect = item.effect;
-  if (effect === undefined) err('effect', `missing (expected one of ${EFFECTS.join(', ')})`);
-  else if (typeof effect !== 'string' || !(EFFECTS as readonly string[]).includes(effect)) err('effect', `unknown effect ${quote(effect)} (expected one of ${EFFECTS.join(', ')})`);
+  if (effect === undefined) err('effect', `missing (expected one of ${EFFECT_NAMES.join(', ')})`);
+  else if (!isEffect(effect)) err('effect', `unknown effect ${quote(effect)} (expected one of ${EFFECT_NAMES.join(', ')})`);
+  else {
+    // Types are named `struct tag`, and only types are.
+    const isType = typeof name === 'string' && name.startsWith('struct ');
+    if (TYPE_EFFECTS.has(effect) && !isType) err(name === undefined ? 'pattern' : 'name', `a ${effect} entry names a struct type ("struct folio"), got ${quote(name ?? pattern)}`);
+    else if (isType && !TYPE_EFFECTS.has(effect)) err('effect', `${quote(name)} names a type: its effect is ${[...TYPE_EFFECTS].join(', ')}, got ${quote(effect)}`);
+    // The other fields an effect gives meaning to (EFFECTS[…].fields); definitionOnly needs a definition state.
+    for (const k of Object.keys(item)) {
+      if (COMMON_KEYS.has(k) || !(CONTRACT_KEYS as readonly string[]).includes(k) || EFFECTS[effect].fields?.includes(k)) continue;
+      const owners = EFFECT_NAMES.filter((x) => EFFECTS[x].fields?.includes(k));
+      err(k, `only means something with effect ${owners.join(' or ')}, not ${effect}`);
+    }
+    const spec = EFFECTS[effect];
+    if (item.definitionOnly === true && !spec.definition && !spec.devprivDefinition && !spec.treeFact) {
+      err('definitionOnly', `${effect} says nothing about a definition (definition effects: ${EFFECT_NAMES.filter((x) => EFFECTS[x].definition || EFFECTS[x].devprivDefinition || EFFECTS[x].treeFact).join(', ')})`);
+    }
+  }
 
   // The README spells it `argument`; the engine's field is `arg`. Accept both, refuse a contradiction.
   let arg: number | undefined;
   for (const k of ['arg', 'argument'] as const) {
     const a = item[k];
     if (a === undefined) continue;
-    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a > 31) err(k, `expected a 0-based argument index (0..31), got ${quote(a)}`);
+    if (!isArgIndex(a)) err(k, `expected a 0-based argument index (0..31), got ${quote(a)}`);
     else if (arg !== undefined && arg !== a) err(k, `contradicts the other argument index (${arg})`);
     else arg = a;
   }
   const reason = item.reason;
-  if (reason !== undefined && (typeof reason !== 'string' || reason.trim() === '' || reason.includes('\n'))) err('reason', `expected a one-line, non-empty string, got ${quote(reason)}`);
+  if (reason !== undefined && !isLine(reason)) err('reason', `expected a one-line, non-empty string, got ${quote(reason)}`);
   for (const k of ['since', 'until'] as const) {
     const s = item[k];
     if (s !== undefined && (typeof s !== 'string' || !VERSION_RE.test(s))) err(k, `expected a kernel version "X.Y", got ${quote(s)}`);
   }
-  for (const k of ['devprivSafe', 'reservedTest'] as const) {
+  for (const k of BOOLEAN_KEYS) {
     if (item[k] !== undefined && typeof item[k] !== 'boolean') err(k, `expected true or false, got ${quote(item[k])}`);
   }
+  for (const k of IDENTIFIER_KEYS) {
+    if (item[k] !== undefined && (typeof item[k] !== 'string' || !IDENT.test(item[k] as string))) err(k, `expected the name of a C function or macro, got ${quote(item[k])}`);
+  }
+  if (item.headArg !== undefined && !isArgIndex(item.headArg)) err('headArg', `expected a 0-based argument index (0..31), got ${quote(item.headArg)}`);
+  if (item.refIfFlags !== undefined) {
+    const r = item.refIfFlags;
+    if (!isObject(r) || !isArgIndex(r.arg) || !Array.isArray(r.any) || r.any.length === 0 || !r.any.every((f) => typeof f === 'string' && IDENT.test(f)) || Object.keys(r).some((k) => k !== 'arg' && k !== 'any')) {
+      err('refIfFlags', `expected { "arg": <argument index>, "any": ["FOLL_GET", …] }, got ${quote(r)}`);
+    }
+  }
+  if (item.ifArgMentions !== undefined && !isLine(item.ifArgMentions)) err('ifArgMentions', `expected a one-line, non-empty string, got ${quote(item.ifArgMentions)}`);
+  if (item.feature !== undefined) {
+    const known = TREE_FEATURES.map((f) => f.name);
+    const f = item.feature;
+    if (typeof f !== 'string' || !known.includes(f.replace(/^!/, ''))) err('feature', `expected a tree feature (${known.join(', ')}, or !name for its absence), got ${quote(f)}`);
+  }
+  if (item.onlyWith !== undefined && (typeof item.onlyWith !== 'string' || !/^[A-Z0-9_]+$/.test(item.onlyWith))) err('onlyWith', `expected a Kconfig symbol without CONFIG_ (HIGHMEM), got ${quote(item.onlyWith)}`);
+  if (item.fieldOf !== undefined) {
+    const f = item.fieldOf;
+    if (!Array.isArray(f) || f.length === 0 || !f.every((t) => typeof t === 'string' && IDENT.test(t))) err('fieldOf', `expected a non-empty array of struct tags such as ["page", "folio"], got ${quote(f)}`);
+    else if (typeof name !== 'string' || !name.startsWith('.')) err('fieldOf', `only for a ".field" entry (the field read on those structs), not ${quote(name ?? pattern)}`);
+  }
   const when = whenArgMentions(item.whenArgMentions, `${key}.whenArgMentions`, errors);
-  if (errors.length > before) return undefined;
+  if (errors.length > before) {
+    // One error per key: the first one says the most (a field on the wrong effect, before its value's type).
+    const seen = new Set<string>();
+    const mine = errors.splice(before).filter((e) => !seen.has(e.key) && !!seen.add(e.key));
+    errors.push(...mine);
+    return undefined;
+  }
 
   const label = String(name ?? pattern);
   const entry: ContractEntry = {
     effect: effect as Effect,
-    reason: typeof reason === 'string' ? reason.trim() : `${label}(): ${effect} (declared in ${file})`,
+    reason: typeof reason === 'string' ? reason.trim() : `${IDENT.test(label) ? `${label}()` : label}: ${effect} (declared in ${file})`,
     source: file,
   };
   if (name !== undefined) entry.name = name as string;
@@ -196,10 +257,27 @@ function contract(item: unknown, key: string, file: string, errors: ConfigError[
   if (arg !== undefined) entry.arg = arg;
   if (item.since !== undefined) entry.since = item.since as string;
   if (item.until !== undefined) entry.until = item.until as string;
-  if (item.devprivSafe !== undefined) entry.devprivSafe = item.devprivSafe as boolean;
-  if (item.reservedTest !== undefined) entry.reservedTest = item.reservedTest as boolean;
+  if (item.feature !== undefined) entry.feature = item.feature as string;
+  if (item.onlyWith !== undefined) entry.onlyWith = item.onlyWith as string;
+  for (const k of BOOLEAN_KEYS) if (item[k] !== undefined) entry[k] = item[k] as boolean;
+  for (const k of IDENTIFIER_KEYS) if (item[k] !== undefined) entry[k] = item[k] as string;
+  if (item.ifArgMentions !== undefined) entry.ifArgMentions = item.ifArgMentions as string;
+  if (item.fieldOf !== undefined) entry.fieldOf = [...(item.fieldOf as string[])];
+  if (item.headArg !== undefined) entry.headArg = item.headArg as number;
+  if (item.refIfFlags !== undefined) {
+    const r = item.refIfFlags as { arg: number; any: string[] };
+    entry.refIfFlags = { arg: r.arg, any: [...r.any] };
+  }
   if (when) entry.whenArgMentions = when;
   return entry;
+}
+
+function isArgIndex(a: unknown): a is number {
+  return typeof a === 'number' && Number.isInteger(a) && a >= 0 && a <= 31;
+}
+
+function isLine(v: unknown): v is string {
+  return typeof v === 'string' && v.trim() !== '' && !v.includes('\n');
 }
 
 function whenArgMentions(v: unknown, key: string, errors: ConfigError[]): ContractEntry['whenArgMentions'] {
@@ -210,10 +288,10 @@ function whenArgMentions(v: unknown, key: string, errors: ConfigError[]): Contra
   }
   const before = errors.length;
   for (const k of Object.keys(v)) if (!['arg', 'text', 'effect', 'reason'].includes(k)) errors.push({ key: `${key}.${k}`, message: 'unknown key (expected one of arg, text, effect, reason)' });
-  if (typeof v.arg !== 'number' || !Number.isInteger(v.arg) || v.arg < 0) errors.push({ key: `${key}.arg`, message: `expected a 0-based argument index, got ${quote(v.arg)}` });
+  if (!isArgIndex(v.arg)) errors.push({ key: `${key}.arg`, message: `expected a 0-based argument index (0..31), got ${quote(v.arg)}` });
   if (typeof v.text !== 'string' || v.text === '') errors.push({ key: `${key}.text`, message: `expected a non-empty string, got ${quote(v.text)}` });
-  if (typeof v.effect !== 'string' || !(EFFECTS as readonly string[]).includes(v.effect)) errors.push({ key: `${key}.effect`, message: `unknown effect ${quote(v.effect)} (expected one of ${EFFECTS.join(', ')})` });
-  if (typeof v.reason !== 'string' || v.reason.trim() === '') errors.push({ key: `${key}.reason`, message: `expected a non-empty string, got ${quote(v.reason)}` });
+  if (!isEffect(v.effect)) errors.push({ key: `${key}.effect`, message: `unknown effect ${quote(v.effect)} (expected one of ${EFFECT_NAMES.join(', ')})` });
+  if (!isLine(v.reason)) errors.push({ key: `${key}.reason`, message: `expected a one-line, non-empty string, got ${quote(v.reason)}` });
   if (errors.length > before) return undefined;
   return { arg: v.arg as number, text: v.text as string, effect: v.effect as Effect, reason: (v.reason as string).trim() };
 }
@@ -267,7 +345,7 @@ function severities(v: unknown, errors: ConfigError[]): PagecheckConfig['severit
  * matched against every called name, so `(a+)+b` in a `.pagecheck.json` must not be able to hang the audit:
  * repeated groups may not contain a repetition or an alternation, and at most three unbounded repetitions.
  */
-export function regexHazard(pattern: string): string | undefined {
+function regexHazard(pattern: string): string | undefined {
   const groups: Array<{ quant: boolean; alt: boolean }> = [{ quant: false, alt: false }];
   let unbounded = 0;
   const quantifierAt = (i: number): { repeats: boolean; unbounded: boolean; len: number } | undefined => {

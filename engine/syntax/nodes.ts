@@ -12,7 +12,7 @@ export function textOf(src: string, n: Node): string {
 }
 
 /** The identifier a declarator declares (`*const *name[4]` → name). */
-export function declaratorName(src: string, d: Node | null): Node | null {
+export function declaratorName(d: Node | null): Node | null {
   let cur: Node | null = d;
   for (let guard = 0; cur && guard < 64; guard++) {
     switch (cur.type) {

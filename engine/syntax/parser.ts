@@ -120,7 +120,7 @@ export interface ParsedText {
  * The single edit that turns `before` into `after`: common prefix and suffix kept, the middle replaced. Computed
  * on the prepared texts, so a keystroke that changes how macros are blanked elsewhere is still one exact edit.
  */
-export function diffEdit(before: string, after: string): Edit | undefined {
+function diffEdit(before: string, after: string): Edit | undefined {
   if (before === after) return undefined;
   let start = 0;
   const minLen = Math.min(before.length, after.length);

@@ -369,7 +369,7 @@ function splitArgs(text: string, open: number, close: number): Array<[number, nu
 }
 
 /** Index of the ')' matching the '(' at `open`, or -1. Bounded: gives up past 64 KiB or an unbalanced '}'. */
-export function matchParen(text: string, open: number): number {
+function matchParen(text: string, open: number): number {
   if (scanBudget <= 0) return -1;
   let depth = 0;
   let braces = 0; // `({ … })` and `(x){ … }` inside the arguments are fine

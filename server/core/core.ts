@@ -6,7 +6,6 @@
 // Architecture Invariant: the open files come first. An edit after a pause is analysed at once, edits in a burst are
 // debounced (30 ms), and any newer input supersedes a run; the background index yields to the event loop after every
 // file; nothing waits for the index.
-import * as path from 'node:path';
 import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../../engine';
 import { functionKey } from '../../engine';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine';
@@ -100,7 +99,7 @@ export class Core {
   /** The index run started last (settled() waits for it). */
   private lastIndexRun: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: CoreHost, private readonly parser: CParser, init: CoreInit) {
+  constructor(private readonly host: CoreHost, parser: CParser, init: CoreInit) {
     this.trusted = init.trusted;
     if (init.settings !== undefined) this.settings = this.readSettings(init.settings);
     this.paths.setFolders(init.folders);

@@ -1,4 +1,4 @@
-// The language server's open buffers, findings first (server/documents.ts): a first analysis of a file with many
+// The language server's open buffers, findings first (server/core/documents.ts): a first analysis of a file with many
 // functions leaves it partial with exact findings; a request completes it to exactly the facts of a full summary;
 // an edit meanwhile re-plans from the summaries at hand; a complete buffer's keystroke, or a workspace too large to
 // plan over, summarises at once.
@@ -31,7 +31,7 @@ static bool local_caller(pte_t pte)
 
 const findings = (facts: FileFacts) => new Program([facts]).audit().findings.map((f) => ({ ...f, sink: undefined }));
 
-describe('open documents: findings first (server/documents.ts)', () => {
+describe('open documents: findings first (server/core/documents.ts)', () => {
   let parser: CParser;
   let docs: OpenDocuments;
   before(async () => { parser = await CParser.create(); });

@@ -10,7 +10,6 @@
 //   open {root, options}              →    TreeRun.open; ← progress …, facts chunks …, opened {skipped, stats}
 //   widen {overlay, focus}            →    TreeRun.widen; ← facts chunks (changed files only) …, widened {added}
 //   cancel                            →    the running open() stops at its next check
-import * as path from 'node:path';
 import { MessagePort, Worker } from 'node:worker_threads';
 import { ContractEntry } from '../../engine';
 import { FileFacts } from '../../engine';
@@ -135,7 +134,7 @@ function emptyStats(filesInTree: number): TreeStats {
   return { filesInTree, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold', ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 } };
 }
 
-/** The main thread's side: one request at a time (the index runs are serialised by server/indexer.ts). */
+/** The main thread's side: one request at a time (the index runs are serialised by server/core/indexer.ts). */
 export class TreeThread {
   private nextId = 1;
   private failed: Error | undefined;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
-import { FULL_CAPABILITIES, LspClient, copyFixtures } from './lsp-client';
+import { LspClient, copyFixtures } from './lsp-client';
 import { ensureServer } from './build';
 
 const PTE = 'mm/pte_walk.c';

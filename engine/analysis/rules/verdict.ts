@@ -11,15 +11,38 @@ export interface Judged {
   all: Array<{ r: Resolved; verdict: Verdict }>;
 }
 
-export function verdictOf(r: Resolved, sink: Pick<Sink, 'devprivSafe'>): Verdict {
+/** What a verdict depends on besides the origin: the predicate and the tree's device-page model. */
+export type SinkModel = Pick<Sink, 'devprivSafe' | 'refPinsPgmap'>;
+
+/**
+ * Whether a device page in this state holds a reference that cannot drop during the test: held (REF), on the put
+ * path before the free path's put_dev_pagemap() (PUT), mapped under the page-table lock (MAPPED, and a device-private
+ * entry decoded while this function holds that lock: the mapping holds a page reference).
+ */
+function referencedDevicePage(r: Resolved): boolean {
+  return r.state === 'REF' || r.state === 'PUT' || r.state === 'MAPPED' || (r.state === 'PTL' && !!r.ptlHeld);
+}
+
+export function verdictOf(r: Resolved, sink: SinkModel): Verdict {
   if (r.state === 'PGMAP' || r.state === 'DRIVER' || r.state === 'PREDICATE') return 'safe';
-  if (r.devpriv) return sink.devprivSafe ? 'safe' : 'unsafe? HMM';
+  if (r.devpriv) {
+    // Invariant: with the per-page pgmap reference the page's state decides, whatever the predicate; before it
+    // (the seed's model) only the driver-managed predicate is exempt and a reference is no pin.
+    if (sink.refPinsPgmap) {
+      if (referencedDevicePage(r)) return 'safe';
+      // Made device-private by a test or a walk flag (not by its origin), from an origin pagecheck cannot see:
+      // whether a reference is held is unknown, not known to be missing.
+      if (r.devprivStep && (r.state === 'UNKNOWN' || r.state === 'PARAM')) return 'unknown';
+      return 'unsafe? HMM';
+    }
+    return sink.devprivSafe ? 'safe' : 'unsafe? HMM';
+  }
   if (SAFE_STATES.has(r.state)) return 'safe';
   if (r.state === 'PTL' || r.state === 'RAW') return 'unsafe';
   return 'unknown';
 }
 
-export function judge(resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>): Judged {
+export function judge(resolved: Resolved[], sink: SinkModel): Judged {
   const all = resolved.map((r) => ({ r, verdict: verdictOf(r, sink) }));
   // Nothing resolved (defensive: the resolver always answers): unknown, never a crash.
   if (all.length === 0) return { verdict: 'unknown', witness: { state: 'UNKNOWN', devpriv: false, chain: [], pins: [], local: false }, all };
@@ -36,15 +59,18 @@ function pinText(p: Pin): string {
 }
 
 /** The reason in the seed's words: "protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)". */
-export function reasonFor(j: Judged, sink: Pick<Sink, 'devprivSafe'>): string {
+export function reasonFor(j: Judged, sink: SinkModel): string {
   const w = j.witness;
   const origin = w.chain[0]?.message ?? '';
   switch (j.verdict) {
     case 'unsafe':
       return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
-    case 'unsafe? HMM':
-      if (w.devprivStep) return `device-private page reached without a pgmap pin: ${w.devprivStep.message} (${locText(w.devprivStep.loc)})`;
-      return `device-private page reached without a pgmap pin: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
+    case 'unsafe? HMM': {
+      // The rule that decided: since the per-page pgmap reference only an unreferenced device page is in doubt.
+      const head = sink.refPinsPgmap ? 'device-private page with no reference, page-table lock or pgmap pin' : 'device-private page reached without a pgmap pin';
+      if (w.devprivStep) return `${head}: ${w.devprivStep.message} (${locText(w.devprivStep.loc)})`;
+      return `${head}: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
+    }
     case 'unknown':
       if (w.noCallers) return `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`;
       return `${origin}`;
@@ -53,7 +79,7 @@ export function reasonFor(j: Judged, sink: Pick<Sink, 'devprivSafe'>): string {
   }
 }
 
-function safeReason(rs: Resolved[], sink: Pick<Sink, 'devprivSafe'>): string {
+function safeReason(rs: Resolved[], sink: SinkModel): string {
   const parts: string[] = [];
   const pgmapPins = uniq(rs.filter((r) => r.state === 'PGMAP').flatMap((r) => r.pins).map(pinText));
   if (pgmapPins.length) parts.push(`protected by ${pgmapPins.join(' and ')}`);
@@ -66,9 +92,11 @@ function safeReason(rs: Resolved[], sink: Pick<Sink, 'devprivSafe'>): string {
   if (rs.some((r) => r.state === 'PUT')) parts.push('page reference is held (put path: the caller hands over its reference)');
   if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
+  if (sink.refPinsPgmap && rs.some((r) => r.devpriv && referencedDevicePage(r))) parts.push('a referenced device page pins its pgmap (Linux 6.1+)');
   const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
   if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);
-  const driver = rs.find((r) => r.state === 'DRIVER' || (r.devpriv && sink.devprivSafe));
+  const driver = rs.find((r) => r.state === 'DRIVER' || (r.devpriv && sink.devprivSafe && !sink.refPinsPgmap));
   if (driver) parts.push(driver.state === 'DRIVER' ? driverText(driver) : 'device-private page: gpu driver manages private page lifetime');
   if (rs.some((r) => r.state === 'PREDICATE')) parts.push('definition of a ZONE_DEVICE predicate: each call is audited at its caller');
   return parts.join('; ') || 'pinned';

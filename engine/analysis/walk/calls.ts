@@ -8,14 +8,19 @@ import { Alt } from '../model';
 import type { Walk } from './context';
 import { applyPins } from './pins';
 import { argNodes, stripAddr, unwrap } from './syntax';
+import { storeOut } from './outs';
+import { flagValue } from './flags';
 
 /**
  * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
  * field reads (`fieldOf`) never do, `ifArgMentions` must hold, and `whenArgMentions` swaps in its effect.
  */
-export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[] {
+export function callEntries(w: Walk, name: string, args: Node[]): readonly ContractEntry[] {
+  const all = w.contracts.lookup(name);
+  // The common case (every entry acts as written) allocates nothing: the walk asks this at every call.
+  if (all.every(plain)) return all;
   const out: ContractEntry[] = [];
-  for (const contract of w.contracts.lookup(name)) {
+  for (const contract of all) {
     if (contract.definitionOnly || contract.fieldOf) continue;
     let e = contract;
     if (e.ifArgMentions) {
@@ -29,8 +34,12 @@ export function callEntries(w: Walk, name: string, args: Node[]): ContractEntry[
   return out;
 }
 
+function plain(e: ContractEntry): boolean {
+  return !e.definitionOnly && !e.fieldOf && !e.ifArgMentions && !e.whenArgMentions;
+}
+
 /** Whether `name` has entries at all (other than field reads): then it is an API, not a call site. */
-export function isApi(w: Walk, name: string): boolean {
+function isApi(w: Walk, name: string): boolean {
   return w.contracts.lookup(name).some((e) => !e.fieldOf);
 }
 
@@ -49,10 +58,13 @@ export function call(w: Walk, n: Node, env: Env): Alt[] | undefined {
   const argVals = args.map((a, i) => w.expr(bases[i] ?? a, env));
   if (fnNode && fnNode.type !== 'identifier') w.expr(fnNode, env);
   if (!name) return undefined;
-  if (!entries) return userCall(w, n, name, args, argVals, env);
+  // A call through a variable whose typedef has a contract (`new_page_t get_new_page`): that type's effects.
+  const typeName = w.types.get(name)?.typeName;
+  const typed = typeName ? w.contracts.exact(typeName).filter((e) => e.pointerType) : [];
+  if (!typed.length && !entries) return userCall(w, n, name, args, argVals, env);
   let result: Alt[] | undefined;
   const loc = w.loc(n);
-  for (const e of entries) {
+  for (const e of typed.length ? typed : entries!) {
     const spec = EFFECTS[e.effect];
     const ai = argOf(e);
     const arg = bases[ai] ?? args[ai];
@@ -61,6 +73,9 @@ export function call(w: Walk, n: Node, env: Env): Alt[] | undefined {
     if (spec.value) result = spec.value(cx);
     spec.call?.(cx);
   }
+  // An API defined in the tree whose effects depend on its flags (follow_trans_huge_pmd(…, FOLL_DUMP)): its callers'
+  // flags decide what its own body's grab took (Resolver.flagsAt), so the call is a call site too.
+  if (!typed.length && args.some((a) => flagValue(w, a, env) !== undefined)) recordSite(w, n, name, args, argVals, env);
   return result;
 }
 
@@ -73,6 +88,27 @@ function fieldBase(w: Walk, arg: Node, field: string): Node | undefined {
 }
 
 function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
+  const loc = w.loc(n);
+  const index = recordSite(w, n, name, args, argVals, env);
+  // `&page` handed over: after the call the page is what the callee stores through that pointer (FnSummary.outs);
+  // a pointer parameter passed on stores what the callee stores.
+  args.forEach((a, i) => {
+    const u = unwrap(a);
+    const addr = u.type === 'pointer_expression' && u.child(0)?.type === '&';
+    const k = w.key(addr ? stripAddr(a) : u);
+    if (!k) return;
+    const stored: Alt = { state: 'RET', callee: name, call: index, out: i, origin: { loc, message: `page stored by ${name}()` } };
+    if (addr && w.types.get(k)?.kind === 'page') env.vars.set(k, [stored]);
+    else if (!addr && w.types.get(k)?.kind === 'pages') storeOut(w, `*${k}`, [stored]);
+  });
+  // `fn(page)` where `fn` is a parameter or a local variable: a call through a function pointer (C scoping: the
+  // variable hides any function of that name), which pagecheck does not follow.
+  if (w.types.has(name)) return [{ state: 'RET', opaque: `a call through the function pointer ${name}, which pagecheck does not follow`, origin: { loc, message: `page returned by ${name}()` } }];
+  return [{ state: 'RET', callee: name, call: index, origin: { loc, message: `page returned by ${name}()` } }];
+}
+
+/** Records the call as a call site (a possible caller of a function of the tree) and returns its index. */
+function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): number {
   const loc = w.loc(n);
   const id = `${loc.line}:${loc.col}`;
   const known = w.calls.get(id);
@@ -92,7 +128,12 @@ function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<A
     if (k && w.localCallbacks.has(k)) callbacks.push(...w.localCallbacks.get(k)!);
     else if (inner.type === 'identifier' && !env.vars.has(k!) && !w.types.has(k!)) callbacks.push(k!);
   }
-  const vals = argVals.map((v, i) => applyPins(w, v ?? [], w.key(stripAddr(args[i])), env));
+  const vals = argVals.map((v, i) => {
+    const k = w.key(stripAddr(args[i]));
+    // A list head passed on (`&folios`): the callee's list parameter holds these elements.
+    const elements = k && !v?.length ? env.lists.get(k) : undefined;
+    return applyPins(w, elements ?? v ?? [], k, env);
+  });
   if (site) {
     site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
   } else {
@@ -100,11 +141,10 @@ function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<A
     if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
     if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
     if (callbacks.length) site.callbacks = [...new Set(callbacks)];
+    const argFlags = args.map((a) => flagValue(w, a, env));
+    if (argFlags.some((x) => x !== undefined)) site.argFlags = argFlags;
     w.calls.set(id, { site, index: w.callOrder.length });
     w.callOrder.push(site);
   }
-  // `fn(page)` where `fn` is a parameter or a local variable: a call through a function pointer (C scoping: the
-  // variable hides any function of that name), which pagecheck does not follow.
-  if (w.types.has(name)) return [{ state: 'RET', opaque: `a call through the function pointer ${name}, which pagecheck does not follow`, origin: { loc, message: `page returned by ${name}()` } }];
-  return [{ state: 'RET', callee: name, call: known ? known.index : w.callOrder.length - 1, origin: { loc, message: `page returned by ${name}()` } }];
+  return known ? known.index : w.callOrder.length - 1;
 }

@@ -40,6 +40,22 @@ export abstract class Walk {
   readonly breaks: Array<Array<Env | null>> = [];
   readonly continues: Array<Array<Env | null>> = [];
   readonly uses = new Map<string, [number, number, number, string, Alt[]]>();
+  /**
+   * Block scopes, innermost last: a name declared in a block that hides an outer one → the outer one's type and value
+   * when it was hidden, given back when the block ends (a `struct page *page` in a block of a function whose
+   * parameter is `struct page **page`).
+   */
+  readonly scopes: Array<Map<string, { type: VarType; value: Alt[] | undefined }>> = [];
+  /** Parameters → their index. */
+  readonly paramIndex = new Map<string, number>();
+  /** Integer parameters (flags, pfns): a flags argument may pass one on. */
+  readonly intParams = new Set<string>();
+  /** Pointer parameters (`struct page **pagep`) → the pages stored through them (`*pagep = page`). */
+  readonly outs = new Map<number, Alt[]>();
+  /** `tag.field` page fields of the file's structs (facts.ts) this function may read or store. */
+  pageFields: ReadonlySet<string> = new Set();
+  /** `tag.field` → the pages this function stores there (FnSummary.fieldStores). */
+  readonly fieldStores = new Map<string, Alt[]>();
   /** pgmap parameters → their index: a caller's pin on them may cover pages made here. */
   readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
@@ -99,6 +115,14 @@ export abstract class Walk {
 
   pin(api: string, n: Node): Pin {
     return { api, fn: this.fnName, loc: this.loc(n) };
+  }
+
+  /** `base->field` / `base.field` where base is a variable of a struct whose `field` is a page field of this file. */
+  pageField(base: Node, field: string): string | undefined {
+    const k = this.key(base);
+    const tag = k ? this.types.get(k)?.struct : undefined;
+    const f = tag ? `${tag}.${field}` : undefined;
+    return f && this.pageFields.has(f) ? f : undefined;
   }
 
   /** Whether `name` is one of this function's variables of a page type (page or folio, not an array). */

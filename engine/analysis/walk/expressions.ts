@@ -10,7 +10,9 @@ import { declaratorName, pointerDepth } from '../../syntax/nodes';
 import type { Walk } from './context';
 import { call, callEntries } from './calls';
 import { constantIn } from './constants';
-import { withPin } from './pins';
+import { derivedFrom, withPin } from './pins';
+import { storeOut } from './outs';
+import { trackFlags } from './flags';
 import { argNodes, isExpression, unwrap } from './syntax';
 import { classifyType } from './types';
 
@@ -113,10 +115,22 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
     }
   }
   if (!key) return w.expr(right, env);
-  if (op === '=') { assignTo(w, key, right, env); return env.vars.get(key); }
+  trackFlags(w, key, right, op, env);
+  if (op === '=') {
+    assignTo(w, key, right, env);
+    storeOut(w, key, env.vars.get(key));
+    const pf = left.type === 'field_expression' ? w.pageField(left.childForFieldName('argument')!, w.text(left.childForFieldName('field')!)) : undefined;
+    if (pf) storeField(w, pf, env.vars.get(key));
+    return env.vars.get(key);
+  }
   // `page += n`, `pfn += i`: same page, same state.
   w.expr(right, env);
   return env.vars.get(key);
+}
+
+/** A page stored into a page field of one of this file's structs (FnSummary.fieldStores). */
+function storeField(w: Walk, field: string, v: Alt[] | undefined): void {
+  if (v?.length) w.fieldStores.set(field, unionAlts(w.fieldStores.get(field) ?? [], v));
 }
 
 /** `key = value`: the value, and what a contract call's `assign` transfers bind to `key`. */
@@ -131,25 +145,41 @@ function assignTo(w: Walk, key: string, value: Node, env: Env): void {
     }
   }
   if (v && v.length) env.vars.set(key, v); else env.vars.delete(key);
+  // `page = folio_page(folio, i)`, `folio = page_folio(page)`, `head = &folio->page`, `p = page + i`: one allocation.
+  const base = w.isPageVar(key) ? derivedFrom(w, value) : undefined;
+  if (base && base !== key && w.isPageVar(base)) env.family.set(key, env.family.get(base) ?? base);
+  else env.family.delete(key);
+  for (const [k, r] of env.family) if (r === key) env.family.delete(k);
 }
 
 export function declaration(w: Walk, n: Node, env: Env): void {
+  // `DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION);`: prepare.ts made it a declaration of `pvmw`
+  // (`T  pvmw …;`); the flags among its arguments keep their meaning (read from the buffer's text).
+  if (/^(DEFINE|DECLARE)_[A-Z0-9_]+\s*\(/.test(w.text(n))) {
+    const flag = constantIn(w, n, 'flag');
+    if (flag) EFFECTS[flag.e.effect].flag!({ w, n, ...flag }, env, 'macro');
+  }
   const typeNode = n.childForFieldName('type');
   const typeText = typeNode ? w.text(typeNode) : '';
   for (const d of n.childrenForFieldName('declarator')) {
     if (!d) continue;
-    const nameNode = declaratorName(w.src, d);
+    const nameNode = declaratorName(d);
     if (!nameNode) continue;
     const name = w.text(nameNode);
     const decl = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+    const outer = w.types.get(name);
+    const scope = w.scopes[w.scopes.length - 1];
+    if (outer && scope && !scope.has(name)) scope.set(name, { type: outer, value: env.vars.get(name) });
     w.types.set(name, classifyType(w.contracts, typeText, pointerDepth(decl)));
     env.vars.delete(name);
+    env.flagVals.delete(name);
     env.locked.delete(name);
     env.pins.delete(name);
     if (d.type !== 'init_declarator') continue;
     const value = d.childForFieldName('value');
     if (!value) continue;
     if (value.type === 'initializer_list') { initializerList(w, value, env, name); continue; }
+    trackFlags(w, name, value, '=', env);
     assignTo(w, name, value, env);
   }
 }
@@ -164,16 +194,22 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string): void {
     if (c.type === 'initializer_pair') {
       const designator = c.childForFieldName('designator') ?? c.namedChild(0);
       const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
-      if (value && value.type === 'identifier' && designator) {
-        const field = w.text(designator).replace(/^\./, '');
+      const field = designator ? w.text(designator).replace(/^\./, '') : '';
+      if (value && value.type === 'identifier' && designator && !env.vars.has(w.text(value)) && !w.types.has(w.text(value))) {
         const fn = w.text(value);
-        if (!env.vars.has(fn) && !w.types.has(fn)) {
-          w.fieldRefs.push({ field, fn });
-          if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
-        }
+        w.fieldRefs.push({ field, fn });
+        if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
       } else if (value) {
         if (value.type === 'initializer_list') initializerList(w, value, env, owner);
-        else w.expr(value, env);
+        else {
+          const v = w.expr(value, env);
+          // `struct demo_ctx ctx = { .page = page }`: the field holds that page here, and the file's struct carries it.
+          const tag = owner ? w.types.get(owner)?.struct : undefined;
+          if (owner && tag && field && w.pageFields.has(`${tag}.${field}`)) {
+            if (v?.length) env.vars.set(`${owner}.${field}`, v);
+            storeField(w, `${tag}.${field}`, v);
+          }
+        }
       }
     } else if (c.type === 'initializer_list') {
       initializerList(w, c, env, owner);
@@ -224,5 +260,9 @@ function fieldExpr(w: Walk, n: Node, env: Env, isWrite: boolean): Alt[] | undefi
     if (r) return r.value;
   }
   const key = w.key(n);
-  return key ? lookupKey(w, key, n, env) : undefined;
+  const v = key ? lookupKey(w, key, n, env) : undefined;
+  // A page field of one of this file's structs, not set in this function: what the tree stores there.
+  const pf = !v && !isWrite ? w.pageField(base, field) : undefined;
+  if (pf) return [{ state: 'RET', field: pf, origin: { loc: w.loc(n), message: `page read from ->${field} of struct ${pf.slice(0, pf.indexOf('.'))}` } }];
+  return v;
 }

@@ -125,3 +125,30 @@ export function applyPins(w: Walk, alts: Alt[], argKey: string | undefined, env:
   if (lock) out = out.map((a) => withPin(a, lock));
   return out;
 }
+
+/** The page variable a transfer expression is the same allocation as (`folio_page(folio, i)` → `folio`). */
+export function derivedFrom(w: Walk, value: Node): string | undefined {
+  let u = unwrap(value);
+  for (let i = 0; i < 8; i++) {
+    if (u.type === 'identifier') return w.text(u);
+    if (u.type === 'binary_expression') { const l = u.childForFieldName('left'); if (!l) return undefined; u = unwrap(l); continue; }
+    if (u.type === 'pointer_expression' && u.child(0)?.type === '&') {
+      const a = u.childForFieldName('argument');
+      const base = a && a.type === 'field_expression' ? a.childForFieldName('argument') : null;
+      if (!base) return undefined;
+      u = unwrap(base);
+      continue;
+    }
+    if (u.type === 'call_expression') {
+      const name = w.calleeName(u);
+      const e = name ? w.contracts.lookup(name).find((x) => x.effect === 'transfer' && !x.fieldOf && !x.definitionOnly) : undefined;
+      const arg = e ? argNodes(u)[e.arg ?? 0] : undefined;
+      if (!arg) return undefined;
+      u = unwrap(arg);
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+

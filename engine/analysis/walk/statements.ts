@@ -3,12 +3,30 @@
 import type { Node } from 'web-tree-sitter';
 import { Env, join, joinAll } from '../env';
 import type { Walk } from './context';
+import { EFFECTS } from '../effects';
 import { declaration } from './expressions';
-import { isExpression } from './syntax';
+import { isExpression, unwrap } from './syntax';
 
 export function statement(w: Walk, n: Node, env: Env | null): Env | null {
   switch (n.type) {
-    case 'compound_statement':
+    case 'compound_statement': {
+      // A block: names it declares that hide outer ones are given back at its end.
+      w.scopes.push(new Map());
+      let cur = env;
+      try {
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (isExpression(c.type)) { if (cur) w.expr(c, cur); } else cur = w.stmt(c, cur);
+        }
+      } finally {
+        const hidden = w.scopes.pop()!;
+        for (const [name, o] of hidden) {
+          w.types.set(name, o.type);
+          if (cur) { if (o.value) cur.vars.set(name, o.value); else cur.vars.delete(name); }
+        }
+      }
+      return cur;
+    }
     case 'translation_unit':
     case 'preproc_if':
     case 'preproc_ifdef':
@@ -119,6 +137,7 @@ function loop(w: Walk, n: Node, env: Env | null): Env | null {
   const body = n.childForFieldName('body');
   const update = n.childForFieldName('update');
   const isDo = n.type === 'do_statement';
+  const iterate = n.type === 'while_statement' ? iteratorOf(w, n) : undefined;
   let head: Env | null = env;
   let exits: Array<Env | null> = [];
   for (let pass = 0; pass < 2 && head; pass++) {
@@ -127,6 +146,7 @@ function loop(w: Walk, n: Node, env: Env | null): Env | null {
     let bodyIn: Env | null = head;
     let condFalse: Env | null = null;
     if (!isDo && cond) { const [t, f] = w.cond(cond, head); bodyIn = t; condFalse = f; }
+    if (iterate && bodyIn) iterate(bodyIn);
     let end = body ? w.stmt(body, bodyIn) : bodyIn;
     end = joinAll([end, ...w.continues.pop()!]);
     if (end && update) w.expr(update, end);
@@ -137,6 +157,27 @@ function loop(w: Walk, n: Node, env: Env | null): Env | null {
     head = join(head, end);
   }
   return joinAll(exits);
+}
+
+/**
+ * An iterator macro's loop: prepare.ts turned `list_for_each_entry(pos, head, member) body` into `while (pos, head,
+ * member) body` of the same length, so the macro's name is still in the buffer where the `while` stands. Its
+ * `list-iter` entries say what the cursor holds in the body.
+ */
+function iteratorOf(w: Walk, n: Node): ((env: Env) => void) | undefined {
+  if (w.src.startsWith('while', n.startIndex)) return undefined;
+  const name = /^[A-Za-z_]\w*/.exec(w.src.slice(n.startIndex, n.startIndex + 128))?.[0];
+  const entries = name ? w.contracts.lookup(name).filter((e) => EFFECTS[e.effect].iterate) : [];
+  const cond = n.childForFieldName('condition');
+  if (!name || !entries.length || !cond) return undefined;
+  const args: Node[] = [];
+  const flatten = (x: Node) => {
+    const u = unwrap(x);
+    if (u.type === 'comma_expression') { for (const k of ['left', 'right']) { const c = u.childForFieldName(k); if (c) flatten(c); } } else args.push(u);
+  };
+  const inner = cond.namedChildren.filter((c) => c && c.type !== 'comment').pop();
+  if (inner) flatten(inner);
+  return (env) => { for (const e of entries) EFFECTS[e.effect].iterate!({ w, n, name, e, args, env }); };
 }
 
 function switchStatement(w: Walk, n: Node, env: Env | null): Env | null {

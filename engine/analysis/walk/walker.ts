@@ -30,32 +30,44 @@ export class ProvenanceWalker extends Walk {
     opts: WalkOptions = {},
     /** Ops-table fields this function is assigned to in its file (`.map_page = f`). */
     opsFields: string[] = [],
+    /** `tag.field` page fields of the file's structs (facts.ts). */
+    pageFields: ReadonlySet<string> = new Set(),
   ) {
     super(src, file, fnName, contracts, opts);
+    this.pageFields = pageFields;
     // A function that is itself a contract API gets its parameters' state from the contract (put paths,
     // predicates, DMA API entry points); every other parameter is PARAM, decided by the callers.
     const own = [...contracts.lookup(fnName), ...opsFields.flatMap((f) => contracts.lookup(`.${f}`))].filter((e) => !e.fieldOf);
     params.forEach((p, i) => {
       if (p.kind === 'pgmap') this.pgmapParams.set(p.name, i);
-      this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' ? { kind: p.kind, tag: p.tag } : OTHER);
+      this.paramIndex.set(p.name, i);
+      if (p.kind === 'int') this.intParams.add(p.name);
+      this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' || p.kind === 'list' ? { kind: p.kind, tag: p.tag }
+        : p.type ? { kind: 'other', typeName: p.type } : p.struct ? { kind: 'other', struct: p.struct } : OTHER);
       const loc = paramNodes[i] ? this.loc(paramNodes[i]!) : this.fnLoc();
       const contract = definitionContract(own, i);
       const devprivPath = own.find((e) => EFFECTS[e.effect].devprivDefinition && argOf(e) === i);
+      let value: Alt[];
       if (contract) {
         const state = EFFECTS[contract.effect].definition!;
         const reason = devprivPath ? `${contract.reason}; ${devprivPath.reason}` : contract.reason;
-        this.env0.vars.set(p.name, [{ state, devpriv: devprivPath ? true : undefined, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${reason}` } }]);
+        value = [{ state, devpriv: devprivPath ? true : undefined, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${reason}` } }];
       } else if (devprivPath) {
-        this.env0.vars.set(p.name, [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${devprivPath.reason}` } }]);
+        value = [{ state: 'UNKNOWN', devpriv: true, origin: { loc, message: `parameter ${p.name} of ${fnName}(): ${devprivPath.reason}` } }];
       } else {
-        this.env0.vars.set(p.name, [{ state: 'PARAM', param: i, origin: { loc, message: `parameter ${p.name} of ${fnName}()` } }]);
+        value = [{ state: 'PARAM', param: i, origin: { loc, message: `parameter ${p.name} of ${fnName}()` } }];
       }
+      // A list head parameter: its value is what its elements may be (a contract's state, or the callers' elements).
+      if (p.kind === 'list') this.env0.lists.set(p.name, value);
+      else this.env0.vars.set(p.name, value);
     });
   }
 
-  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses'> {
+  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores'> {
     this.stmt(body, this.env0.clone());
     return {
+      outs: this.outs.size ? [...this.outs].map(([param, alts]) => ({ param, alts })) : undefined,
+      fieldStores: this.fieldStores.size ? [...this.fieldStores].map(([field, alts]) => ({ field, alts })) : undefined,
       sinks: [...this.sinks.values()],
       calls: this.callOrder,
       returns: this.returns,

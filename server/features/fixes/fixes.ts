@@ -169,10 +169,14 @@ function leaves(stmt: Node, isLoop: boolean): boolean {
 
 // ------------------------------------------------------------------------------------------------ PC002
 
-/** On an HMM path the page is device-private or ordinary: test exactly that, whose lifetime its driver owns. */
+/**
+ * On an HMM path the page is device-private or ordinary: test exactly that, whose lifetime its driver owns. Only
+ * before the per-page pgmap reference (the seed's model): since it (sink.refPinsPgmap) the predicate is no remedy —
+ * it dereferences page->pgmap like the others, so the rewrite would leave the same finding.
+ */
 function devicePrivate(cx: Cx, sink: Sink): Fix | undefined {
   const to = cx.contracts.find(sink.api, 'zone-device-test')?.privateTwin;
-  if (!to) return undefined;
+  if (!to || sink.refPinsPgmap) return undefined;
   const call = nodeAt(cx.root!, sink.loc, ['call_expression']);
   const callee = call?.childForFieldName('function');
   const stmt = call && statementOf(call);

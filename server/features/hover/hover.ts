@@ -90,8 +90,8 @@ function sinkHover(md: Md, cx: HoverContext, fn: FnSummary, sink: Sink): void {
   const viaCallers = sink.alts.some((a) => a.state === 'PARAM');
   // Verdict words on origins and callers are a ZONE_DEVICE test's: a memmap read is judged by its own rule.
   const words = sink.kind === 'zd-test';
-  origins(md, cx, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers, words);
-  pinsOrMissing(md, cx, resolved, verdict, witness);
+  origins(md, sink.argText ?? 'the page', viaCallers ? resolved.filter((r) => r.local) : resolved, sink, viaCallers, words);
+  pinsOrMissing(md, resolved, verdict, witness, sink.refPinsPgmap);
   callers(md, cx, fn, sink.alts, words);
 }
 
@@ -101,8 +101,8 @@ function variableHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, al
   md.line(`\`${name}\` in \`${fn.name}()\`${j ? `: a ZONE_DEVICE test on it here would be **${j.verdict}**` : ''}`);
   md.blank();
   const viaCallers = alts.some((a) => a.state === 'PARAM');
-  origins(md, cx, name, viaCallers ? resolved.filter((r) => r.local) : resolved, {}, viaCallers);
-  if (j) pinsOrMissing(md, cx, resolved, j.verdict, j.witness);
+  origins(md, name, viaCallers ? resolved.filter((r) => r.local) : resolved, {}, viaCallers);
+  if (j) pinsOrMissing(md, resolved, j.verdict, j.witness);
   callers(md, cx, fn, alts);
 }
 
@@ -142,7 +142,7 @@ function callHover(md: Md, cx: HoverContext, fn: FnSummary, name: string, loc: L
 
 /** Where the page comes from, worst first: its origin, where, and the caller that brought it in. With
  *  `viaCallers`, only the origins in this function (the callers' are listed under Callers). */
-function origins(md: Md, cx: HoverContext, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean, words = true): void {
+function origins(md: Md, what: string, resolved: Resolved[], sink: Pick<Sink, 'devprivSafe'>, viaCallers: boolean, words = true): void {
   if (!resolved.length) {
     if (!viaCallers) md.line(`pagecheck cannot see where \`${what}\` comes from.`);
     return;
@@ -168,7 +168,7 @@ const STATE_WORDS: Record<string, string> = {
 };
 
 /** The pins held (where) and, when the verdict is not safe, the one missing and how to take it. */
-function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined): void {
+function pinsOrMissing(md: Md, resolved: Resolved[], verdict: Verdict, witness: Resolved | undefined, refPinsPgmap?: boolean): void {
   const pins = dedupe(resolved.flatMap((r) => r.pins));
   const held = pins.slice(0, MAX_ROWS).map((p) => `${p.api}() in ${p.fn}() (${md.loc(p.loc)})`).join(', ') + (pins.length > MAX_ROWS ? `, ${pins.length - MAX_ROWS} more` : '');
   if (verdict === 'safe') {
@@ -178,7 +178,9 @@ function pinsOrMissing(md: Md, cx: HoverContext, resolved: Resolved[], verdict: 
   }
   const w = witness ?? resolved[0];
   let missing: string;
-  if (w?.devpriv) missing = 'a device-private page reached through HMM with no pgmap pin (its driver manages it): test is_device_private_page(), or pin the pgmap (get_dev_pagemap())';
+  // Since the per-page pgmap reference (Linux 6.1) a reference or the page-table lock is the remedy, not the predicate.
+  if (w?.devpriv && refPinsPgmap) missing = 'a device-private page with no reference and no page-table lock (an HMM snapshot, a decode without the lock): take a reference (get_page()), test under the page-table lock, or pin the pgmap (get_dev_pagemap())';
+  else if (w?.devpriv) missing = 'a device-private page reached through HMM with no pgmap pin (its driver manages it): test is_device_private_page(), or pin the pgmap (get_dev_pagemap())';
   else if (w?.state === 'PTL') missing = 'a page-table decode takes no reference and the page-table lock does not keep a ZONE_DEVICE page alive: take a reference (get_page() under the lock) or pin the pgmap: get_dev_pagemap(pfn, NULL) … put_dev_pagemap()';
   else if (w?.state === 'RAW') missing = `pfn_to_page() takes no reference${w.guarded ? ' and pfn_valid() does not mean the memmap is initialized' : ' and the pfn was never checked'}: test the pfn with pfn_to_online_page(), or pin it: get_dev_pagemap(pfn, NULL) … put_dev_pagemap()`;
   else if (w?.noCallers) missing = 'no caller in the indexed tree: each must hold a page reference (get_page(), get_user_pages()) or a pgmap pin (get_dev_pagemap()) across the call';

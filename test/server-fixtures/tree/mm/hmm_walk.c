@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <linux/migrate.h>
+#include <linux/hmm.h>
 
-void collect_device_pages(unsigned long *src, unsigned long npages)
+/* hmm_range_fault() output is a snapshot: no reference holds these pages. */
+void collect_device_pages(struct hmm_range *range, unsigned long npages)
 {
 	unsigned long i;
 
 	for (i = 0; i < npages; i++) {
-		struct page *page = migrate_pfn_to_page(src[i]);
+		struct page *page = hmm_pfn_to_page(range->hmm_pfns[i]);
 
 		if (!page)
 			continue;
