@@ -386,6 +386,20 @@ const SPECS = {
       }
     },
   },
+  'online-witness': {
+    doc: 'return value: non-NULL only for a page whose section was onlined (page_ext_get(): page_ext exists only for online sections): where it is non-NULL, the page in `arg` is online',
+    // `if (page_ext_get(page))`: online where true.
+    branch: (c, t) => { const v = onlineValue(c.w, c.n, c.name); t.vars.set(c.key, v); },
+    // `page_ext = page_ext_get(page)`: a later `if (!page_ext)` says the same of the page.
+    assign: (c) => {
+      const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
+      if (k) c.w.witnessOf.set(c.key, { pageKey: k, value: onlineValue(c.w, c.call, c.name) });
+    },
+  },
+  'online-pfn': {
+    doc: 'definition: the pfn in argument `arg` starts a range of online memory: the API is only called on online memory (offline_pages() offlines a block that is online)',
+    definition: 'ONLINE',
+  },
   'pgmap-ref-per-page': {
     treeFact: true,
     doc: 'definition (a fact of the tree, not of a call): every device page this API hands out holds a pgmap reference until its free path drops it (zone_device_page_init(), Linux 6.1): a referenced, mapped or put-path device-private page pins its pgmap, whatever the predicate',
@@ -451,6 +465,12 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/** A page an online witness vouches for. */
+function onlineValue(w: Walk, n: Node, name: string): Alt[] {
+  const pin = w.pin(name, n);
+  return [{ state: 'ONLINE', origin: { loc: pin.loc, message: `${name}() found the page's section online` }, pins: [pin] }];
+}
 
 /** The first variable of a page type in `n` (depth-first): the page a list node expression belongs to. */
 function firstPageVar(w: Walk, n: Node): string | undefined {

@@ -6,6 +6,7 @@ import { ContractTable } from './contracts';
 import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
+import type { FileMacro } from './walk/macros';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
 import { findSuppressions } from './suppress';
 
@@ -43,6 +44,8 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   const defs: Node[] = [];
   /** `tag.field` of the structs this file defines whose field is a page pointer (`struct ksm_next_page_arg.page`). */
   const pageFields = new Set<string>();
+  /** The file's function-like macros whose bodies are calls of contract APIs (walk/macros.ts). */
+  const macros = new Map<string, FileMacro>();
   // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
   while (todo.length) {
     const n = todo.pop()!;
@@ -63,6 +66,9 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
         case 'struct_specifier':
           collectPageFields(c, text, contracts, pageFields);
           break;
+        case 'preproc_function_def':
+          collectMacro(c, text, contracts, macros);
+          break;
         case 'ERROR':
           facts.parseErrors++;
           recoverMangled(c, text, facts);
@@ -82,7 +88,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   for (const r of facts.fieldRefs) fieldsOf.set(r.fn, [...(fieldsOf.get(r.fn) ?? []), r.field]);
   for (const d of defs.reverse()) {
     if (opts.select && !opts.select(definitionName(d, text), d.startIndex, d.endIndex)) continue;
-    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf, pageFields));
+    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf, { pageFields, macros }));
   }
   facts.parseErrors = countErrors(root);
   facts.fieldRefs = detach(facts.fieldRefs);
@@ -91,7 +97,8 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   return facts;
 }
 
-function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, pageFields: ReadonlySet<string>): FnSummary {
+function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, cx: { pageFields: ReadonlySet<string>; macros: ReadonlyMap<string, FileMacro> }): FnSummary {
+  const { pageFields } = cx;
   const declarator = def.childForFieldName('declarator');
   const fdecl = functionDeclarator(declarator);
   const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
@@ -99,8 +106,11 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   const loc = nodeLoc(file, def);
   const fnText = textOf(text, def);
   // A summary also depends on the page fields of the file's structs it may read or store.
+  // …and on the file's macros it uses.
   const fields = [...pageFields].filter((f) => fnText.includes(f.slice(0, f.indexOf('.')))).sort();
-  const hash = hashText(fields.length ? `${fnText}\0${fields.join(',')}` : fnText);
+  const macros = new Map([...cx.macros].filter(([m]) => new RegExp(`\\b${m}\\s*\\(`).test(fnText)));
+  const context = [...fields, ...[...macros].map(([m, d]) => `${m}(${d.params.join(',')}) ${d.body}`)];
+  const hash = hashText(context.length ? `${fnText}\0${context.join('\0')}` : fnText);
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
@@ -119,7 +129,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
     if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
   }
   if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return detach(summary); }
-  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? [], new Set(fields));
+  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? [], { pageFields: new Set(fields), macros });
   try {
     Object.assign(summary, walker.run(body));
     if (walker.truncated) summary.notAnalyzed = `not analyzed: nesting deeper than ${opts.maxDepth ?? 400} levels`;
@@ -207,6 +217,18 @@ function collectFieldRefs(decl: Node, text: string, out: Array<{ field: string; 
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
+}
+
+/** `#define m(p, …) body`: kept when the body mentions a contract API (walk/macros.ts decides whether it follows it). */
+function collectMacro(n: Node, text: string, contracts: ContractTable, out: Map<string, FileMacro>): void {
+  const name = n.childForFieldName('name');
+  const params = n.childForFieldName('parameters');
+  const value = n.childForFieldName('value');
+  if (!name || !params || !value) return;
+  const body = textOf(text, value).replace(/\\\n/g, ' ').trim();
+  if (body.length > 400 || ![...body.matchAll(/[A-Za-z_]\w*/g)].some((m) => contracts.matters(m[0]))) return;
+  const ps = params.namedChildren.filter((c) => c && c.type === 'identifier').map((c) => textOf(text, c!));
+  out.set(textOf(text, name), { params: ps, body });
 }
 
 /** `struct T { struct page *page; … }` (at file scope, or in a declaration): records `T.page` in `out`. */

@@ -16,6 +16,10 @@ export interface Resolved {
   noCallers?: boolean;
   /** RAW: the pfn_valid() guard. */
   guarded?: boolean;
+  /** RAW: the guard held on some paths only, or came after pfn_to_page(). */
+  guardKind?: 'some' | 'late';
+  /** RAW: made by pfn_to_page() in the function that holds the use (its pfn may come from callers). */
+  fromPfn?: boolean;
   /** Why the page may be device-private when its origin is not. */
   devprivStep?: Step;
   /** PTL: decoded while the function held the page-table lock (a device-private entry's mapping holds a reference). */
@@ -86,6 +90,7 @@ export class Resolver {
       if (a.state === 'PARAM' && a.param !== undefined) {
         const viaPfn = !!a.viaPfn || asPfn;
         let r = this.param(fn, a.param, viaPfn, depth);
+        if (a.fromPfn) r = this.madeHere(r, a);
         if (a.pgmapParam !== undefined) {
           const pins = this.pgmapPinned(fn, a.pgmapParam, depth);
           if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
@@ -101,6 +106,7 @@ export class Resolver {
         let r = this.ret(fn, a, depth);
         // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
         if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
+        if (a.fromPfn) r = this.madeHere(r, a);
         mergeInto(out, r);
       } else {
         // A reference that depends on the caller's flags (try_grab_page(page, flags)): where a caller's flags hold
@@ -126,10 +132,25 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld: a.ptlHeld || undefined });
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, guardKind: a.guardKind, fromPfn: a.fromPfn, local: true, devprivStep: a.devprivWhy, ptlHeld: a.ptlHeld || undefined });
       }
     }
     return out;
+  }
+
+  /**
+   * A page this function made from a pfn its callers (or a callee) gave: its pfn's origins, as a page made here. A
+   * pfn_valid() guard here leaves only a pfn proved online trusted (every caller's pfn_to_online_page(), an online
+   * range); anything else is the raw, guarded page the guard says it is.
+   */
+  private madeHere(r: Map<string, Resolved>, a: Alt): Map<string, Resolved> {
+    return new Map([...r.values()].map((x) => {
+      let y: Resolved = { ...x, local: true, fromPfn: true };
+      // The guard is what the reviewer reads: the page pfn_to_page() made here behind it (as a local raw page).
+      if (a.guard && y.state !== 'ONLINE') y = { ...y, state: 'RAW', pins: [], guarded: true, guardKind: a.guardKind, chain: a.made ? [a.made] : y.chain };
+      else if (y.state === 'RAW' && !y.guarded && a.guard) y = { ...y, guarded: true, guardKind: a.guardKind };
+      return [keyOf(y), y];
+    }));
   }
 
   private param(fn: FnSummary, param: number, viaPfn: boolean, depth: number): Map<string, Resolved> {
@@ -145,7 +166,8 @@ export class Resolver {
       const edges = this.graph.callers(fn);
       if (edges.length === 0) {
         // A pfn carries no lifetime: unless a visible caller pins it, pfn_to_page() of it is a raw page.
-        if (viaPfn) add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
+        // A page parameter's pfn (page_to_pfn(page)) is that page, whose state is its callers'.
+        if (viaPfn && fn.params[param]?.kind !== 'page') add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
         // The elements of a list head parameter: whatever callers outside the tree put on it, not a page parameter.
         else if (fn.params[param]?.kind === 'list') add(next, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `an element of a list ${fn.name}() is handed by callers outside the indexed tree` }] });
         else add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
@@ -213,8 +235,9 @@ export class Resolver {
       for (const r of values) {
         if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
         const args = site.args[r.param] ?? [];
-        if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
-        else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
+        const got = args.length ? [...this.alts(args, fn, depth + 1, !!r.viaPfn).values()] : [this.opaque(fn, site.loc, !!r.viaPfn)];
+        // pfn_to_page() of the pfn argument behind the callee's pfn_valid(): only an online pfn is trusted.
+        for (const x of got) add(out, r.guard && x.state !== 'ONLINE' ? { ...x, state: 'RAW', pins: [], guarded: true, guardKind: r.guardKind, chain: r.made ? [r.made] : x.chain } : x);
       }
       if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }
@@ -305,7 +328,7 @@ export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
 }
 
 function keyOf(r: Resolved): string {
-  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}`;
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.guardKind ? `|${r.guardKind}` : ''}${r.fromPfn ? '|p' : ''}${r.ptlHeld ? '|h' : ''}`;
 }
 
 function add(m: Map<string, Resolved>, r: Resolved): void {

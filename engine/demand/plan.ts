@@ -30,6 +30,7 @@ import { ContractTable } from '../analysis/contracts';
 import { EFFECTS, Effect } from '../analysis/effects';
 import { Alt, FileFacts, FnSummary } from '../analysis/model';
 import { resolvedSinks } from '../analysis/rules/memmap';
+import { rawArgs } from '../analysis/rules/memmap-calls';
 import { valuesOf } from '../analysis/resolve';
 
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
@@ -209,10 +210,11 @@ function words(): Words {
  */
 export function seedMayMatter(text: string, spec: SeedSpec): boolean {
   if (!spec.sinks) return true;
-  const { zd, memmap, raw } = spec.sinks;
+  const { zd, raw } = spec.sinks;
   const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
   if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || (zd.fields ?? []).some(fieldRead)) return true;
-  return occurs(text, raw) && (occurs(text, memmap) || (memmap.fields ?? []).some(fieldRead));
+  // A page made here from a pfn may be read here or by a helper it is handed to (rules/memmap-calls.ts).
+  return occurs(text, raw);
 }
 
 function occurs(text: string, w: Words): boolean {
@@ -383,9 +385,45 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
   };
 
+  // A helper a page made from a pfn is handed to: its definition, and those it hands its parameter on to
+  // (rules/memmap-calls.ts ParamReads).
+  const seenReads = new Set<string>();
+  const reads = (fn: FnSummary, callee: string, param: number) => {
+    if (!graph.defs.get(callee)?.some((d) => d.file === fn.file) && !needDefs(callee)) return;
+    for (const g of graph.resolve(callee, fn.file)) {
+      const key = `${id(g)}#${param}`;
+      if (seenReads.has(key) || g.notAnalyzed) continue;
+      seenReads.add(key);
+      for (const site of g.calls) {
+        if (site.callee.startsWith('.')) continue;
+        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai); });
+      }
+    }
+  };
+  // Boot-time-only code (analysis/boot.ts): every caller up to an `__init` function, or to a runtime entry (a
+  // function with no caller), which answers "not boot-only" at once.
+  const seenBoot = new Set<FnSummary>();
+  const boot = (fn: FnSummary): boolean => {
+    if (fn.init || seenBoot.has(fn)) return false;
+    seenBoot.add(fn);
+    const edges = callers(fn);
+    if (!edges) return false;
+    if (!edges.length) return true;
+    for (const e of edges) if (boot(e.caller)) return true;
+    return false;
+  };
+
   for (const f of facts) {
     for (const fn of f.functions) {
-      for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined) });
+      const sinks = resolvedSinks(fn);
+      for (const s of sinks) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined) });
+      const handed = rawArgs(fn);
+      for (const [ci, ai] of handed) {
+        const site = fn.calls[ci];
+        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined) });
+        reads(fn, site.callee, ai);
+      }
+      if (handed.length || sinks.some((s) => s.kind === 'memmap-read')) boot(fn);
       if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }

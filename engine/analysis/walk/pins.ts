@@ -82,7 +82,8 @@ export function pageOfPfn(w: Walk, arg: Node): string | undefined {
 
 /**
  * pfn_to_page(pfn): the page has the pfn's state. A pfn checked with pfn_valid() in this function is untrusted
- * whatever its source (that is what the guard says), and an unknown pfn gives a RAW page.
+ * whatever its source (that is what the guard says) unless it is proved online — here, or by every caller that
+ * passes it (then it stays pending, with the guard, for the resolver). An unknown pfn gives a RAW page.
  * Invariant: a pgmap pin on the pfn is applied where the page is used (applyPins), never here, so a use after
  * put_dev_pagemap() is unpinned again.
  */
@@ -90,18 +91,23 @@ export function pfnToPage(w: Walk, name: string, n: Node, arg: Node | undefined,
   const loc = w.loc(n);
   const pfnKey = arg ? pfnKeyOf(w, arg) : undefined;
   const pgmapParam = w.pgmapParams.size ? [...w.pgmapParams.values()][0] : undefined;
-  const guard = pfnKey ? env.guards.get(pfnKey) : undefined;
+  const all = pfnKey ? env.guards.get(pfnKey) : undefined;
+  const some = !all && pfnKey ? env.someGuards.get(pfnKey) : undefined;
+  const guard = all ?? some;
+  const guardKind = some ? 'some' as const : undefined;
   const raw = (): Alt => ({
-    state: 'RAW', pfnKey, guard, pgmapParam,
-    origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? 'pfn checked only by pfn_valid()' : 'no reference, memmap not checked'}` },
+    state: 'RAW', pfnKey, guard, guardKind, pgmapParam, fromPfn: true,
+    origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? (some ? 'pfn checked by pfn_valid() on some paths only' : 'pfn checked only by pfn_valid()') : 'no reference, memmap not checked'}` },
   });
   const online = pfnKey ? env.online.get(pfnKey) : undefined;
   if (online) return [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(${pfnKey}) of a pfn ${online.api}() found online` }, pins: [online] }];
-  if (guard || !v || v.length === 0) return [raw()];
+  if (!v || v.length === 0) return [raw()];
   return v.map((a) => {
     if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
-    if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey };
-    if (a.state === 'RAW') return raw();
+    // A pfn the callers (or a callee) hand over: the resolver decides, with the guard kept (Resolver.alts).
+    if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey, fromPfn: true, guard, guardKind, made: raw().origin };
+    if (a.state === 'ONLINE') return a;
+    if (guard || a.state === 'RAW') return raw();
     return a;
   });
 }
