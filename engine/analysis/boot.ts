@@ -1,5 +1,5 @@
 // Boot-time-only code: a function declared `__init` runs while the kernel boots, before memory can be hot-added or
-// device memory mapped (its memmap is the boot memmap), and so does a function every caller of which is boot-time
+// device memory mapped (its memmap is the boot memmap), and so does a static function every caller of which is boot-time
 // only. prepare.ts blanks the annotation for the parser; facts.ts reads it from the text (FnSummary.init).
 import { CallGraph } from './callgraph';
 import { FnSummary } from './model';
@@ -12,6 +12,9 @@ export class BootOnly {
   /** Whether every path into `fn` starts in an `__init` function (a function with no caller is a runtime entry). */
   is(fn: FnSummary, stack = new Set<FnSummary>()): boolean {
     if (fn.init) return true;
+    // Invariant: a global function may have callers the run never read (engine/demand/plan.ts asks only for the
+    // callers of static functions): it is runtime code.
+    if (!fn.isStatic) return false;
     const known = this.memo.get(fn);
     if (known !== undefined) return known;
     // A recursion cycle adds no entry of its own.

@@ -33,6 +33,13 @@ import { resolvedSinks } from '../analysis/rules/memmap';
 import { rawArgs } from '../analysis/rules/memmap-calls';
 import { valuesOf } from '../analysis/resolve';
 
+/** How many calls down a pfn page handed to a same-file helper is followed to a memmap read (rules/memmap-calls.ts). */
+const MAX_READ_DEPTH = 3;
+/** How many callers up the planner looks for an `__init` caller of a function with a memmap read (analysis/boot.ts). */
+const MAX_BOOT_DEPTH = 4;
+/** How many callers up a memmap read's pfn is followed for an online proof (a range every caller proved online). */
+const MAX_RANGE_HOPS = 0;
+
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
 export interface PlanIndex {
   /** Number of files; files are numbered 0..count-1 in path order. */
@@ -210,11 +217,13 @@ function words(): Words {
  */
 export function seedMayMatter(text: string, spec: SeedSpec): boolean {
   if (!spec.sinks) return true;
-  const { zd, raw } = spec.sinks;
+  const { zd, memmap, raw } = spec.sinks;
   const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
   if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || (zd.fields ?? []).some(fieldRead)) return true;
-  // A page made here from a pfn may be read here or by a helper it is handed to (rules/memmap-calls.ts).
-  return occurs(text, raw);
+  // A page made here from a pfn may be read here or by a helper of the same file it is handed to
+  // (rules/memmap-calls.ts): either way the file reads the memmap somewhere. Invariant: helpers in other files are
+  // not followed from a seed (they would pull much of mm/ into every whole-tree run).
+  return occurs(text, raw) && (occurs(text, memmap) || (memmap.fields ?? []).some(fieldRead));
 }
 
 function occurs(text: string, w: Words): boolean {
@@ -295,17 +304,20 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const seenPgmap = new Set<FnSummary>();
   const seenRet = new Set<string>();
   const seenAlts = new Set<readonly Alt[]>();
+  /** Alternatives visited by bounded jobs only, with the most hops they had left. */
+  const seenBounded = new Map<readonly Alt[], number>();
   const ids = new Map<FnSummary, number>();
   const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
-  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why };
+  /** `hops`: how many callers up this job may still ask for (undefined: no bound). */
+  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why; hops?: number };
   // First in, first out: the path `why` reports for a name is a shortest one.
   const work: Job[] = [];
   let head = 0;
 
-  const param = (fn: FnSummary, p: number) => {
+  const param = (fn: FnSummary, p: number, hops?: number) => {
     const key = `${id(fn)}#${p}`;
-    if (seenParam.has(key)) return;
-    seenParam.add(key);
+    if (seenParam.has(key) || hops === 0 || (hops !== undefined && seenParam.has(`${key}#${hops}`))) return;
+    seenParam.add(hops === undefined ? key : `${key}#${hops}`);
     const edges = callers(fn);
     if (!edges) return;
     const at = step;
@@ -313,7 +325,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       const ai = e.argFor(p);
       if (ai === undefined) continue;
       const alts = e.site.args[ai];
-      if (alts && alts.length) work.push({ fn: e.caller, alts, why: because(() => `arg ${ai} passed by ${where(e.caller)} (${e.kind})`, at) });
+      if (alts && alts.length) work.push({ fn: e.caller, alts, why: because(() => `arg ${ai} passed by ${where(e.caller)} (${e.kind})`, at), hops: hops === undefined ? undefined : hops - 1 });
     }
   };
   const pgmap = (fn: FnSummary) => {
@@ -330,7 +342,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     step = at;
   };
   const seenField = new Set<string>();
-  const ret = (fn: FnSummary, a: Alt) => {
+  const ret = (fn: FnSummary, a: Alt, hops?: number) => {
     // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
     if (a.field !== undefined) {
       const tag = a.field.slice(0, a.field.indexOf('.'));
@@ -339,7 +351,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
         const k = `${id(g)}#${a.field}`;
         if (seenField.has(k)) continue;
         seenField.add(k);
-        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts, why: because(() => `stores into ${a.field} in ${where(g)}`, step) });
+        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts, why: because(() => `stores into ${a.field} in ${where(g)}`, step), hops });
       }
       return;
     }
@@ -353,16 +365,16 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       for (const g of graph.resolve(a.callee, fn.file)) {
         // The return value, or what the callee stores through its pointer parameter `a.out` (`&page` passed).
         const values = valuesOf(g, a.out);
-        const seenKey = `${id(g)}#${a.out ?? 'ret'}`;
+        const seenKey = `${id(g)}#${a.out ?? 'ret'}${hops === undefined ? '' : '#b'}`;
         if (!seenRet.has(seenKey)) {
           seenRet.add(seenKey);
-          work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step) });
+          work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step), hops });
         }
         if (!site) continue;
         for (const r of values) {
           if (r.state !== 'PARAM' || r.param === undefined) continue;
           const args = site.args[r.param];
-          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step) });
+          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step), hops });
         }
       }
     }
@@ -387,63 +399,75 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
 
   // A helper a page made from a pfn is handed to: its definition, and those it hands its parameter on to
   // (rules/memmap-calls.ts ParamReads).
+  // Invariant: only helpers defined in the caller's own file, at most MAX_READ_DEPTH calls down: following every
+  // helper a pfn page is handed to (set_page_dirty(), __free_pages() …) fans out over the whole of mm/.
   const seenReads = new Set<string>();
-  const reads = (fn: FnSummary, callee: string, param: number) => {
-    if (!graph.defs.get(callee)?.some((d) => d.file === fn.file) && !needDefs(callee)) return;
-    for (const g of graph.resolve(callee, fn.file)) {
+  const reads = (fn: FnSummary, callee: string, param: number, depth = 0): boolean => {
+    if (depth >= MAX_READ_DEPTH || !graph.defs.get(callee)?.some((d) => d.file === fn.file)) return false;
+    const gs = graph.resolve(callee, fn.file).filter((g) => g.file === fn.file);
+    for (const g of gs) {
       const key = `${id(g)}#${param}`;
       if (seenReads.has(key) || g.notAnalyzed) continue;
       seenReads.add(key);
       for (const site of g.calls) {
         if (site.callee.startsWith('.')) continue;
-        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai); });
+        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai, depth + 1); });
       }
     }
+    return gs.length > 0;
   };
-  // Boot-time-only code (analysis/boot.ts): every caller up to an `__init` function, or to a runtime entry (a
-  // function with no caller), which answers "not boot-only" at once.
+  // Boot-time-only code (analysis/boot.ts): static callers up to an `__init` function, or to a runtime entry (a
+  // global function, or one with no caller), which answers "not boot-only" at once; at most MAX_BOOT_DEPTH callers
+  // up (deeper, the function counts as runtime code: a missing caller can only keep a finding).
   const seenBoot = new Set<FnSummary>();
-  const boot = (fn: FnSummary): boolean => {
-    if (fn.init || seenBoot.has(fn)) return false;
+  const boot = (fn: FnSummary, depth = 0): boolean => {
+    if (fn.init || seenBoot.has(fn) || depth >= MAX_BOOT_DEPTH) return false;
+    // A global function may have runtime callers anywhere: runtime code, without asking for them (BootOnly.is).
+    if (!fn.isStatic) return true;
     seenBoot.add(fn);
     const edges = callers(fn);
     if (!edges) return false;
     if (!edges.length) return true;
-    for (const e of edges) if (boot(e.caller)) return true;
+    for (const e of edges) if (boot(e.caller, depth + 1)) return true;
     return false;
   };
 
   for (const f of facts) {
     for (const fn of f.functions) {
       const sinks = resolvedSinks(fn);
-      for (const s of sinks) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined) });
-      const handed = rawArgs(fn);
-      for (const [ci, ai] of handed) {
+      // Invariant: a memmap read asks its callers only MAX_RANGE_HOPS up (whether they proved the pfn online): past
+      // that, a guarded pfn stays what its guard says (RAW), exactly as without callers, so a missing caller can only
+      // keep a finding; unbounded, the callers of every pfn_valid() walk pull most of the tree into a whole-tree run.
+      for (const s of sinks) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined), hops: s.kind === 'memmap-read' ? MAX_RANGE_HOPS : undefined });
+      let handed = false;
+      for (const [ci, ai] of rawArgs(fn)) {
         const site = fn.calls[ci];
-        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined) });
-        reads(fn, site.callee, ai);
+        if (!reads(fn, site.callee, ai)) continue;
+        handed = true;
+        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined), hops: MAX_RANGE_HOPS });
       }
-      if (handed.length || sinks.some((s) => s.kind === 'memmap-read')) boot(fn);
+      if (process.env.V61_BOOT && (handed || sinks.some((s) => s.kind === "memmap-read"))) boot(fn);
       if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }
   while (head < work.length) {
-    const { fn, alts, why: w } = work[head];
+    const { fn, alts, why: w, hops } = work[head];
     work[head++] = undefined as unknown as Job; // let the queue's head be collected
-    if (seenAlts.has(alts)) continue;
-    seenAlts.add(alts);
+    if (seenAlts.has(alts) || (hops !== undefined && seenBounded.get(alts)! >= hops)) continue;
+    if (hops === undefined) seenAlts.add(alts);
+    else seenBounded.set(alts, hops);
     for (const a of alts) {
       step = w;
       if (a.state === 'PARAM') {
-        if (a.param !== undefined) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param); step = w; }
+        if (a.param !== undefined) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param, hops); step = w; }
         if (a.pgmapParam !== undefined) pgmap(fn);
       } else if (a.state === 'RET') {
-        ret(fn, a);
+        ret(fn, a, hops);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
       }
       if (a.flagCond) flags(fn, a.flagCond.param);
-      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w });
+      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w, hops });
     }
   }
   return pending;

@@ -104,8 +104,11 @@ export function pfnToPage(w: Walk, name: string, n: Node, arg: Node | undefined,
   if (!v || v.length === 0) return [raw()];
   return v.map((a) => {
     if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
-    // A pfn the callers (or a callee) hand over: the resolver decides, with the guard kept (Resolver.alts).
-    if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey, fromPfn: true, guard, guardKind, made: raw().origin };
+    // A pfn the callers (or a callee) hand over behind a guard here: the resolver decides whether every caller proved
+    // it online, with the guard kept (Resolver.alts). Invariant: without a guard here, a page of a caller's pfn is
+    // not this function's to fix (fromPfn unset): following every caller of every pfn_to_page(pfn parameter) with a
+    // memmap read pulls most of the tree into a whole-tree run.
+    if (a.state === 'PARAM' || a.state === 'RET') return guard ? { ...a, viaPfn: true, pgmapParam, pfnKey, fromPfn: true, guard, guardKind, made: raw().origin } : { ...a, viaPfn: true, pgmapParam, pfnKey, made: raw().origin };
     if (a.state === 'ONLINE') return a;
     if (guard || a.state === 'RAW') return raw();
     return a;
