@@ -35,8 +35,6 @@ import { valuesOf } from '../analysis/resolve';
 
 /** How many calls down a pfn page handed to a same-file helper is followed to a memmap read (rules/memmap-calls.ts). */
 const MAX_READ_DEPTH = 3;
-/** How many callers up the planner looks for an `__init` caller of a function with a memmap read (analysis/boot.ts). */
-const MAX_BOOT_DEPTH = 4;
 /** How many callers up a memmap read's pfn is followed for an online proof (a range every caller proved online). */
 const MAX_RANGE_HOPS = 0;
 
@@ -416,21 +414,6 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
     return gs.length > 0;
   };
-  // Boot-time-only code (analysis/boot.ts): static callers up to an `__init` function, or to a runtime entry (a
-  // global function, or one with no caller), which answers "not boot-only" at once; at most MAX_BOOT_DEPTH callers
-  // up (deeper, the function counts as runtime code: a missing caller can only keep a finding).
-  const seenBoot = new Set<FnSummary>();
-  const boot = (fn: FnSummary, depth = 0): boolean => {
-    if (fn.init || seenBoot.has(fn) || depth >= MAX_BOOT_DEPTH) return false;
-    // A global function may have runtime callers anywhere: runtime code, without asking for them (BootOnly.is).
-    if (!fn.isStatic) return true;
-    seenBoot.add(fn);
-    const edges = callers(fn);
-    if (!edges) return false;
-    if (!edges.length) return true;
-    for (const e of edges) if (boot(e.caller, depth + 1)) return true;
-    return false;
-  };
 
   for (const f of facts) {
     for (const fn of f.functions) {
@@ -439,14 +422,13 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       // that, a guarded pfn stays what its guard says (RAW), exactly as without callers, so a missing caller can only
       // keep a finding; unbounded, the callers of every pfn_valid() walk pull most of the tree into a whole-tree run.
       for (const s of sinks) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined), hops: s.kind === 'memmap-read' ? MAX_RANGE_HOPS : undefined });
-      let handed = false;
       for (const [ci, ai] of rawArgs(fn)) {
         const site = fn.calls[ci];
         if (!reads(fn, site.callee, ai)) continue;
-        handed = true;
         work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined), hops: MAX_RANGE_HOPS });
       }
-      if (process.env.V61_BOOT && (handed || sinks.some((s) => s.kind === "memmap-read"))) boot(fn);
+      // Boot-only callers (analysis/boot.ts) are not asked for: even static ones, four callers up, made the whole
+      // 6.1 tree's plan run out of budget. BootOnly decides from the callers the run has read.
       if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }
