@@ -74,6 +74,9 @@ describe('demand-driven audit (plan)', function () {
     assert.ok(rules.includes('PC004 reserved_pfn') && rules.includes('PC003 flags_of_pfn'), rules.join(', '));
     assert.ok(!parsed.has('lib/pfn_only.c'), 'a seed candidate that reads no memmap is not parsed');
     assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
+    // Two tables share the field name `release`: only the typed caller and the type-unknown one reach the DMA one.
+    assert.ok(full.functions.some((f) => f.fn === 'dma_release_page' && f.verdict === 'safe'), JSON.stringify(full.functions.filter((f) => f.fn === 'dma_release_page')));
+    assert.ok(parsed.has('drivers/dma_call.c') && parsed.has('fs/dev_release.c'), 'the callers through ->release( of its type, or of an unknown type, are parsed');
     assert.ok(t.stats.filesParsed < files.length);
   });
 

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ContractTable } from './contracts';
-import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
+import { FieldRef, FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
+import { declaredListType, ListType, literalListType, pairListType, pairStruct, structTag } from './walk/receiver';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
 import { findSuppressions } from './suppress';
 
@@ -191,21 +192,46 @@ function hiddenByError(def: Node, text: string, contracts: ContractTable): strin
   return undefined;
 }
 
-/** `static const struct vm_operations_struct ops = { .fault = f }`: function pointers registered at file scope. */
-function collectFieldRefs(decl: Node, text: string, out: Array<{ field: string; fn: string }>): void {
-  const stack: Node[] = [decl];
+/**
+ * `static const struct vm_operations_struct ops = { .fault = f }`: function pointers registered at file scope, with
+ * the struct type of the table when the declaration says it (an array of them, a compound literal `(struct T){…}`);
+ * a nested member's list or a typedef'd table is of unknown type (walk/receiver.ts).
+ */
+function collectFieldRefs(decl: Node, text: string, out: FieldRef[]): void {
+  const tag = structTag(decl.childForFieldName('type'), text);
+  const stack: Array<[Node, ListType]> = [];
+  for (const d of decl.namedChildren) {
+    if (!d) continue;
+    const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    if (value?.type === 'initializer_list') stack.push([value, declaredListType(d.childForFieldName('declarator'), tag)]);
+    else stack.push([d, {}]);
+  }
   let guard = 0;
   while (stack.length && guard++ < 100000) {
-    const n = stack.pop()!;
-    if (n.type === 'initializer_pair') {
-      const designator = n.childForFieldName('designator') ?? n.namedChild(0);
-      const value = n.childForFieldName('value') ?? n.namedChild(n.namedChildCount - 1);
-      if (designator && value && value.type === 'identifier') {
-        out.push({ field: textOf(text, designator).replace(/^\./, ''), fn: textOf(text, value) });
-        continue;
+    const [n, lt] = stack.pop()!;
+    if (n.type === 'initializer_list') {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'initializer_pair') {
+          const designator = c.childForFieldName('designator') ?? c.namedChild(0);
+          const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
+          if (designator && value && value.type === 'identifier') {
+            const type = pairStruct(c, lt);
+            const field = textOf(text, designator).replace(/^\./, '');
+            out.push(type ? { field, fn: textOf(text, value), type } : { field, fn: textOf(text, value) });
+          } else if (value?.type === 'initializer_list') stack.push([value, pairListType(c, lt)]);
+          else for (const x of c.namedChildren) if (x) stack.push([x, {}]);
+        } else if (c.type === 'initializer_list') stack.push([c, { self: lt.elem }]);
+        else stack.push([c, {}]);
       }
+      continue;
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
+    if (n.type === 'compound_literal_expression') {
+      const value = n.childForFieldName('value');
+      if (value) stack.push([value, literalListType(n.childForFieldName('type'), text)]);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push([c, {}]);
   }
 }
 
