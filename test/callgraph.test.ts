@@ -1,6 +1,7 @@
 // Calls through a function-pointer field are matched by the field's name AND the struct type of both sides
 // (engine/analysis/callgraph.ts): the facts record the struct tag of an ops table's initializer (FieldRef.type) and
 // of the object a call goes through (CallSite.recv), each only when the code says it; an unknown side matches all.
+// The number of arguments is the function type's part the call shows: another number, another pointer type.
 import { strict as assert } from 'node:assert';
 import { CParser, contractTable, factsForText, FileFacts, Program } from '../engine/index';
 import { CallGraph } from '../engine/analysis/callgraph';
@@ -77,6 +78,18 @@ describe('typed field-call edges (CallGraph)', () => {
     const untyped = iommu.replace('struct dma_map_ops', 'dma_map_ops_t');
     const p = new Program([facts('drivers/iommu/dma.c', untyped), facts('mm/caller.c', raw('pool->free', 'struct mempool *pool'))]);
     assert.equal(p.audit().functions.find((f) => f.fn === 'iommu_free')?.verdict, 'unsafe');
+  });
+
+  it('matches a field call only with the number of arguments the function takes (a pointer of another type otherwise)', () => {
+    const verdict = (fnText: string, call: string) => {
+      const p = new Program([facts('drivers/iommu/dma.c', fnText), facts('mm/caller.c', raw(call, 'struct device *dev').replace('(NULL, ', '('))]);
+      return p.audit().functions.find((f) => f.fn === 'iommu_free')?.verdict;
+    };
+    // `dev->ops->free(page)`: one argument, iommu_free() takes two.
+    assert.equal(verdict(iommu, 'dev->dma_ops->free'), 'unknown');
+    assert.equal(verdict(iommu.replace('(struct device *dev, struct page *page)', '(struct page *page)'), 'dev->dma_ops->free'), 'unsafe');
+    // A variadic function (or one whose parameters the parser could not read) takes any number.
+    assert.equal(verdict(iommu.replace('(struct device *dev, struct page *page)', '(struct page *page, ...)'), 'dev->dma_ops->free'), 'unsafe');
   });
 
   it('keeps the types per file: replacing a file takes its stores and calls away again', () => {

@@ -101,6 +101,9 @@ export class CallGraph {
       for (const [field, types] of this.fieldTypesFor(fn)) {
         for (const e of this.viaField.get(field) ?? []) {
           if (types && e.site.recv !== undefined && !types.has(e.site.recv)) continue;
+          // Another number of arguments: a pointer of another function type (`file->f_op->mmap(file, vma)` is not
+          // a call of a six-parameter dma_map_ops .mmap), whatever the object's type.
+          if (!fn.anyArity && e.site.args.length !== fn.params.length) continue;
           edges.push({ ...e, kind: 'field', argFor: (i) => i });
         }
       }

@@ -105,12 +105,13 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
-  const { params, nodes } = parameters(fdecl, text, contracts, pageFields);
+  const { params, nodes, exact } = parameters(fdecl, text, contracts, pageFields);
   const storage = def.namedChildren.filter((c) => c && c.type === 'storage_class_specifier').map((c) => textOf(text, c!));
   const summary: FnSummary = {
     name, file, loc, isStatic: storage.includes('static'), hash, params,
     sinks: [], calls: [], fieldRefs: [], returns: [],
   };
+  if (!exact) summary.anyArity = true;
   // `static void __init f(…)`: boot-time only. prepare.ts blanks the annotation for the parser; the text keeps it.
   if (/\b__init\b/.test(text.slice(def.startIndex, (nameNode ?? def).startIndex))) summary.init = true;
   const body = def.childForFieldName('body');
@@ -148,12 +149,15 @@ function detach<T>(v: T): T {
   return structuredClone(v);
 }
 
-function parameters(fdecl: Node | null, text: string, contracts: ContractTable, pageFields: ReadonlySet<string> = new Set()): { params: ParamInfo[]; nodes: Array<Node | null> } {
+function parameters(fdecl: Node | null, text: string, contracts: ContractTable, pageFields: ReadonlySet<string> = new Set()): { params: ParamInfo[]; nodes: Array<Node | null>; exact: boolean } {
   const params: ParamInfo[] = [];
   const nodes: Array<Node | null> = [];
   const list = fdecl?.childForFieldName('parameters');
-  if (!list) return { params, nodes };
+  if (!list) return { params, nodes, exact: false };
+  // Exact: every item is a declaration the parser read (no `...`, no K&R names, no ERROR).
+  let exact = !list.hasError;
   for (const p of list.namedChildren) {
+    if (p && p.type !== 'parameter_declaration' && p.type !== 'comment') exact = false;
     if (!p || p.type !== 'parameter_declaration') continue;
     const d = p.childForFieldName('declarator');
     const nameNode = declaratorName(d);
@@ -171,7 +175,7 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable, 
     params.push(param);
     nodes.push(nameNode ?? p);
   }
-  return { params, nodes };
+  return { params, nodes, exact };
 }
 
 /** A parse error only disqualifies a function when the mangled text mentions an API the audit cares about. */

@@ -174,6 +174,12 @@ export interface FnSummary {
   /** Hash of the function's text: the cache key. */
   hash: string;
   params: ParamInfo[];
+  /**
+   * The parameter list does not fix the number of arguments (`...`, a K&R list, something the parser could not
+   * read): a call through a field may pass any number. Otherwise a call through a field passing another number of
+   * arguments than `params` holds goes through a pointer of another type and cannot reach this function.
+   */
+  anyArity?: true;
   sinks: Sink[];
   calls: CallSite[];
   /** Functions assigned to struct fields anywhere in this function: `.rmap_one = f`, `ops->fn = f`. */
