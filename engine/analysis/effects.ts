@@ -153,6 +153,14 @@ const SPECS = {
       const sep = stripAddr(c.arg) !== unwrap(c.arg) ? '.' : '->';
       c.env.vars.set(`${c.argKey}${sep}${c.e.outField}`, mapped(c));
     },
+    // `folio = folio_walk_start(&fw, …)`: `fw.page` is a page of that folio, so `folio_get(folio)` references it too.
+    assign: (c) => {
+      if (!c.e.outField || !c.arg || !c.w.isPageVar(c.key)) return;
+      const argKey = c.w.key(stripAddr(c.arg));
+      if (!argKey) return;
+      const sep = stripAddr(c.arg) !== unwrap(c.arg) ? '.' : '->';
+      c.env.family.set(`${argKey}${sep}${c.e.outField}`, c.env.family.get(c.key) ?? c.key);
+    },
   },
   'returns-online': {
     doc: 'return value: NULL or an online page that is never ZONE_DEVICE (pfn_to_online_page(), virt_to_page())',

@@ -178,3 +178,28 @@ export function checkKernel(r, plan) {
   }
   return { checks, results: r };
 }
+
+/**
+ * pagecheck beside clangd (suite "clangd"): on a C file and on a header, both servers' diagnostics, each under its own
+ * source; no PC code among clangd's; pagecheck's actions at its finding, and no action listed twice.
+ */
+export function checkClangd(r, plan) {
+  const checks = [];
+  const add = (name, ok, detail) => checks.push({ name, ok: !!ok, detail });
+  add('pagecheck.pagecheck is installed and active', r.extension?.isActive, r.error ?? r.activateError);
+  for (const s of plan.steps) {
+    const res = r.steps?.[s.id];
+    const where = `${s.file} (${res?.languageId ?? '?'})`;
+    add(`${where}: step ran`, res?.ok, res?.ok ? null : res?.error?.split('\n').slice(0, 3).join('\n'));
+    if (!res?.ok) continue;
+    add(`${where}: pagecheck's ${s.rule} at line ${s.line}`, res.diagnostics.some((d) => d.line === s.line && d.code === s.rule), res.diagnostics.map(fmt).join('\n'));
+    add(`${where}: clangd's diagnostics beside them (${res.others.length})`, res.others.length > 0, res.others.slice(0, 3).map((d) => `${d.source}: ${short(d.message, 100)}`).join('\n'));
+    add(`${where}: no PC code among clangd's`, res.others.every((d) => !/^PC\d{3}$/.test(d.code ?? '')), res.others.map((d) => d.code).join(' '));
+    const titles = res.actions.map((a) => a.title);
+    add(`${where}: pagecheck's suppression among the actions at its finding`, titles.some((t) => new RegExp(`^Suppress ${s.rule} here`).test(t)), short(titles));
+    const dup = titles.filter((t, i) => titles.indexOf(t) !== i);
+    add(`${where}: no action listed twice`, !dup.length, dup.length ? short(dup) : short(titles));
+    checks.push({ name: `${where}: actions at clangd's first diagnostic`, ok: true, info: true, detail: short(res.otherActions.map((a) => a.title)) || '(none)' });
+  }
+  return { checks, results: r };
+}

@@ -11,7 +11,8 @@
 //   5. always stops everything it started (whole process groups), also on failure, timeout and SIGINT.
 //
 // Options (flags or environment):
-//   --suite api|kernel|ui (repeatable)   PAGECHECK_EDITOR_TEST_SUITES=api,ui   default: all
+//   --suite api|kernel|clangd|ui (repeatable)   PAGECHECK_EDITOR_TEST_SUITES=api,ui   default: all
+//                      (clangd: pagecheck beside a clangd client, when `clangd` is on PATH)
 //   --vsix FILE        PAGECHECK_EDITOR_TEST_VSIX       use this pagecheck .vsix instead of `npm run package`
 //   --examples DIR     PAGECHECK_EDITOR_TEST_EXAMPLES   example tree to copy (default: examples/)
 //   --keep             PAGECHECK_EDITOR_TEST_KEEP=1     keep the temp folder (logs, results, workspaces)
@@ -26,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer } from './install.mjs';
 import { Failure, freePort, killAll, killAllSync, killGroup, log, run, sleep, startGroup, waitFor } from './proc.mjs';
-import { checkApi, checkKernel, findCall } from './assertions.mjs';
+import { checkApi, checkClangd, checkKernel, findCall } from './assertions.mjs';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the example tree must produce. Paths are relative to examples/; lines are found by searching the
@@ -133,7 +134,7 @@ function parseArgs(argv) {
     else if (a === '--repackage') o.repackage = true;
     else throw new Failure(`unknown option ${a} (see the top of scripts/editor-test/run.mjs)`);
   }
-  if (!o.suites.length) o.suites = ['api', 'kernel', 'ui'];
+  if (!o.suites.length) o.suites = ['api', 'kernel', 'clangd', 'ui'];
   return o;
 }
 
@@ -236,8 +237,8 @@ function xdgEnv(tmp, extra = {}) {
   return env;
 }
 
-async function installExtensions(cs, tmp, vsixes, logFile) {
-  const extDir = path.join(tmp, 'extensions');
+async function installExtensions(cs, tmp, vsixes, logFile, name = 'extensions') {
+  const extDir = path.join(tmp, name);
   const dataDir = path.join(tmp, 'install-user-data');
   for (const v of vsixes) {
     await run(process.execPath, [cs.entry, '--install-extension', v, '--force', '--extensions-dir', extDir, '--user-data-dir', dataDir],
@@ -447,6 +448,44 @@ async function driverSuite(ctx, name, ws, plan, check, timeoutMs) {
   }
 }
 
+// The clangd extension is not in the npm registry this test installs from: test/editor/clangd-ext is a stand-in, a
+// vscode-languageclient client for `clangd` as that extension is at its core, bundled here and packaged like the driver.
+async function packageClangdExtension(tmp, logFile) {
+  const dir = path.join(tmp, 'clangd-ext');
+  cpSync(path.join(ROOT, 'test', 'editor', 'clangd-ext'), dir, { recursive: true });
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [path.join(ROOT, 'test', 'editor', 'clangd-ext', 'extension.js')], outfile: path.join(dir, 'extension.js'),
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
+  const out = path.join(tmp, 'clangd-client-test.vsix');
+  await run(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: dir, logFile, timeoutMs: 120_000, input: 'y\n' });
+  return out;
+}
+
+function clangdVersion() {
+  try { return execFileSync(process.env.PAGECHECK_EDITOR_TEST_CLANGD || 'clangd', ['--version'], { encoding: 'utf8' }).split('\n')[0]; } catch { return null; }
+}
+
+// pagecheck next to clangd, as docs/editor.md tells a user to run them: its own extensions folder (the other suites,
+// and the README's pictures, stay pagecheck alone), the examples with the header.
+async function suiteClangd(ctx) {
+  const version = clangdVersion();
+  if (!version) return { skipped: 'clangd not on PATH (apt-get install clangd)', checks: [] };
+  const logFile = path.join(ctx.tmp, 'runner.log');
+  const clangdVsix = await packageClangdExtension(ctx.tmp, logFile);
+  const extDir = await installExtensions(ctx.cs, ctx.tmp, [ctx.vsix, ctx.testVsix, clangdVsix], logFile, 'extensions-clangd');
+  const ws = copyExamples(ctx.o, path.join(ctx.tmp, 'ws-clangd'));
+  const results = path.join(ctx.tmp, 'results-clangd.json');
+  const E = EXPECT;
+  const steps = [E.primary, E.header].map((spec) => {
+    const at = findCall(ws, spec);
+    return { id: `companion:${spec.file}`, type: 'companion', file: spec.file, line: at.line, rule: spec.rule };
+  });
+  const plan = { folder: ws, results, source: 'pagecheck', extensionId: 'pagecheck.pagecheck', timeouts: { firstDiagnostics: 60_000, step: 20_000 }, steps };
+  const res = await driverSuite({ ...ctx, extDir }, 'clangd', ws, plan, (r) => checkClangd(r, plan), 180_000);
+  res.notes = `${res.notes ?? ''}; ${version}`;
+  return res;
+}
+
 async function suiteKernel(ctx) {
   if (!kernelSliceAvailable()) return { skipped: `${EXPECT.kernelSlice.dir} not extracted (npm script for the kernel download)`, checks: [] };
   const ws = copyKernelSlice(path.join(ctx.tmp, 'ws-kernel'));
@@ -586,9 +625,9 @@ async function main() {
     checkVsixContents(vsix);
     const extDir = await timed('installExtensions', () => installExtensions(cs, tmp, [vsix, testVsix], logFile));
     chromium = await timed('chromium', () => startChromium(tmp));
-    const ctx = { o, tmp, cs, extDir, browser: chromium.browser };
-    const suites = { api: suiteApi, kernel: suiteKernel, ui: suiteUi };
-    for (const name of ['api', 'kernel', 'ui'].filter((s) => o.suites.includes(s))) {
+    const ctx = { o, tmp, cs, extDir, vsix, testVsix, browser: chromium.browser };
+    const suites = { api: suiteApi, kernel: suiteKernel, clangd: suiteClangd, ui: suiteUi };
+    for (const name of ['api', 'kernel', 'clangd', 'ui'].filter((s) => o.suites.includes(s))) {
       log(`suite ${name}…`);
       let res;
       try {

@@ -139,6 +139,13 @@ function storeField(w: Walk, field: string, v: Alt[] | undefined): void {
 function assignTo(w: Walk, key: string, value: Node, env: Env): void {
   const v = w.expr(value, env);
   const c = unwrap(value);
+  if (v && v.length) env.vars.set(key, v); else env.vars.delete(key);
+  // `page = folio_page(folio, i)`, `folio = page_folio(page)`, `head = &folio->page`, `p = page + i`: one allocation.
+  const base = w.isPageVar(key) ? derivedFrom(w, value) : undefined;
+  if (base && base !== key && w.isPageVar(base)) env.family.set(key, env.family.get(base) ?? base);
+  else env.family.delete(key);
+  for (const [k, r] of env.family) if (r === key) env.family.delete(k);
+  // Invariant: after the family bookkeeping, so that what a hook links to `key` (`fw.page`) is kept.
   const name = c.type === 'call_expression' ? w.calleeName(c) : undefined;
   if (name) {
     const args = argNodes(c);
@@ -146,12 +153,6 @@ function assignTo(w: Walk, key: string, value: Node, env: Env): void {
       EFFECTS[e.effect].assign?.({ w, call: c, name, e, arg: args[argOf(e)], key, env });
     }
   }
-  if (v && v.length) env.vars.set(key, v); else env.vars.delete(key);
-  // `page = folio_page(folio, i)`, `folio = page_folio(page)`, `head = &folio->page`, `p = page + i`: one allocation.
-  const base = w.isPageVar(key) ? derivedFrom(w, value) : undefined;
-  if (base && base !== key && w.isPageVar(base)) env.family.set(key, env.family.get(base) ?? base);
-  else env.family.delete(key);
-  for (const [k, r] of env.family) if (r === key) env.family.delete(k);
 }
 
 export function declaration(w: Walk, n: Node, env: Env): void {

@@ -160,6 +160,25 @@ const STEPS = {
     return { file: step.file, languageId: doc.languageId, diagnostics: ds.map(cx.ser), hover, actions: actions.map((a) => a.title) };
   },
 
+  // pagecheck beside another C language server (clangd): both publish on the same file, each under its own source;
+  // the actions at pagecheck's finding are listed once each, next to whatever the other server offers.
+  async companion(cx, step, T) {
+    const uri = cx.uriOf(step.file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const ds = await cx.settled(uri, { timeoutMs: T.firstDiagnostics });
+    const othersOf = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source !== cx.source);
+    const others = await poll(`diagnostics of the other server on ${step.file}`, () => (othersOf().length ? othersOf() : null), T.firstDiagnostics);
+    const diag = ds.find((d) => d.range.start.line + 1 === step.line && cx.codeOf(d) === step.rule);
+    const ask = async (range) => ((await withTimeout('vscode.executeCodeActionProvider', vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider', uri, range, undefined, 50), T.step)) ?? [])
+      .map((a) => ({ title: a.title, kind: a.kind ? a.kind.value : null, codes: (a.diagnostics ?? []).map((d) => cx.codeOf(d)), sources: (a.diagnostics ?? []).map((d) => d.source ?? null) }));
+    return {
+      file: step.file, languageId: doc.languageId, diagnostics: ds.map(cx.ser), others: others.map(cx.ser),
+      actions: diag ? await ask(diag.range) : [], otherActions: await ask(others[0].range),
+    };
+  },
+
   // Verdict lenses: every ZONE_DEVICE test's verdict above it; running a lens's command opens what decides it.
   async lenses(cx, step, T) {
     const uri = cx.uriOf(step.file);
