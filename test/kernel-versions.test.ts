@@ -21,6 +21,8 @@ describe('contract sets: version and tree features', function () {
     assert.equal(inForce(e, '7.0', new Map()), true, 'the tree cannot say: the version decides');
     assert.equal(inForce(e, '6.18', undefined), false);
     assert.equal(inForce({ ...e, feature: '!devmap' }, '6.12', new Map([['devmap', false]])), true, 'a negated feature');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, undefined, new Map()), false, 'no version, no answer: the absence is not assumed');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, undefined, new Map([['devmap', false]])), true, 'no version, the tree answers');
   });
 
   it('the features of the fixture trees (leafops.h present or absent under include/linux)', () => {

@@ -168,7 +168,10 @@ export function inForce(e: ContractEntry, kernelVersion?: string, features?: Rea
     const present = features.get(negated ? e.feature.slice(1) : e.feature);
     if (present !== undefined) return present !== negated;
   }
-  return !kernelVersion || inVersion(kernelVersion, e.since, e.until);
+  // Invariant: the absence of a feature is never assumed. A tree that says neither its version nor whether it has
+  // the feature (a snippet, the fixtures' union of every contract set) keeps the rule of the trees that have it.
+  if (!kernelVersion) return !(e.feature?.startsWith('!') && !features?.has(e.feature.slice(1)));
+  return inVersion(kernelVersion, e.since, e.until);
 }
 
 /** "6.1" within ["5.14", undefined]? Versions compare numerically by component. */

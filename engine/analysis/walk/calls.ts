@@ -136,8 +136,10 @@ function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array
   });
   if (site) {
     site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
+    if (!env.ptl) delete site.ptl;
   } else {
     site = { callee: name, loc, args: vals };
+    if (env.ptl) site.ptl = true;
     if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
     if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
     if (callbacks.length) site.callbacks = [...new Set(callbacks)];
