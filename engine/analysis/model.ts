@@ -76,6 +76,11 @@ export interface Alt {
   underPtl?: boolean;
   /** PTL: decoded while this function held the page-table lock (until its unlock). */
   ptlHeld?: boolean;
+  /**
+   * PTL without a lock of its own, on a tree where a lock would make it referenced (no devmap): whether every caller
+   * of the function holds one decides (Resolver.callersHoldPtl; the planner asks for those callers).
+   */
+  callerPtl?: true;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */

@@ -128,7 +128,7 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        const ptlHeld = a.ptlHeld || (state === 'PTL' && this.callersHoldPtl(fn, 0)) || undefined;
+        const ptlHeld = a.ptlHeld || (state === 'PTL' && a.callerPtl && this.callersHoldPtl(fn, 0)) || undefined;
         add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld });
       }
     }

@@ -418,7 +418,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
         ret(fn, a);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
-      } else if (a.state === 'PTL' && !a.ptlHeld) {
+      } else if (a.state === 'PTL' && a.callerPtl) {
         ptlCallers(fn, 0);
       }
       if (a.flagCond) flags(fn, a.flagCond.param);

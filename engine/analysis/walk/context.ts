@@ -80,7 +80,11 @@ export abstract class Walk {
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 2000);
     this.maxDepth = opts.maxDepth ?? 400;
+    this.ptlDecodeRefs = contracts.has('ptl-decode-referenced');
   }
+
+  /** The tree has no devmap (a `ptl-decode-referenced` entry in force): a decode under a lock is referenced. */
+  readonly ptlDecodeRefs: boolean;
 
   /** The state after statement `n` (null: unreachable). */
   abstract stmt(n: Node, env: Env | null): Env | null;
