@@ -52,7 +52,7 @@ export { formatKconfigError, isEnabled, kconfigFormat, loadKconfig, parseKconfig
 export type { KconfigError, KconfigFormat, KconfigSymbol, KernelConfig } from './files/kconfig';
 
 // demand: the whole-tree pipeline (plan, parse threads, disk cache) and findings first for open buffers
-export { TreeRun, TreeRunCancelled, auditTree, onDemand, treePolicy } from './demand/tree-run';
+export { TreeRun, TreeRunCancelled, auditTree, treePolicy } from './demand/tree-run';
 export type { TreePolicy, TreeStats } from './demand/tree-run';
 export { serveTreeWorker } from './demand/worker';
 export type { TreeWorkerInit } from './demand/worker';

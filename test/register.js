@@ -8,3 +8,12 @@ require.extensions['.ts'] = function (module, filename) {
   module._compile(out.code, filename);
 };
 process.env.PAGECHECK_ROOT = require('path').resolve(__dirname, '..');
+// The tests' disk caches (the CLI's and the language server's index, spawned or in process) go to a directory of
+// the test run's own, removed at its end, unless the environment names one: a test run leaves nothing in the
+// user's cache.
+if (!process.env.PAGECHECK_CACHE_DIR && process.env.PAGECHECK_CACHE !== '0') {
+  const os = require('os');
+  const dir = fs.mkdtempSync(require('path').join(os.tmpdir(), 'pagecheck-test-cache-'));
+  process.env.PAGECHECK_CACHE_DIR = dir;
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+}

@@ -8,7 +8,8 @@
 //   const { program, stats } = await auditTree(root, files, { jobs: os.availableParallelism() });
 //   const result = program.audit({ severity });
 //
-// The CLI calls this for every run, whatever the size of the tree; the language server's index runs it in a thread.
+// The CLI calls this for every run, whatever the size of the tree; the language server's index runs a TreeRun in its
+// index thread for the session (server/core/index-thread.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -106,14 +107,6 @@ export function treePolicy(files: number): TreePolicy {
   return files < EVERYTHING_BELOW_FILES ? 'everything' : 'demand';
 }
 
-/** The language server's file-by-file index, until it runs on treePolicy(); PAGECHECK_DEMAND=1/0 forces it. */
-export const DEMAND_MIN_FILES = 2000;
-
-/** @deprecated the server's index only (see DEMAND_MIN_FILES); the CLI runs auditTree() at every size. */
-export function onDemand(files: number): boolean {
-  return process.env.PAGECHECK_DEMAND ? process.env.PAGECHECK_DEMAND !== '0' : files >= DEMAND_MIN_FILES;
-}
-
 /**
  * Planning rounds before a plan parses the rest of the tree whole. 6.1 plans in 14–16 rounds; a tree that needs more
  * is one whose names chain on and on, where every round walks all summaries and queries every file's index.
@@ -175,9 +168,7 @@ export class TreeRun {
     files.forEach((f, i) => this.numberOf.set(f.rel, i));
     const extra = [...(opts.extra ?? [])];
     this.contracts = new ContractTable([...extra, ...KERNEL_CONTRACTS], opts.kernelVersion, featureMap(opts.kernelFeatures));
-    // PAGECHECK_DEMAND=1: the server's tests force its on-demand index on small trees (onDemand), until the server's
-    // index takes its policy from here.
-    this.policy = opts.policy ?? (process.env.PAGECHECK_DEMAND === '1' ? 'demand' : treePolicy(files.length));
+    this.policy = opts.policy ?? treePolicy(files.length);
     this.stats = {
       filesInTree: files.length, filesScanned: 0, filesParsed: 0, filesParsedNow: 0, functions: 0, rounds: 0, warm: 'cold',
       policy: this.policy, everything: this.policy === 'everything', work: { jobs: 0, bytes: 0 }, parses: 0, ms: { stat: 0, scan: 0, plan: 0, parse: 0, total: 0 },

@@ -4,8 +4,8 @@
 // (server/features/) answer requests from a Snapshot it hands out.
 //
 // Architecture Invariant: the open files come first. An edit after a pause is analysed at once, edits in a burst are
-// debounced (30 ms), and any newer input supersedes a run; the background index yields to the event loop after every
-// file; nothing waits for the index.
+// debounced (30 ms), and any newer input supersedes a run; the index runs in a thread of its own and starts once the
+// open files are analysed; nothing waits for the index.
 import { AuditResult, CParser, ContractTable, FileFacts, Finding, Program, contractTable } from '../../engine';
 import { functionKey } from '../../engine';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine';
@@ -36,11 +36,11 @@ const STATUS_DELAY_MS = 1000;
 const REPUBLISH_WHILE_INDEXING_MS = 1000;
 /** The index does not start a file within this long after a keystroke: typing bursts are served first. */
 const TYPING_PAUSE_MS = 250;
-/** An on-demand index parses what edited buffers newly need once typing pauses this long. */
+/** An index on demand parses what edited buffers newly need once typing pauses this long. */
 const WIDEN_DELAY_MS = 300;
-/** Files changed on disk re-plan an on-demand index after this quiet period (a checkout changes many). */
+/** Files changed on disk re-plan the index after this quiet period (a checkout changes many): only they are read again. */
 const DISK_CHANGE_DELAY_MS = 1000;
-/** A hover waits at most this long for an on-demand index to parse what it explains. */
+/** A hover waits at most this long for an index on demand to parse what it explains. */
 const FOCUS_WAIT_MS = 3000;
 /** A full garbage collection when edits pause this long (server/core/gc.ts). */
 const IDLE_GC_MS = 2000;
@@ -63,14 +63,14 @@ export class Core {
   private readonly programs: ProgramCache;
   private readonly analysis: Scheduler;
   private readonly status: Scheduler;
-  /** On-demand index: parse what the open buffers newly need; re-plan after changes on disk. */
+  /** Parse what the open buffers newly need (an index on demand); re-plan after changes on disk. */
   private readonly widening: Scheduler;
   private readonly diskChanges: Scheduler;
   /** A full garbage collection once edits pause (server/core/gc.ts). */
   private readonly idleGc = new IdleCollector(IDLE_GC_MS);
-  /** On-demand index: functions whose hover was planned for (functionKey → text hash); reset by every index run. */
+  /** Index on demand: functions whose hover was planned for (functionKey → text hash); reset by every index run. */
   private readonly focused = new Map<string, string>();
-  /** On-demand index: open files that changed on disk while open (re-planned when they close). */
+  /** Open files that changed on disk while open (re-planned when they close). */
   private readonly changedWhileOpen = new Set<string>();
   private readonly trusted: boolean;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -104,7 +104,7 @@ export class Core {
     if (init.settings !== undefined) this.settings = this.readSettings(init.settings);
     this.paths.setFolders(init.folders);
     this.docs = new OpenDocuments(parser);
-    this.index = new WorkspaceIndex(parser);
+    this.index = new WorkspaceIndex();
     this.programs = new ProgramCache(this.index, this.docs);
     this.indexer = new Indexer(host, this.index, this.indexerHost());
     this.contracts = contractTable();
@@ -182,15 +182,9 @@ export class Core {
     if (!d) return;
     this.publish({ uri, findings: [], notes: [] });
     this.published.delete(uri);
-    // Back to the file on disk: its callers and callees elsewhere see the saved text again.
-    const fsPath = uriToPath(uri);
-    const where = fsPath && this.paths.locate(fsPath);
-    if (this.indexer.onDemand) {
-      // The index holds what the file on disk needed; a file saved while open is re-planned.
-      if (this.changedWhileOpen.delete(d.name)) this.diskChanges.poke();
-    } else if (fsPath && where && indexable(where.rel, this.ignoreFor(where.folder))) {
-      this.index.update({ fsPath, name: d.name }, this.contracts, this.maxFileSize());
-    }
+    // Back to the file on disk: its callers and callees elsewhere see the saved text again. The index holds what
+    // the file on disk needed; a file saved while open is re-planned.
+    if (this.changedWhileOpen.delete(d.name)) this.diskChanges.poke();
     this.analysis.poke();
   }
 
@@ -229,7 +223,7 @@ export class Core {
     if (TIMING) { this.log(`timing: ${this.timing.join(', ')}, program+audit+publish ${(performance.now() - t1).toFixed(1)} ms`); this.timing = []; }
     // The rest of the partial documents' functions, in the background (hover, code actions want them).
     if (this.docs.partials().length) this.completion.poke(0);
-    // The workspace count follows edits, once typing pauses; an on-demand index parses what the edits need.
+    // The workspace count follows edits, once typing pauses; an index on demand parses what the edits need.
     if (stale.length) {
       this.status.poke();
       this.idleGc.poke();
@@ -266,7 +260,7 @@ export class Core {
     return !f.suppressed && !(f.rule === 'PC005' && this.settling());
   }
 
-  /** The index may still add callers: it is running, or an on-demand index has an edit's needs to parse. */
+  /** The index may still add callers: it is running, or an index on demand has an edit's needs to parse. */
   private settling(): boolean {
     return this.indexer.running || this.indexer.widening || this.widening.busy;
   }
@@ -323,8 +317,8 @@ export class Core {
 
   /**
    * What a feature needs to answer a request on `uri` (server/core/snapshot.ts), every stale open file brought up to
-   * date first; undefined for a file that is not open (or when pagecheck is disabled). With `focus`, an on-demand
-   * index first parses what a hover on that line explains (at most FOCUS_WAIT_MS).
+   * date first; undefined for a file that is not open (or when pagecheck is disabled). With `focus`, an index on
+   * demand first parses what a hover on that line explains (at most FOCUS_WAIT_MS).
    */
   async snapshot(uri: string, focus?: { line: number }): Promise<Snapshot | undefined> {
     let d = this.docs.get(uri);
@@ -356,7 +350,7 @@ export class Core {
   }
 
   /**
-   * An on-demand index parsed what the verdicts need, not everything a hover explains (where a parameter with no
+   * An index on demand parsed what the verdicts need, not everything a hover explains (where a parameter with no
    * ZONE_DEVICE test comes from, caller by caller): have the hovered function's page-variable uses planned too,
    * waiting at most FOCUS_WAIT_MS. Once per function text.
    */
@@ -408,7 +402,7 @@ export class Core {
   }
 
   /**
-   * Resolves once nothing is pending: the index run, what the open buffers need of an on-demand index, and the
+   * Resolves once nothing is pending: the index run, what the open buffers need of an index on demand, and the
    * analyses and publications they trigger (tests and `pagecheck --check` read the results after this). The status
    * bar's count follows a second later (STATUS_DELAY_MS).
    */
@@ -429,7 +423,7 @@ export class Core {
     return {
       folders: () => this.paths.prefixed().map((f) => ({ fsPath: f.fsPath, prefix: f.prefix, ignore: this.ignoreFor(f) })),
       maxFiles: () => this.settings.maxFiles,
-      openPaths: () => this.docs.all().map((d) => uriToPath(d.uri) ?? ''),
+      yieldTo: () => this.openFilesFirst(),
       treeOptions: () => ({
         root: this.paths.roots()[0]?.fsPath ?? process.cwd(),
         extra: this.trusted ? this.project.contracts : [],
@@ -451,12 +445,6 @@ export class Core {
         this.analysis.poke(0);
         this.status.poke();
       },
-      options: () => ({
-        contracts: this.contracts,
-        maxFileSize: this.maxFileSize(),
-        isOpen: (name) => !!this.docs.byName(name),
-        yieldTo: () => this.openFilesFirst(),
-      }),
       progress: (done, total) => {
         this.indexed = { done, total };
         this.sendStatus(done === 0);
@@ -487,6 +475,8 @@ export class Core {
   filesChanged(changes: readonly FileChange[]): void {
     let configChanged = false;
     let changed = false;
+    // The index re-plans (from its cache: only the changed files are read again); a buffer is authoritative while
+    // its file is open.
     for (const c of changes) {
       const fsPath = uriToPath(c.uri);
       if (!fsPath) continue;
@@ -495,15 +485,11 @@ export class Core {
       if (where.rel === CONFIG_FILE) { configChanged = true; continue; }
       if (!indexable(where.rel, this.ignoreFor(where.folder))) continue;
       const name = this.paths.nameOfPath(fsPath);
-      if (this.docs.byName(name)) { this.changedWhileOpen.add(name); continue; } // the buffer is authoritative while open
-      // An on-demand index re-plans (from its cache: only changed files are read again).
-      if (this.indexer.onDemand) { changed = true; continue; }
-      if (c.deleted) changed = this.index.remove(name) || changed;
-      else if (this.index.get(name) || this.index.size < this.settings.maxFiles) changed = this.index.update({ fsPath, name }, this.contracts, this.maxFileSize()) || changed;
+      if (this.docs.byName(name)) this.changedWhileOpen.add(name);
+      else changed = true;
     }
     if (configChanged) this.reconfigure(`${CONFIG_FILE} changed`);
-    else if (changed && this.indexer.onDemand) this.diskChanges.poke();
-    else if (changed) { this.analysis.poke(); this.status.poke(); }
+    else if (changed) this.diskChanges.poke();
   }
 
   // ---------------------------------------------------------------------------------------------- settings, config
@@ -589,7 +575,7 @@ export class Core {
     this.sendStatus(true);
   }
 
-  /** Files of the workspace the index covers (an on-demand index reads every file, parses what is needed). */
+  /** Files of the workspace the index covers (an index on demand reads every file, parses what is needed). */
   private indexedFiles(): number {
     return this.indexer.treeFiles || this.programs.files().length;
   }

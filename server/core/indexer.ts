@@ -1,22 +1,20 @@
 // Index runs: one at a time, each cancelling the one before; work-done progress ($/progress, cancellable from
-// the client), a progress callback for the status bar, and a one-line log at the end. What to index and how
-// comes from the host (the core).
+// the client), a progress callback for the status bar, and a one-line log at the end. What to index comes from the
+// host (the core).
 //
-// Two ways to index, chosen by the size of the workspace (engine/demand/tree-run.ts onDemand):
-// - a small workspace: every file read and summarised on this thread, one at a time, yielding between files
-//   (WorkspaceIndex.build);
-// - a big one (a kernel checkout): on demand, in the index thread (server/core/index-thread.ts): every file's
-//   identifiers indexed, only the files the verdicts need parsed, summaries (not trees) kept, the disk cache
-//   shared with the CLI. The open buffers join it as an overlay (widen()): what an edit newly needs is parsed
-//   then, in the background. The listing of the workspace happens in that thread as well.
-// Both start only once the open files are analysed: their diagnostics come first.
+// Every workspace is indexed by the CLI's pipeline (engine/demand/tree-run.ts TreeRun with treePolicy(): a small
+// tree parsed whole, a big one — a kernel checkout — on demand: every file's identifiers indexed, only the files
+// the verdicts need parsed; summaries, not trees, kept; the disk cache and the listing cache shared with the CLI),
+// in the index thread (server/core/index-thread.ts). The open buffers join it as an overlay (widen()): what an edit
+// newly needs is parsed then, in the background. A run starts only once the open files are analysed: their
+// diagnostics come first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContractEntry, FileFacts } from '../../engine';
 import { cacheDirFromEnv } from '../../engine';
-import { Listing, ThreadFolder, TreeThread, listFolders } from './index-thread';
+import { LocalTree, ThreadFolder, TreeIndex, TreeThread } from './index-thread';
 import { TOOL_VERSION } from '../../engine';
-import { IndexOptions, IndexTarget, WorkspaceIndex, nearOpenFilesFirst } from './workspace-index';
+import { WorkspaceIndex } from './workspace-index';
 import type { CoreHost } from './host';
 
 export interface TreeRunOptions {
@@ -33,9 +31,8 @@ export interface IndexerHost {
   folders(): ThreadFolder[];
   /** The file budget (pagecheck.index.maxFiles). */
   maxFiles(): number;
-  /** Paths of the open files: a file-by-file index reads their neighbours first. */
-  openPaths(): string[];
-  options(): Omit<IndexOptions, 'cancelled' | 'progress'>;
+  /** Resolves when the open files have nothing pending: a run starts after their analysis. */
+  yieldTo(): Promise<void>;
   treeOptions(): TreeRunOptions;
   /** The open buffers' facts, by name (whole files: every function summarised). */
   overlay(): Map<string, FileFacts>;
@@ -57,13 +54,13 @@ const WORKER_SCRIPT = path.join(__dirname, 'server.js');
 
 export class Indexer {
   private run: Run | undefined;
-  private thread: TreeThread | undefined | null;
-  /** The last run indexed on demand: the thread holds its tree. */
+  private tree: TreeIndex | undefined;
+  /** The last run finished on demand: the index holds its plan, and the buffers may need more of the tree. */
   private demand = false;
   /** A run is listing or reading files. */
   running = false;
   private widens = 0;
-  /** Files in the tree an on-demand run indexed (0 when the workspace is indexed file by file). */
+  /** Files in the tree the last run indexed. */
   treeFiles = 0;
 
   constructor(private readonly ui: Pick<CoreHost, 'beginProgress'>, private readonly index: WorkspaceIndex, private readonly host: IndexerHost) {}
@@ -73,7 +70,10 @@ export class Indexer {
     return this.widens > 0;
   }
 
-  /** The workspace is indexed on demand (the index thread holds it). */
+  /**
+   * The last run parsed only what the verdicts on disk need (a tree past treePolicy()'s size): what an edit or a
+   * hover adds is parsed by widen(). A tree parsed whole has nothing to add.
+   */
   get onDemand(): boolean {
     return this.demand;
   }
@@ -90,7 +90,7 @@ export class Indexer {
 
   cancel(): void {
     if (this.run) this.run.cancelled = true;
-    this.thread?.cancel();
+    this.tree?.cancel();
   }
 
   /**
@@ -98,21 +98,21 @@ export class Indexer {
    * `focus` functions explains (plan.ts functionKey()). No-op otherwise.
    */
   widen(focus: readonly string[] = []): Promise<void> {
-    if (!this.demand || !this.thread) return Promise.resolve();
-    const thread = this.thread;
+    if (!this.demand || !this.tree) return Promise.resolve();
+    const tree = this.tree;
     this.widens++;
     const run = this.run;
     const done = (run?.done ?? Promise.resolve()).then(async () => {
       if (!this.demand || this.run !== run) return; // a new run plans with the buffers itself
       const t0 = Date.now();
       const changed: FileFacts[] = [];
-      const added = await thread.widen(this.host.overlay(), (chunk) => changed.push(...chunk), focus);
+      const added = await tree.widen(this.host.overlay(), (chunk) => changed.push(...chunk), focus);
       if (!added.length || this.run !== run) return;
       this.index.merge(changed);
       this.host.widened(`the open files need ${added.length} more file(s), parsed in ${Date.now() - t0} ms: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}`);
     }).catch((e: unknown) => {
       // The index thread died under it: index again (a new thread, from the disk cache).
-      if (thread.dead && this.run === run) void this.start('the index thread stopped');
+      if (tree.dead && this.run === run) void this.start('the index thread stopped');
       throw e;
     }).finally(() => { this.widens--; });
     if (run) run.done = done.catch(() => undefined);
@@ -121,8 +121,7 @@ export class Indexer {
 
   async dispose(): Promise<void> {
     this.cancel();
-    await this.thread?.close();
-    this.thread = null;
+    await this.tree?.close();
   }
 
   private async execute(run: Run, reason: string): Promise<void> {
@@ -135,12 +134,12 @@ export class Indexer {
     }
   }
 
-  /** The index thread, started on first use; null when it cannot start (the index is then built file by file). */
-  private indexThread(): TreeThread | null {
+  /** The index thread, started on first use; the same index in this thread when no thread can start. */
+  private treeIndex(): TreeIndex {
     // A thread that died (out of memory, a crash) is replaced by the next run; its tree is gone with it.
-    if (this.thread?.dead) { this.thread = undefined; this.demand = false; }
-    if (this.thread === undefined) this.thread = fs.existsSync(WORKER_SCRIPT) ? TreeThread.start(WORKER_SCRIPT) ?? null : null;
-    return this.thread;
+    if (this.tree?.dead) { this.tree = undefined; this.demand = false; }
+    this.tree ??= (fs.existsSync(WORKER_SCRIPT) ? TreeThread.start(WORKER_SCRIPT) : undefined) ?? new LocalTree();
+    return this.tree;
   }
 
   private async files(run: Run, reason: string): Promise<void> {
@@ -158,22 +157,14 @@ export class Indexer {
     };
     try {
       // The open files first: their diagnostics must not wait for the listing of a big tree.
-      await this.host.options().yieldTo();
-      const thread = this.indexThread();
-      const folders = this.host.folders();
-      let listing: Listing;
-      let all: IndexTarget[] | undefined;
-      if (thread) listing = await thread.list(folders, this.host.maxFiles());
-      else {
-        const local = listFolders(folders, this.host.maxFiles(), cancelled);
-        listing = { ...local.listing, onDemand: false };
-        all = local.all.map((f) => ({ fsPath: f.file, name: f.rel }));
-      }
+      await this.host.yieldTo();
+      const tree = this.treeIndex();
+      const o = this.host.treeOptions();
+      const cacheDir = cacheDirFromEnv();
+      const listing = await tree.list(this.host.folders(), this.host.maxFiles(), { root: o.root, cacheDir });
       this.index.truncated = listing.truncated;
       this.host.progress(0, listing.count);
-      const line = cancelled() ? `${listing.count} files, cancelled`
-        : thread && listing.onDemand ? await this.onDemandRun(thread, listing, cancelled, report)
-          : await this.fileByFile(nearOpenFilesFirst(listing.files ?? all ?? [], this.host.openPaths()), cancelled, report);
+      const line = cancelled() ? `${listing.count} files, cancelled` : await this.treeRun(tree, listing.count, cacheDir, cancelled, report);
       this.host.finished(`${reason}: ${line} in ${((Date.now() - t0) / 1000).toFixed(1)} s`
         + `${this.index.truncated ? ' (stopped at the file budget, pagecheck.index.maxFiles)' : ''}${run.cancelled ? ' (cancelled)' : ''}`);
     } finally {
@@ -181,36 +172,35 @@ export class Indexer {
     }
   }
 
-  private async fileByFile(targets: IndexTarget[], cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
-    this.demand = false;
-    this.treeFiles = 0;
-    const result = await this.index.build(targets, {
-      ...this.host.options(),
-      cancelled,
-      progress: (done, total, file) => report(done, total, `${done}/${total} ${file}`),
-    });
-    this.host.progress(result.done, targets.length);
-    return `${result.done}/${targets.length} files`;
-  }
-
-  private async onDemandRun(thread: TreeThread, listing: Listing, cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
+  private async treeRun(tree: TreeIndex, total: number, cacheDir: string | false | undefined, cancelled: () => boolean, report: (done: number, total: number, what: string) => void): Promise<string> {
     const o = this.host.treeOptions();
-    const total = listing.count;
-    thread.onProgress = (phase, done, n) => report(phase === 'scan' ? done : total, total,
-      phase === 'scan' ? `indexing identifiers ${done}/${n}` : `parsing what the verdicts need ${done}/${n}`);
+    // The status bar counts the tree's files: the identifier index reads them all; a tree parsed whole (no index)
+    // counts its parses instead.
+    let indexed = false;
+    tree.onProgress = (phase, done, n) => {
+      if (phase === 'scan') { indexed = true; report(done, total, `indexing identifiers ${done}/${n}`); return; }
+      report(indexed ? total : Math.round((done / Math.max(n, 1)) * total), total, `parsing ${done}/${n} files`);
+    };
     const facts = new Map<string, FileFacts>();
-    const opened = await thread.open(o.root, { extra: o.extra, kernelVersion: o.kernelVersion, kernelFeatures: o.kernelFeatures, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir: cacheDirFromEnv() },
-      (chunk) => { for (const f of chunk) facts.set(f.file, f); });
-    thread.onProgress = undefined;
+    let opened;
+    try {
+      opened = await tree.open(o.root, { extra: o.extra, kernelVersion: o.kernelVersion, kernelFeatures: o.kernelFeatures, maxBytes: o.maxBytes, version: TOOL_VERSION, cacheDir },
+        (chunk) => { for (const f of chunk) facts.set(f.file, f); });
+    } finally {
+      tree.onProgress = undefined;
+    }
     if (opened.cancelled || cancelled()) return `${total} files, cancelled`;
+    const s = opened.stats;
+    this.demand = !s.everything;
     // The open buffers: what their verdicts need beyond what the files on disk needed.
-    await thread.widen(this.host.overlay(), (chunk) => { for (const f of chunk) facts.set(f.file, f); });
-    this.demand = true;
+    if (this.demand) await tree.widen(this.host.overlay(), (chunk) => { for (const f of chunk) facts.set(f.file, f); });
+    // A tree parsed whole has nothing more to give the buffers: its thread is stopped, and what it holds (the
+    // parser's compiled WebAssembly, tens of MB) with it. The next run starts another.
+    else if (this.tree === tree && tree instanceof TreeThread) { this.tree = undefined; void tree.close(); }
     this.treeFiles = total;
     this.index.replaceAll([...facts.values()], opened.skipped);
     this.host.progress(total, total);
-    const s = opened.stats;
     const functions = [...facts.values()].reduce((n, f) => n + f.functions.length, 0);
-    return `${total} files indexed on demand (${s.warm}), ${s.filesParsed} parsed for the verdicts, ${functions} functions summarised`;
+    return `${total} files indexed (${s.everything ? 'all parsed' : `on demand, ${s.filesParsed} parsed for the verdicts`}; ${s.warm}), ${functions} functions summarised`;
   }
 }

@@ -8,10 +8,10 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CParser, TreeWorkerCore, contractTable } from '../../engine/index';
+import { FileFacts, TreeWorkerCore } from '../../engine/index';
 import { readSource, toPosix, walkCFiles } from '../../engine/files/workspace';
 import { WorkspaceIndex } from '../../server/core/workspace-index';
-import { listFolders } from '../../server/core/index-thread';
+import { LocalTree } from '../../server/core/index-thread';
 import { CLI, WITNESS_C, ensureBuilt, hostileTree, mkfifo, tempDir, writeBigC } from './helpers';
 
 // The module object itself: the engine's bundled `import * as fs` reads its properties through getters.
@@ -108,48 +108,38 @@ describe('robustness: hostile files', function () {
   });
 
   describe('files that change while the index runs', () => {
-    let parser: CParser;
-    before(async () => { parser = await CParser.create(); });
-    after(() => parser.delete());
-
-    it('deleted, replaced by a directory, by a FIFO, made unreadable: skipped or dropped, the rest indexed', async () => {
+    it('deleted, replaced by a directory, by a FIFO, made unreadable after the listing: skipped or dropped, the rest indexed', async () => {
       const names = ['a.c', 'b.c', 'c.c', 'd.c', 'e.c', 'f.c'];
       for (const n of names) fs.writeFileSync(path.join(t.dir, n), WITNESS_C.replace('witness', n[0]));
-      const index = new WorkspaceIndex(parser);
-      const targets = listFolders([{ fsPath: t.dir, prefix: '', ignore: [] }], 100).all.map((f) => ({ fsPath: f.file, name: f.rel }));
-      assert.deepEqual(targets.map((x) => x.name), names);
-      const fifo = mkfifo(path.join(t.dir, 'fifo-probe'));
-      // Each file is sabotaged right before the index gets to it.
-      const sabotage: Record<string, () => void> = {
-        'b.c': () => fs.rmSync(path.join(t.dir, 'b.c')),
-        'c.c': () => { fs.rmSync(path.join(t.dir, 'c.c')); fs.mkdirSync(path.join(t.dir, 'c.c')); },
-        'd.c': () => { fs.rmSync(path.join(t.dir, 'd.c')); if (fifo) mkfifo(path.join(t.dir, 'd.c')); },
-      };
-      let unreadable = false;
+      // The language server's index (the pipeline in process, as its index thread runs it).
+      const tree = new LocalTree();
+      const listing = await tree.list([{ fsPath: t.dir, prefix: '', ignore: [] }], 100, { root: t.dir, cacheDir: false });
+      assert.deepEqual(listing, { count: 6, truncated: false });
+      // Every file but a.c and f.c is sabotaged between the listing and the reading.
+      fs.rmSync(path.join(t.dir, 'b.c'));
+      fs.rmSync(path.join(t.dir, 'c.c'));
+      fs.mkdirSync(path.join(t.dir, 'c.c'));
+      fs.rmSync(path.join(t.dir, 'd.c'));
+      const fifo = mkfifo(path.join(t.dir, 'd.c'));
       const original = realFs.readFileSync as (...a: unknown[]) => unknown;
       realFs.readFileSync = (p: fs.PathLike, ...rest: unknown[]) => {
-        if (unreadable && String(p).endsWith('e.c')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        if (String(p).endsWith('e.c')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
         return original(p, ...rest);
       };
+      const index = new WorkspaceIndex();
       try {
-        const opts: Parameters<WorkspaceIndex['build']>[1] = {
-          contracts: contractTable(), maxFileSize: 8 << 20, isOpen: () => false, cancelled: () => false,
-          yieldTo: async () => undefined,
-          progress: (done: number) => {
-            const next = targets[done]?.name;
-            if (next && sabotage[next]) sabotage[next]();
-            if (next === 'e.c') unreadable = true;
-          },
-        };
-        const res = await index.build(targets, opts);
-        assert.deepEqual(res, { done: 6, cancelled: false });
+        const facts: FileFacts[] = [];
+        const opened = await tree.open(t.dir, { extra: [], maxBytes: 8 << 20, version: 'test', cacheDir: false }, (chunk) => facts.push(...chunk));
+        assert.equal(opened.cancelled, false);
+        index.replaceAll(facts, opened.skipped);
       } finally {
         realFs.readFileSync = original;
+        await tree.close();
       }
       assert.equal(index.get('b.c'), undefined, 'a deleted file leaves the index');
       assert.equal(index.get('c.c')?.skipped, 'not a regular file');
       if (fifo) assert.equal(index.get('d.c')?.skipped, 'not a regular file');
-      assert.equal(index.get('e.c')?.skipped, 'skipped: permission denied');
+      assert.equal(index.get('e.c')?.skipped, 'permission denied');
       for (const n of ['a.c', 'f.c']) assert.equal(index.get(n)?.functions.length, 1, `${n} is indexed`);
     });
 

@@ -2,6 +2,8 @@
 // vscode-jsonrpc, answers the server's requests (workspace/configuration, window/workDoneProgress/create,
 // client/registerCapability) and records what the server sends (diagnostics, progress, status, logs).
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
@@ -41,7 +43,10 @@ export interface ClientOptions {
   initializationOptions?: unknown;
   /** The `pagecheck` settings section (answered to workspace/configuration). */
   settings?: Record<string, unknown>;
-  /** Extra environment for the server process (PAGECHECK_DEMAND=1: index on demand, as for a big tree). */
+  /**
+   * Extra environment for the server process. The index's disk cache goes to a directory of the client's own,
+   * removed by stop(), unless PAGECHECK_CACHE_DIR (or PAGECHECK_CACHE=0) is given here.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -63,7 +68,7 @@ export class LspClient {
   stderr = '';
   private readonly waiters = new Set<() => void>();
 
-  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, readonly root: string, opts: ClientOptions) {
+  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, readonly root: string, opts: ClientOptions, private readonly cacheDir?: string) {
     this.settings = opts.settings ?? {};
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
@@ -86,9 +91,11 @@ export class LspClient {
   }
 
   static async start(root: string, opts: ClientOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    const own = opts.env?.PAGECHECK_CACHE_DIR || opts.env?.PAGECHECK_CACHE === '0' ? undefined : mkdtempSync(path.join(os.tmpdir(), 'pagecheck-lsp-cache-'));
+    const env = { ...process.env, ...(own ? { PAGECHECK_CACHE_DIR: own } : {}), ...opts.env };
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    const client = new LspClient(proc, conn, root, opts);
+    const client = new LspClient(proc, conn, root, opts, own);
     proc.stderr!.on('data', (d) => { client.stderr += String(d); });
     const result = await client.request<InitializeResult>('initialize', {
       processId: process.pid,
@@ -219,6 +226,7 @@ export class LspClient {
     } catch { /* already gone */ }
     this.conn.dispose();
     if (this.proc.exitCode === null) this.proc.kill();
+    if (this.cacheDir) rmSync(this.cacheDir, { recursive: true, force: true });
   }
 
   private wake(): void {
