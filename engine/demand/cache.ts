@@ -147,6 +147,11 @@ export class DiskCache {
     this.dir = path.join(baseDir, key);
   }
 
+  /** Whether a state was saved (loadState() may still find it unreadable). */
+  hasState(): boolean {
+    return fs.existsSync(path.join(this.dir, 'state.v8'));
+  }
+
   loadState(): CacheState | undefined {
     try {
       const st = v8.deserialize(fs.readFileSync(path.join(this.dir, 'state.v8'))) as CacheState;
