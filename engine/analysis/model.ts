@@ -107,10 +107,27 @@ export interface Sink {
   pfnText?: string;
 }
 
+/**
+ * A function stored into a function-pointer field (`.free = f` in an ops table, `ops->free = f`), and the struct tag
+ * of the object whose field it is when the code says it (`static const struct dma_map_ops x = { .free = f }`);
+ * absent: unknown (a typedef, a nested member, an anonymous struct), which matches a call through any type.
+ */
+export interface FieldRef {
+  field: string;
+  fn: string;
+  type?: string;
+}
+
 /** A call to something that is not a contract API: a possible caller of a function in the tree. */
 export interface CallSite {
   /** Callee name, or `.field` for a call through a function pointer field (`ops->fn(…)`). */
   callee: string;
+  /**
+   * A call through a field: the struct tag of the object it goes through, when the function's declarations say it
+   * (`ops->free(…)` with `const struct dma_map_ops *ops`). Absent: unknown (`dev->ops->free(…)`, a typedef, a
+   * global), which matches a function stored into that field of any type (engine/analysis/callgraph.ts).
+   */
+  recv?: string;
   loc: Loc;
   /** The abstract value of each argument (empty when nothing is known). */
   args: Alt[][];
@@ -157,10 +174,16 @@ export interface FnSummary {
   /** Hash of the function's text: the cache key. */
   hash: string;
   params: ParamInfo[];
+  /**
+   * The parameter list does not fix the number of arguments (`...`, a K&R list, something the parser could not
+   * read): a call through a field may pass any number. Otherwise a call through a field passing another number of
+   * arguments than `params` holds goes through a pointer of another type and cannot reach this function.
+   */
+  anyArity?: true;
   sinks: Sink[];
   calls: CallSite[];
   /** Functions assigned to struct fields anywhere in this function: `.rmap_one = f`, `ops->fn = f`. */
-  fieldRefs: Array<{ field: string; fn: string }>;
+  fieldRefs: FieldRef[];
   /** Possible returned page values. */
   returns: Alt[];
   /** Declared `__init`: runs only at boot (prepare.ts blanks the annotation; facts.ts reads it from the text). */
@@ -180,7 +203,7 @@ export interface FileFacts {
   file: string;
   hash: string;
   functions: FnSummary[];
-  fieldRefs: Array<{ field: string; fn: string }>;
+  fieldRefs: FieldRef[];
   /** Functions mangled by the parser: reported, never silently dropped. */
   notAnalyzed: Array<{ name: string; line: number; reason: string }>;
   parseErrors: number;

@@ -20,7 +20,7 @@ import { FileFacts } from '../analysis/model';
 import { Program } from '../analysis/program';
 import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, filesDigest, stampKey, treeCacheDir, userCacheBase } from './cache';
 import { ParseJob, PlanBudget, PlanIndex, PlanResult, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
-import { FileTokens, HashQuery, identHash } from './scan';
+import { FileTokens, HashQuery, fieldKey, identHash } from './scan';
 import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit, seedJob } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
@@ -491,10 +491,11 @@ export class TokenIndex implements PlanIndex {
 
   mentioning(names: readonly string[]): Map<number, string[]> { return this.query(names, 'idents'); }
   defining(names: readonly string[]): Map<number, string[]> { return this.query(names, 'defs'); }
+  calling(fields: readonly string[]): Map<number, string[]> { return this.query(fields, 'idents', (n) => fieldKey(identHash(n))); }
 
-  private query(names: readonly string[], kind: 'idents' | 'defs'): Map<number, string[]> {
+  private query(names: readonly string[], kind: 'idents' | 'defs', hash = identHash): Map<number, string[]> {
     const byHash = new Map<number, string[]>();
-    for (const n of names) { const h = identHash(n); const l = byHash.get(h); if (l) l.push(n); else byHash.set(h, [n]); }
+    for (const n of names) { const h = hash(n); const l = byHash.get(h); if (l) l.push(n); else byHash.set(h, [n]); }
     const hashes = [...byHash.keys()];
     const b1 = hashes.map((h) => h >>> 0);
     const b2 = hashes.map((h) => Math.imul(h, 0x9e3779b1) >>> 7);

@@ -10,6 +10,7 @@ import { applyPins } from './pins';
 import { argNodes, stripAddr, unwrap } from './syntax';
 import { storeOut } from './outs';
 import { flagValue } from './flags';
+import { calledField, fieldObjectStruct } from './receiver';
 
 /**
  * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
@@ -138,6 +139,9 @@ function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array
     site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
   } else {
     site = { callee: name, loc, args: vals };
+    const through = name.startsWith('.') ? calledField(n) : null;
+    const recv = through ? fieldObjectStruct(w, through) : undefined;
+    if (recv) site.recv = recv;
     if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
     if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
     if (callbacks.length) site.callbacks = [...new Set(callbacks)];

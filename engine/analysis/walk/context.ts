@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ContractTable } from '../contracts';
 import { Env } from '../env';
-import { Alt, CallSite, Loc, Pin, Sink } from '../model';
+import { Alt, CallSite, FieldRef, Loc, Pin, Sink } from '../model';
 import { nodeLoc, textOf } from '../../syntax/nodes';
 import { calleeName, lvalueKey } from './syntax';
 import type { VarType } from './types';
@@ -32,7 +32,7 @@ export abstract class Walk {
   readonly calls = new Map<string, { site: CallSite; index: number }>();
   readonly callOrder: CallSite[] = [];
   readonly returns: Alt[] = [];
-  readonly fieldRefs: Array<{ field: string; fn: string }> = [];
+  readonly fieldRefs: FieldRef[] = [];
   /** Local struct variables that carry function pointers (`struct rmap_walk_control rwc = {.rmap_one = f}`). */
   readonly localCallbacks = new Map<string, string[]>();
   /** goto label → the states jumping to it (joined where the label stands). */

@@ -14,6 +14,7 @@ import { condition } from './conditions';
 import { expression } from './expressions';
 import { statement } from './statements';
 import { OTHER } from './types';
+import { paramObjectType } from './receiver';
 
 export { BudgetExceeded } from './context';
 export type { WalkOptions } from './context';
@@ -43,7 +44,7 @@ export class ProvenanceWalker extends Walk {
       this.paramIndex.set(p.name, i);
       if (p.kind === 'int') this.intParams.add(p.name);
       this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' || p.kind === 'list' ? { kind: p.kind, tag: p.tag }
-        : p.type ? { kind: 'other', typeName: p.type } : p.struct ? { kind: 'other', struct: p.struct } : OTHER);
+        : p.type ? { kind: 'other', typeName: p.type } : paramObjectType(paramNodes[i], src, contracts) ?? (p.struct ? { kind: 'other', struct: p.struct } : OTHER));
       const loc = paramNodes[i] ? this.loc(paramNodes[i]!) : this.fnLoc();
       const contract = definitionContract(own, i);
       const devprivPath = own.find((e) => EFFECTS[e.effect].devprivDefinition && argOf(e) === i);
