@@ -258,7 +258,7 @@ export class TreeRun {
     let digest = statLater ? '' : filesDigest(this.stamps);
     const state = this.state;
     if (!statLater && state?.lastPlan && state.lastPlan.filesDigest === digest && state.lastPlan.policy === this.planKey()) {
-      this.skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
+      this.skipped = [...state.skipped];
       for (const rel of state.lastPlan.parsed) {
         const e = state.facts.get(rel);
         if (e?.facts) this.facts.push(e.facts);
