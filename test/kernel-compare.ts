@@ -14,6 +14,12 @@ export interface HandSite {
   reason: string;
   decidedBy?: string;
   confidence?: string;
+  /**
+   * Not a ZONE_DEVICE test but a site the reviewer judged on the way to one: `decode` (a leaf-entry decode such as
+   * softleaf_to_page(): its verdict is that of every test on the page it makes) or `entry-test` (a test of a leaf
+   * entry's bits, softleaf_is_device_private(): reads no struct page). Compared by the findings they carry.
+   */
+  site?: 'decode' | 'entry-test';
 }
 
 interface JsonTest { line: number; predicate: string; verdict: string; rule: string | null }
@@ -42,6 +48,7 @@ export function siteKey(h: HandSite): string {
  * the tool agrees when it reports nothing on that line.
  */
 export function compareTest(json: AuditJson, h: HandSite): SiteResult {
+  if (h.site) return compareDecode(json, h);
   const fns = json.functions.filter((f) => f.file === h.file);
   const here = fns.flatMap((f) => f.tests.filter((t) => t.line === h.line).map((t) => ({ t, f })));
   const same = here.filter(({ t }) => samePredicate(t.predicate, h.predicate));
@@ -58,6 +65,22 @@ export function compareTest(json: AuditJson, h: HandSite): SiteResult {
     site: h, key, got: verdicts.join('/'),
     agrees: verdicts.length === 1 && verdicts[0] === h.verdict,
     detail: [...new Set(tests.map(({ f }) => `${f.function}(): ${f.verdict}, ${f.reason}`))].join(' | '),
+  };
+}
+
+/**
+ * A decode or an entry test (HandSite.site): a safe one agrees when no PC001/PC002 finding sits on its line and,
+ * for a decode, none starts its chain there (no test of the page it made is called unsafe); an unsafe one when
+ * such a finding exists.
+ */
+function compareDecode(json: AuditJson, h: HandSite): SiteResult {
+  const here = (s: { file: string; line: number }) => s.file === h.file && s.line === h.line;
+  const hits = json.findings.filter((f) => (f.rule === 'PC001' || f.rule === 'PC002') && !f.suppressed
+    && (here(f) || (h.site === 'decode' && !!f.related[0] && here(f.related[0]))));
+  const got = hits.length ? [...new Set(hits.map((f) => `${f.rule} ${f.verdict}`))].join(', ') : 'safe';
+  return {
+    site: h, key: siteKey(h), got, agrees: h.verdict === 'safe' ? hits.length === 0 : hits.length > 0,
+    detail: hits.map((f) => `${f.file}:${f.line} ${f.function}(): ${f.message}`).join(' | ') || `no PC001/PC002 finding at or from this ${h.site}`,
   };
 }
 

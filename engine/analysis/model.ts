@@ -76,6 +76,11 @@ export interface Alt {
   underPtl?: boolean;
   /** PTL: decoded while this function held the page-table lock (until its unlock). */
   ptlHeld?: boolean;
+  /**
+   * PTL without a lock of its own, on a tree where a lock would make it referenced (no devmap): whether every caller
+   * of the function holds one decides (Resolver.callersHoldPtl; the planner asks for those callers).
+   */
+  callerPtl?: true;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */
@@ -100,6 +105,8 @@ export interface Sink {
    * referenced, mapped or put-path device page pins its pgmap whatever the predicate, and no predicate is exempt.
    */
   refPinsPgmap?: boolean;
+  /** zd-test on a tree without devmap (a `ptl-decode-referenced` entry in force, Linux 6.17+): see verdict.ts. */
+  ptlDecodeRefs?: boolean;
   reservedTest?: boolean;
   /** memmap-read: the read exists only on configurations with CONFIG_`onlyWith` (PageHighMem(): HIGHMEM). */
   onlyWith?: string;
@@ -142,6 +149,8 @@ export interface CallSite {
    * vocabulary it may hold, one set per path; or the caller's own parameter passed straight on.
    */
   argFlags?: Array<FlagValue | undefined>;
+  /** The caller holds a page-table lock here (taken by a `ptl-lock` API in the caller) on every path to the call. */
+  ptl?: true;
 }
 
 /** What a flags expression may hold: one set of flag words per path, or "the caller's parameter N". */
@@ -190,6 +199,8 @@ export interface FnSummary {
   init?: boolean;
   /** Pages stored into page fields of this file's structs (`private->page = page`): what a read of `x->page` may get. */
   fieldStores?: Array<{ field: string; alts: Alt[] }>;
+  /** The function drops a page-table lock somewhere (a `ptl-unlock` call): its callers' lock is not held throughout. */
+  unlocksPtl?: true;
   /** Pages stored through pointer parameters (`*pagep = page`): what a caller passing `&page` gets back. */
   outs?: Array<{ param: number; alts: Alt[] }>;
   /** Set when the function could not be analysed: the one-line reason. */

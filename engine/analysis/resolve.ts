@@ -37,6 +37,8 @@ interface Memo {
 
 export class Resolver {
   private readonly memo = new Map<string, Memo>();
+  /** callersHoldPtl() answers, per function. */
+  private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
   private pass = 0;
   private changed = false;
@@ -126,10 +128,26 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld: a.ptlHeld || undefined });
+        const ptlHeld = a.ptlHeld || (state === 'PTL' && a.callerPtl && this.callersHoldPtl(fn, 0)) || undefined;
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld });
       }
     }
     return out;
+  }
+
+  /**
+   * Whether every call of `fn` in the tree is made with a page-table lock held (by the caller, or by every caller of
+   * a caller that never drops one): a decode in `fn` is then made under that lock (smaps_pmd_entry() called under
+   * smaps_pte_range()'s pmd_trans_huge_lock()). No callers, or a function that drops a lock itself: no.
+   */
+  private callersHoldPtl(fn: FnSummary, depth: number): boolean {
+    let v = this.ptlMemo.get(fn);
+    if (v !== undefined) return v;
+    this.ptlMemo.set(fn, false); // recursion: not proven
+    const edges = fn.unlocksPtl || depth > 3 ? [] : this.graph.callers(fn);
+    v = edges.length > 0 && edges.every((e) => e.kind === 'direct' && (!!e.site.ptl || (!e.caller.unlocksPtl && this.callersHoldPtl(e.caller, depth + 1))));
+    this.ptlMemo.set(fn, v);
+    return v;
   }
 
   private param(fn: FnSummary, param: number, viaPfn: boolean, depth: number): Map<string, Resolved> {

@@ -332,6 +332,21 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
     step = at;
   };
+  const seenPtl = new Set<FnSummary>();
+  // A decode made without a lock of its own: whether every caller holds one (Resolver.callersHoldPtl) needs them all.
+  const ptlCallers = (fn: FnSummary, depth: number) => {
+    if (seenPtl.has(fn) || fn.unlocksPtl || depth > 3) return;
+    seenPtl.add(fn);
+    const edges = callers(fn);
+    if (!edges) return;
+    const at = step;
+    for (const e of edges) {
+      if (e.site.ptl || e.caller.unlocksPtl) continue;
+      step = because(() => `page-table lock held by the callers of ${where(e.caller)}`, at);
+      ptlCallers(e.caller, depth + 1);
+    }
+    step = at;
+  };
   const seenField = new Set<string>();
   const ret = (fn: FnSummary, a: Alt) => {
     // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
@@ -408,6 +423,8 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
         ret(fn, a);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
+      } else if (a.state === 'PTL' && a.callerPtl) {
+        ptlCallers(fn, 0);
       }
       if (a.flagCond) flags(fn, a.flagCond.param);
       if (a.prev?.length) work.push({ fn, alts: a.prev, why: w });

@@ -137,8 +137,10 @@ function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array
   });
   if (site) {
     site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
+    if (!env.ptl) delete site.ptl;
   } else {
     site = { callee: name, loc, args: vals };
+    if (env.ptl) site.ptl = true;
     const through = name.startsWith('.') ? calledField(n) : null;
     const recv = through ? fieldObjectStruct(w, through) : undefined;
     if (recv) site.recv = recv;

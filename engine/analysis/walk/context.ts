@@ -56,6 +56,8 @@ export abstract class Walk {
   pageFields: ReadonlySet<string> = new Set();
   /** `tag.field` → the pages this function stores there (FnSummary.fieldStores). */
   readonly fieldStores = new Map<string, Alt[]>();
+  /** A `ptl-unlock` call was walked (FnSummary.unlocksPtl). */
+  unlocksPtl = false;
   /** pgmap parameters → their index: a caller's pin on them may cover pages made here. */
   readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
@@ -78,7 +80,11 @@ export abstract class Walk {
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 2000);
     this.maxDepth = opts.maxDepth ?? 400;
+    this.ptlDecodeRefs = contracts.has('ptl-decode-referenced');
   }
+
+  /** The tree has no devmap (a `ptl-decode-referenced` entry in force): a decode under a lock is referenced. */
+  readonly ptlDecodeRefs: boolean;
 
   /** The state after statement `n` (null: unreachable). */
   abstract stmt(n: Node, env: Env | null): Env | null;

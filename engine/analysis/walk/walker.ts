@@ -64,9 +64,10 @@ export class ProvenanceWalker extends Walk {
     });
   }
 
-  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores'> {
+  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores' | 'unlocksPtl'> {
     this.stmt(body, this.env0.clone());
     return {
+      unlocksPtl: this.unlocksPtl || undefined,
       outs: this.outs.size ? [...this.outs].map(([param, alts]) => ({ param, alts })) : undefined,
       fieldStores: this.fieldStores.size ? [...this.fieldStores].map(([field, alts]) => ({ field, alts })) : undefined,
       sinks: [...this.sinks.values()],
