@@ -60,6 +60,10 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   // A folio batch holds a reference on each folio it carries (folio_batch_add() callers hand theirs over).
   E('.folios', 'returns-ref', 'a folio batch holds a reference on each folio it carries'), // include/linux/folio_batch.h
 
+  // vmalloc_to_page() walks the kernel page tables of a vmalloc/vmap area (7.3 mm/vmalloc.c:822, 6.1 :674; through the arch's
+  // p4d_page()/pmd_page()/pte_page()): the area holds its pages until vfree()/vunmap(), which its owner calls.
+  E('vmalloc_to_page', 'returns-ref', 'vmalloc_to_page(): a page its vmalloc/vmap area holds until vfree()/vunmap()'),
+
   // --- the migration list: the workers of migrate_pages() take its list (every folio on it is isolated, holding
   // the isolation reference until putback or migration; 7.3 mm/migrate.c:2084-2099, the callers' isolation, e.g.
   // mm/mempolicy.c migrate_folio_add()). 6.1.176 has migrate_pages_batch() too (mm/migrate.c:1594).
