@@ -5,8 +5,10 @@
 /** A hand-audited site: a ZONE_DEVICE test (…-tests.json) or a memmap-read candidate (…-memmap.json). */
 export interface HandSite {
   file: string;
-  /** 1-based. */
+  /** 1-based, in the release the hand audit was made on. */
   line: number;
+  /** That line's text (trimmed): finds the site again in a later point release, whose lines have moved. */
+  text?: string;
   function: string;
   predicate: string;
   verdict: string;
@@ -40,6 +42,39 @@ export interface SiteResult {
 
 export function siteKey(h: HandSite): string {
   return `${h.file}:${h.line} ${h.predicate}`;
+}
+
+/**
+ * The sites moved to where their line is in the tree at `root` (a later point release of the audited one: Debian
+ * replaces its linux-source package with each stable update). A site whose line still reads as `text` stays; else
+ * the nearest line of the same text, after the shift its file's unmoved or unique sites show. A site whose text is
+ * gone keeps its line (and fails the comparison, as it should: the code changed).
+ */
+export function relocate(sites: readonly HandSite[], read: (file: string) => string[] | null): HandSite[] {
+  const files = new Map<string, string[] | null>();
+  const lines = (f: string) => { if (!files.has(f)) files.set(f, read(f)); return files.get(f)!; };
+  const matches = (h: HandSite) => {
+    const ls = lines(h.file);
+    if (!ls || !h.text) return [];
+    const out: number[] = [];
+    ls.forEach((l, i) => { if (l.trim() === h.text) out.push(i + 1); });
+    return out;
+  };
+  // Invariant: a shift is learned only from a site whose text occurs once in its file.
+  const shifts = new Map<string, Array<{ line: number; shift: number }>>();
+  for (const h of sites) {
+    const m = matches(h);
+    if (m.length === 1) shifts.set(h.file, [...(shifts.get(h.file) ?? []), { line: h.line, shift: m[0] - h.line }]);
+  }
+  return sites.map((h) => {
+    const m = matches(h);
+    if (!m.length || m.includes(h.line)) return h;
+    const known = shifts.get(h.file) ?? [];
+    const nearest = known.reduce<{ line: number; shift: number } | null>((b, k) => (!b || Math.abs(k.line - h.line) < Math.abs(b.line - h.line) ? k : b), null);
+    const want = h.line + (nearest?.shift ?? 0);
+    const line = m.reduce((b, l) => (Math.abs(l - want) < Math.abs(b - want) ? l : b));
+    return { ...h, line };
+  });
 }
 
 /**
