@@ -3,6 +3,7 @@
 //   npm run bench                 full run (~15–20 min on 2 cores): whole 6.1, 6.12 and 7.x trees, mm/, the server
 //   npm run bench -- --quick      mm/ of 6.1 and the 6.1 language server's latencies only (~1–2 min)
 //   PAGECHECK_BENCH_QUICK=1 npm run bench
+//   npm run bench -- --trees      the whole-tree table only (6.1, 6.12, 7.x: spatch, cold, warm), no mm/, floor, server
 //
 // Whole trees (every one of .kernel/linux-source-{6.1,6.12,7.x} present; scripts/kernel.sh fetches them): spatch
 // with a one-rule intra-procedural semantic patch for PC001 (scripts/bench/pc001.cocci; Debian's `coccinelle`
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const QUICK = process.argv.includes('--quick') || process.env.PAGECHECK_BENCH_QUICK === '1';
+const TREES_ONLY = !QUICK && process.argv.includes('--trees');
 const cores = os.availableParallelism();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pagecheck-bench-'));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
@@ -133,11 +135,11 @@ if (!QUICK) {
   }
 }
 const mmDir = path.join(k61.dir, 'mm');
-const mm = { files: countFiles(mmDir), spatch: spatch('mm/', mmDir), ...pagecheck('mm/', mmDir) };
+const mm = TREES_ONLY ? undefined : { files: countFiles(mmDir), spatch: spatch('mm/', mmDir), ...pagecheck('mm/', mmDir) };
 
 let floor;
 let raw;
-if (!QUICK) {
+if (!QUICK && !TREES_ONLY) {
   log('6.1: parse every file (floor)');
   const fl = measure(process.execPath, [path.join(bundles, 'floor.js'), k61.dir, '--jobs', String(cores)]);
   floor = { ...lastJson(fl.stdout), ms: fl.ms, rssMb: fl.rssMb };
@@ -145,12 +147,16 @@ if (!QUICK) {
   raw = lastJson(measure(process.execPath, [path.join(bundles, 'floor.js'), k61.dir, '--jobs', String(cores), '--raw', '--step', '5']).stdout);
 }
 
-log('language server, 6.1');
-const lspRun = measure(process.execPath, [path.join(bundles, 'lsp.js'), k61.dir, '--keys', QUICK ? '20' : '40', '--index-limit-s', '240', ...(QUICK ? ['--quick'] : [])], { timeoutS: 900 });
-const lsp = lastJson(lspRun.stdout);
+let lspRun = { code: 'not run' };
+let lsp;
+if (!TREES_ONLY) {
+  log('language server, 6.1');
+  lspRun = measure(process.execPath, [path.join(bundles, 'lsp.js'), k61.dir, '--keys', QUICK ? '20' : '40', '--index-limit-s', '240', ...(QUICK ? ['--quick'] : [])], { timeoutS: 900 });
+  lsp = lastJson(lspRun.stdout);
+}
 const newest = TREES[TREES.length - 1];
 let lsp7;
-if (!QUICK && newest !== k61) {
+if (!QUICK && !TREES_ONLY && newest !== k61) {
   log(`language server, ${newest.name}`);
   const r = measure(process.execPath, [path.join(bundles, 'lsp.js'), newest.dir, '--keys', '0', '--edits', '2000', '--index-limit-s', '240'], { timeoutS: 900 });
   lsp7 = lastJson(r.stdout) ?? { failed: r.code };
@@ -161,7 +167,7 @@ if (!QUICK && newest !== k61) {
 const lines = [];
 const p = (s = '') => lines.push(s);
 const parsedOf = (r) => (r.stats ? fmtN(r.stats.filesParsed) : 'n/a');
-p(`pagecheck bench — ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}${QUICK ? ' — QUICK (mm/ and the 6.1 server only)' : ''}`);
+p(`pagecheck bench — ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}${QUICK ? ' — QUICK (mm/ and the 6.1 server only)' : TREES_ONLY ? ' — TREES (the whole-tree table only)' : ''}`);
 p(`spatch: ${haveSpatch ? spawnSync('spatch', ['--version']).stdout.toString().split('\n')[0] : 'not installed (apt-get install coccinelle): ratios n/a'}`);
 p();
 const row = (cells, widths) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
@@ -181,7 +187,7 @@ const table = (title, list) => {
   p();
 };
 if (trees.length) table('whole trees (the CLI: cold = empty cache, warm = unchanged tree)', trees);
-table('mm/ of 6.1 (the default path)', [{ ...mm, name: 'mm/' }]);
+if (mm) table('mm/ of 6.1 (the default path)', [{ ...mm, name: 'mm/' }]);
 if (floor) {
   p(`6.1, parse every file (WASM tree-sitter, no analysis, ${cores} threads): ${fmtS(floor.ms)} = ${fmtX(floor.ms, k61 && trees[0]?.spatch?.ms)} spatch, peak RSS ${fmtMb(floor.rssMb)}, ${fmtN(floor.files)} files`);
   p(`  parse ERROR rate with macro handling: ${floor.prepared.perKloc} per kloc, ${floor.prepared.filesPct}% of files (${fmtN(floor.prepared.errors)} in ${fmtN(floor.lines)} lines)`);
@@ -201,7 +207,7 @@ const server = (name, l, failedCode) => {
   if (!l.treeIndex) p('  whole-tree index: not measured: quick mode');
   p();
 };
-server('6.1', lsp, lspRun.code);
+if (!TREES_ONLY) server('6.1', lsp, lspRun.code);
 if (lsp7 !== undefined) server(newest.name, lsp7);
 
 const verdict = (ok) => (ok === undefined ? 'n/a' : ok ? 'met' : 'MISSED');
@@ -217,7 +223,7 @@ if (t7 && t61) {
   p(`  ${t7.name} whole tree cold peak RSS < 1 GB: ${fmtMb(t7.cold.rssMb)} — ${verdict(t7.cold.rssMb < 1024)}`);
   p(`  ${t7.name} whole tree warm < 1 s: ${fmtS(t7.warm.ms)} — ${verdict(t7.warm.ms < 1000)}`);
 }
-p(`  mm/ warm ≤ 0.2 s on the default path: ${fmtS(mm.warm.ms)} — ${verdict(mm.warm.ms <= 200)}`);
+if (mm) p(`  mm/ warm ≤ 0.2 s on the default path: ${fmtS(mm.warm.ms)} — ${verdict(mm.warm.ms <= 200)}`);
 if (floor) p(`  parse errors ≤ 2 per kloc and ≤ 15% of files: ${floor.prepared.perKloc} per kloc, ${floor.prepared.filesPct}% — ${verdict(floor.prepared.perKloc <= 2 && floor.prepared.filesPct <= 15)}`);
 for (const [name, l] of [['6.1', lsp], [newest.name, lsp7]]) {
   if (!l || l.failed !== undefined) continue;
@@ -230,7 +236,7 @@ for (const [name, l] of [['6.1', lsp], [newest.name, lsp7]]) {
   if (settled) p(`  ${name}: server RSS with the whole tree indexed ≤ 600 MB settled, < 1 GB peak: ${fmtMb(settled)}, peak ${fmtMb(Math.max(cold?.peakRssMb ?? 0, warm?.peakRssMb ?? 0))} — ${verdict(settled <= 600 && Math.max(cold?.peakRssMb ?? 0, warm?.peakRssMb ?? 0) < 1024)}`);
   if (warm?.edits) p(`  ${name}: RSS flat (±20 MB) across ${fmtN(warm.edits.n)} edits: ${warm.edits.afterMb - warm.edits.beforeMb >= 0 ? '+' : ''}${warm.edits.afterMb - warm.edits.beforeMb} MB — ${verdict(Math.abs(warm.edits.afterMb - warm.edits.beforeMb) <= 20)}`);
 }
-p(`  answers identical between cold and warm: ${[...trees, mm].every((r) => r.same) ? 'yes' : 'NO'}`);
+p(`  answers identical between cold and warm: ${[...trees, ...(mm ? [mm] : [])].every((r) => r.same) ? 'yes' : 'NO'}`);
 p(`(bench took ${fmtS(Date.now() - started)})`);
 console.log(lines.join('\n'));
 fs.rmSync(tmp, { recursive: true, force: true });

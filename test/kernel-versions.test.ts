@@ -20,7 +20,13 @@ describe('contract sets: version and tree features', function () {
     assert.equal(inForce(e, '7.0', new Map([['softleaf', false]])), false, 'no leafops.h: not in force after 6.19');
     assert.equal(inForce(e, '7.0', new Map()), true, 'the tree cannot say: the version decides');
     assert.equal(inForce(e, '6.18', undefined), false);
-    assert.equal(inForce({ ...e, feature: '!devmap' }, '6.12', new Map([['devmap', false]])), true, 'a negated feature');
+    // A negated feature only narrows: present, the entry is off; absent, the version still decides (a trimmed tree
+    // such as the bundled 5.4 examples lacks the text too); no version, the tree must answer.
+    assert.equal(inForce({ ...e, feature: '!devmap' }, '6.12', new Map([['devmap', true]])), false, 'a negated feature, present');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, '7.0', new Map([['devmap', false]])), true, 'absent, and the version allows it');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, '5.4', new Map([['devmap', false]])), false, 'absent, but the version predates the entry');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, undefined, new Map()), false, 'no version, no answer: the absence is not assumed');
+    assert.equal(inForce({ ...e, feature: '!devmap' }, undefined, new Map([['devmap', false]])), true, 'no version, the tree answers');
   });
 
   it('the features of the fixture trees (leafops.h present or absent under include/linux)', () => {

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './helpers';
-import { AuditJson, HandSite, SiteResult, agreement, compareMemmap, compareTest } from './kernel-compare';
+import { AuditJson, compareMemmap, compareTest } from './kernel-compare';
+import { describeHandAudits } from './kernel-suites';
 
 const KERNEL = path.join(ROOT, '.kernel', 'linux-source-6.1');
 /** The issue's slice plus the directories and files the hand audit's sites live in. */
@@ -28,10 +29,6 @@ const KNOWN_MEMMAP: Record<string, string> = {};
 const MIN_TEST_AGREEMENT = 0.95;
 const MIN_MEMMAP_AGREEMENT = 0.95;
 
-function load(name: string): HandSite[] {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'kernel', name), 'utf8'));
-}
-
 describe('the real kernel: linux-source-6.1, per test site', function () {
   this.timeout(600000);
   let json: AuditJson & { stats: Record<string, number> };
@@ -50,37 +47,8 @@ describe('the real kernel: linux-source-6.1, per test site', function () {
     assert.ok(json.stats.functionsNotAnalyzed < json.stats.functions / 100, JSON.stringify(json.stats));
   });
 
-  const suites: Array<{ name: string; file: string; known: Record<string, string>; min: number; compare: (j: AuditJson, h: HandSite) => SiteResult }> = [
+  describeHandAudits([
     { name: 'ZONE_DEVICE tests', file: 'hand-audit-6.1-tests.json', known: KNOWN_TESTS, min: MIN_TEST_AGREEMENT, compare: compareTest },
     { name: 'memmap candidates', file: 'hand-audit-6.1-memmap.json', known: KNOWN_MEMMAP, min: MIN_MEMMAP_AGREEMENT, compare: compareMemmap },
-  ];
-  for (const s of suites) {
-    describe(s.name, () => {
-      const hand = load(s.file);
-      const rows: SiteResult[] = [];
-      for (const h of hand) {
-        const key = `${h.file}:${h.line} ${h.predicate}`;
-        it(`${key} in ${h.function}(): ${h.verdict}${s.known[key] ? ' — known difference' : ''}`, () => {
-          const r = s.compare(json, h);
-          rows.push(r);
-          if (s.known[key]) {
-            assert.ok(!r.agrees, `now agrees: take ${key} off the KNOWN list`);
-            assert.ok(!(h.verdict === 'unsafe' && r.got === 'safe'), 'a hand-unsafe site must never be called safe');
-            return;
-          }
-          assert.ok(r.agrees, `hand: ${h.verdict} (${h.reason}); tool: ${r.got}: ${r.detail}`);
-        });
-      }
-      it(`agrees on at least ${Math.round(s.min * 100)}% of the sites`, () => {
-        const a = agreement(rows);
-        console.log(`      ${s.name}: ${a.agree}/${a.total} sites agree (${(a.ratio * 100).toFixed(1)}%)`);
-        assert.equal(rows.length, hand.length, 'every site compared');
-        assert.ok(a.ratio >= s.min, `${a.agree}/${a.total}`);
-      });
-      it('every KNOWN entry names a hand-audited site', () => {
-        const keys = new Set(hand.map((h) => `${h.file}:${h.line} ${h.predicate}`));
-        assert.deepEqual(Object.keys(s.known).filter((k) => !keys.has(k)), []);
-      });
-    });
-  }
+  ], KERNEL, () => json);
 });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CParser, FileFacts, Program, contractTable, factsForText } from '../engine/index';
 import { auditTree, TreeFile, TreeRun } from '../engine/demand/tree-run';
 import { jobOffsets } from '../engine/demand/plan';
-import { directivesOnly, identHash, scanTokens } from '../engine/demand/scan';
+import { directivesOnly, fieldKey, identHash, scanTokens } from '../engine/demand/scan';
 import { WasmScanner } from '../engine/demand/wasm-scan';
 import { readSource, toPosix, walkCFiles } from '../engine/files/workspace';
 
@@ -74,7 +74,26 @@ describe('demand-driven audit (plan)', function () {
     assert.ok(rules.includes('PC004 reserved_pfn') && rules.includes('PC003 flags_of_pfn'), rules.join(', '));
     assert.ok(!parsed.has('lib/pfn_only.c'), 'a seed candidate that reads no memmap is not parsed');
     assert.ok(!parsed.has('include/regs.h'), 'a directives-only header is not parsed');
+    // Two tables share the field name `release`: only the typed caller and the type-unknown one reach the DMA one.
+    assert.ok(full.functions.some((f) => f.fn === 'dma_release_page' && f.verdict === 'safe'), JSON.stringify(full.functions.filter((f) => f.fn === 'dma_release_page')));
+    assert.ok(parsed.has('drivers/dma_call.c') && parsed.has('fs/dev_release.c'), 'the callers through ->release( of its type, or of an unknown type, are parsed');
     assert.ok(t.stats.filesParsed < files.length);
+  });
+
+  it('indexes the possible callees of calls through a field under their second key, and not a field only read or filled in', () => {
+    const calls = (text: string) => {
+      const idents = new Set(scanTokens(Buffer.from(text)).idents);
+      return ['f', 'g'].filter((n) => idents.has(fieldKey(identHash(n))));
+    };
+    assert.deepEqual(calls('int c(struct o *p) { return p->f(1) + p->g; }'), ['f']);
+    assert.deepEqual(calls('int c(struct o *p) { return (*p->f)(1) + p.g == 0; }'), ['f']);
+    assert.deepEqual(calls('int c(struct o *p) { return p-> /* a */ f(1) + p.\\\n g(2); }'), ['f', 'g']);
+    assert.deepEqual(calls('int c(struct o *p) { return p-> // b\n f(3); }'), ['f']);
+    assert.deepEqual(calls('static const struct o x = { .f = g, .g = f }; int y = f(1) + g(2);'), []);
+    const wasm = new WasmScanner();
+    for (const t of ['int c(struct o *p) { return p->f(1) + (*p->g)(2); }', 'x.f\n(1); y->g /* c */ (2); z->f']) {
+      assert.deepEqual([...wasm.scan(Buffer.from(t)).idents], [...scanTokens(Buffer.from(t)).idents], t);
+    }
   });
 
   it('counts a field occurrence as a possible call through it unless it is assigned', () => {
@@ -207,6 +226,8 @@ bool note_page(struct page *page)
           need(fn.name, 'definition', defs);
           for (const c of fn.calls) {
             need(c.callee.replace(/^\./, ''), 'call', idents);
+            // A call through a field is found by TokenIndex.calling(): its second key.
+            if (c.callee.startsWith('.') && !idents.has(fieldKey(identHash(c.callee.slice(1))))) missing.push(`${f.rel}: field call ${c.callee}`);
             for (const cb of c.callbacks ?? []) need(cb, 'callback', idents);
           }
           for (const r2 of fn.fieldRefs) { need(r2.fn, 'registered', idents); need(r2.field, 'field', idents); }

@@ -1,6 +1,8 @@
 // Who calls whom, across every file given: direct calls, callbacks registered in a local ops struct and handed
 // to a call (`rwc = {.rmap_one = f}; rmap_walk(page, &rwc)` calls f with that page), and calls through a
-// function-pointer field (`ops->fn(…)`) matched to every function assigned to that field in the tree.
+// function-pointer field (`ops->fn(…)`) matched to every function assigned to that field in the tree, of the same
+// struct type: `ops->free(…)` with `const struct dma_map_ops *ops` reaches the `.free` of dma_map_ops tables, not
+// a mempool's. A side whose type the code does not say (CallSite.recv, FieldRef.type absent) matches every type.
 import { Alt, CallSite, FileFacts, FnSummary } from './model';
 
 export interface CallerEdge {
@@ -16,8 +18,8 @@ export class CallGraph {
   private readonly direct = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaCallback = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
   private readonly viaField = new Map<string, Array<{ caller: FnSummary; site: CallSite }>>();
-  /** fn name → `field\0file` → how many assignments of that name to that field in that file (counted, so one
-   *  file's can be taken away again). */
+  /** fn name → `field\0type\0file` → how many assignments of that name to that field of that struct type (empty:
+   *  unknown) in that file (counted, so one file's can be taken away again). */
   private readonly fieldsOf = new Map<string, Map<string, number>>();
   private readonly edgeCache = new Map<FnSummary, CallerEdge[]>();
   /** `tag.field` → the functions that store pages into that page field (FnSummary.fieldStores). */
@@ -38,19 +40,19 @@ export class CallGraph {
   }
 
   private add(f: FileFacts, sign: 1 | -1): void {
-    const field = (fn: string, fld: string) => {
+    const field = (fn: string, fld: string, type: string | undefined) => {
       const m = this.fieldsOf.get(fn) ?? new Map<string, number>();
-      const k = `${fld}\0${f.file}`;
+      const k = `${fld}\0${type ?? ''}\0${f.file}`;
       const n = (m.get(k) ?? 0) + sign;
       if (n > 0) m.set(k, n); else m.delete(k);
       if (m.size) this.fieldsOf.set(fn, m); else this.fieldsOf.delete(fn);
     };
     const edit = <K, V>(map: Map<K, V[]>, k: K, v: V, same: (x: V) => boolean) => (sign > 0 ? push(map, k, v) : pull(map, k, same));
-    for (const r of f.fieldRefs) field(r.fn, r.field);
+    for (const r of f.fieldRefs) field(r.fn, r.field, r.type);
     for (const fn of f.functions) {
       edit(this.defs, fn.name, fn, (x) => x === fn);
       for (const st of fn.fieldStores ?? []) edit(this.stores, st.field, fn, (x) => x === fn);
-      for (const r of fn.fieldRefs) field(r.fn, r.field);
+      for (const r of fn.fieldRefs) field(r.fn, r.field, r.type);
       for (const site of fn.calls) {
         const e = { caller: fn, site };
         const same = (x: { site: CallSite }) => x.site === site;
@@ -96,8 +98,14 @@ export class CallGraph {
       edges.push({ ...e, kind: 'callback', argFor: (i) => { const k = pageParams.indexOf(i); return k >= 0 ? pageArgs[k] : undefined; } });
     }
     if (cbs.length === 0) {
-      for (const field of this.fieldsFor(fn)) {
-        for (const e of this.viaField.get(field) ?? []) edges.push({ ...e, kind: 'field', argFor: (i) => i });
+      for (const [field, types] of this.fieldTypesFor(fn)) {
+        for (const e of this.viaField.get(field) ?? []) {
+          if (types && e.site.recv !== undefined && !types.has(e.site.recv)) continue;
+          // Another number of arguments: a pointer of another function type (`file->f_op->mmap(file, vma)` is not
+          // a call of a six-parameter dma_map_ops .mmap), whatever the object's type.
+          if (!fn.anyArity && e.site.args.length !== fn.params.length) continue;
+          edges.push({ ...e, kind: 'field', argFor: (i) => i });
+        }
       }
     }
     this.edgeCache.set(fn, edges);
@@ -109,13 +117,23 @@ export class CallGraph {
    * (a static function of a .c file is assigned only in that file; a same-named one elsewhere is another function).
    */
   fieldsFor(fn: FnSummary): string[] {
-    const out = new Set<string>();
+    return [...this.fieldTypesFor(fn).keys()];
+  }
+
+  /**
+   * fieldsFor(), with the struct types of the objects `fn` is stored into, per field: null when one of them is
+   * unknown (then a call through that field of any type may reach `fn`).
+   */
+  fieldTypesFor(fn: FnSummary): Map<string, Set<string> | null> {
+    const out = new Map<string, Set<string> | null>();
     for (const k of this.fieldsOf.get(fn.name)?.keys() ?? []) {
-      const cut = k.indexOf('\0');
-      const field = k.slice(0, cut);
-      if (!out.has(field) && this.resolve(fn.name, k.slice(cut + 1)).includes(fn)) out.add(field);
+      const [field, type, file] = k.split('\0');
+      if (out.get(field) === null || !this.resolve(fn.name, file).includes(fn)) continue;
+      if (!type) { out.set(field, null); continue; }
+      const types = out.get(field) ?? new Set<string>();
+      out.set(field, types.add(type));
     }
-    return [...out];
+    return out;
   }
 
   /** Whether every caller of `fn` (direct, callback, the assignments to fields) can only be in its own file. */

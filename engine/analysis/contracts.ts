@@ -163,10 +163,19 @@ export function featureMap(features?: Record<string, boolean>): ReadonlyMap<stri
 
 /** Whether entry `e` is in force for this tree: its feature when the tree answers it, else its versions. */
 export function inForce(e: ContractEntry, kernelVersion?: string, features?: ReadonlyMap<string, boolean>): boolean {
+  if (e.feature?.startsWith('!')) {
+    // Invariant: an absence only narrows. A trimmed tree (the bundled 5.4 examples) lacks the text as well as a
+    // tree without the feature does, so the absence never widens what the version allows, and a tree that says
+    // neither its version nor the feature (a snippet, the fixtures' union of every contract set) keeps the rule of
+    // the trees that have it.
+    const present = features?.get(e.feature.slice(1));
+    if (present === true) return false;
+    if (!kernelVersion) return present === false;
+    return inVersion(kernelVersion, e.since, e.until);
+  }
   if (e.feature && features) {
-    const negated = e.feature.startsWith('!');
-    const present = features.get(negated ? e.feature.slice(1) : e.feature);
-    if (present !== undefined) return present !== negated;
+    const present = features.get(e.feature);
+    if (present !== undefined) return present;
   }
   return !kernelVersion || inVersion(kernelVersion, e.since, e.until);
 }

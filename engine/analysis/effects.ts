@@ -180,7 +180,7 @@ const SPECS = {
     hover: 'returns a raw page-table decode: no reference is taken, and the page-table lock does not keep a ZONE_DEVICE page alive',
     // Decoded while this function holds the page-table lock: a device-private entry's mapping then holds a page
     // reference (verdict.ts decides what that is worth on this tree).
-    value: (c) => [{ state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined, origin: from(c) }],
+    value: (c) => [{ state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined, callerPtl: (!c.env.ptl && c.w.ptlDecodeRefs) || undefined, origin: from(c) }],
   },
   'returns-raw': {
     doc: 'return value: the page of the pfn in `arg` (pfn_to_page()); its state is the pfn\'s',
@@ -388,6 +388,7 @@ const SPECS = {
     doc: 'drops the page-table lock: pages found under it (returns-mapped with underPtl, decodes under a `ptl-lock`) are no longer protected',
     call: (c) => {
       c.env.ptl = false;
+      c.w.unlocksPtl = true;
       const dropped = (a: Alt) => (a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld);
       for (const [k, v] of c.env.vars) {
         if (v.some(dropped)) c.env.vars.set(k, v.map((a) => (dropped(a) ? { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } } : a)));
@@ -407,6 +408,10 @@ const SPECS = {
   'online-pfn': {
     doc: 'definition: the pfn in argument `arg` starts a range of online memory: the API is only called on online memory (offline_pages() offlines a block that is online)',
     definition: 'ONLINE',
+  },
+  'ptl-decode-referenced': {
+    treeFact: true,
+    doc: 'definition (a fact of the tree, not of a call): no page-table entry maps memory without a page reference (devmap is gone, Linux 6.17): a page decoded from an entry while this function holds its page-table lock is referenced by that entry, whatever its zone',
   },
   'pgmap-ref-per-page': {
     treeFact: true,

@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ContractTable } from './contracts';
-import { FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
+import { FieldRef, FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
 import type { FileMacro } from './walk/macros';
+import { declaredListType, ListType, literalListType, pairListType, pairStruct, structTag } from './walk/receiver';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
 import { findSuppressions } from './suppress';
 
@@ -114,12 +115,13 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
-  const { params, nodes } = parameters(fdecl, text, contracts, pageFields);
+  const { params, nodes, exact } = parameters(fdecl, text, contracts, pageFields);
   const storage = def.namedChildren.filter((c) => c && c.type === 'storage_class_specifier').map((c) => textOf(text, c!));
   const summary: FnSummary = {
     name, file, loc, isStatic: storage.includes('static'), hash, params,
     sinks: [], calls: [], fieldRefs: [], returns: [],
   };
+  if (!exact) summary.anyArity = true;
   // `static void __init f(…)`: boot-time only. prepare.ts blanks the annotation for the parser; the text keeps it.
   if (/\b__init\b/.test(text.slice(def.startIndex, (nameNode ?? def).startIndex))) summary.init = true;
   const body = def.childForFieldName('body');
@@ -157,12 +159,15 @@ function detach<T>(v: T): T {
   return structuredClone(v);
 }
 
-function parameters(fdecl: Node | null, text: string, contracts: ContractTable, pageFields: ReadonlySet<string> = new Set()): { params: ParamInfo[]; nodes: Array<Node | null> } {
+function parameters(fdecl: Node | null, text: string, contracts: ContractTable, pageFields: ReadonlySet<string> = new Set()): { params: ParamInfo[]; nodes: Array<Node | null>; exact: boolean } {
   const params: ParamInfo[] = [];
   const nodes: Array<Node | null> = [];
   const list = fdecl?.childForFieldName('parameters');
-  if (!list) return { params, nodes };
+  if (!list) return { params, nodes, exact: false };
+  // Exact: every item is a declaration the parser read (no `...`, no K&R names, no ERROR).
+  let exact = !list.hasError;
   for (const p of list.namedChildren) {
+    if (p && p.type !== 'parameter_declaration' && p.type !== 'comment') exact = false;
     if (!p || p.type !== 'parameter_declaration') continue;
     const d = p.childForFieldName('declarator');
     const nameNode = declaratorName(d);
@@ -180,7 +185,7 @@ function parameters(fdecl: Node | null, text: string, contracts: ContractTable, 
     params.push(param);
     nodes.push(nameNode ?? p);
   }
-  return { params, nodes };
+  return { params, nodes, exact };
 }
 
 /** A parse error only disqualifies a function when the mangled text mentions an API the audit cares about. */
@@ -201,21 +206,46 @@ function hiddenByError(def: Node, text: string, contracts: ContractTable): strin
   return undefined;
 }
 
-/** `static const struct vm_operations_struct ops = { .fault = f }`: function pointers registered at file scope. */
-function collectFieldRefs(decl: Node, text: string, out: Array<{ field: string; fn: string }>): void {
-  const stack: Node[] = [decl];
+/**
+ * `static const struct vm_operations_struct ops = { .fault = f }`: function pointers registered at file scope, with
+ * the struct type of the table when the declaration says it (an array of them, a compound literal `(struct T){…}`);
+ * a nested member's list or a typedef'd table is of unknown type (walk/receiver.ts).
+ */
+function collectFieldRefs(decl: Node, text: string, out: FieldRef[]): void {
+  const tag = structTag(decl.childForFieldName('type'), text);
+  const stack: Array<[Node, ListType]> = [];
+  for (const d of decl.namedChildren) {
+    if (!d) continue;
+    const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    if (value?.type === 'initializer_list') stack.push([value, declaredListType(d.childForFieldName('declarator'), tag)]);
+    else stack.push([d, {}]);
+  }
   let guard = 0;
   while (stack.length && guard++ < 100000) {
-    const n = stack.pop()!;
-    if (n.type === 'initializer_pair') {
-      const designator = n.childForFieldName('designator') ?? n.namedChild(0);
-      const value = n.childForFieldName('value') ?? n.namedChild(n.namedChildCount - 1);
-      if (designator && value && value.type === 'identifier') {
-        out.push({ field: textOf(text, designator).replace(/^\./, ''), fn: textOf(text, value) });
-        continue;
+    const [n, lt] = stack.pop()!;
+    if (n.type === 'initializer_list') {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'initializer_pair') {
+          const designator = c.childForFieldName('designator') ?? c.namedChild(0);
+          const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
+          if (designator && value && value.type === 'identifier') {
+            const type = pairStruct(c, lt);
+            const field = textOf(text, designator).replace(/^\./, '');
+            out.push(type ? { field, fn: textOf(text, value), type } : { field, fn: textOf(text, value) });
+          } else if (value?.type === 'initializer_list') stack.push([value, pairListType(c, lt)]);
+          else for (const x of c.namedChildren) if (x) stack.push([x, {}]);
+        } else if (c.type === 'initializer_list') stack.push([c, { self: lt.elem }]);
+        else stack.push([c, {}]);
       }
+      continue;
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
+    if (n.type === 'compound_literal_expression') {
+      const value = n.childForFieldName('value');
+      if (value) stack.push([value, literalListType(n.childForFieldName('type'), text)]);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push([c, {}]);
   }
 }
 

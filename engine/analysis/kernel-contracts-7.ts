@@ -60,6 +60,42 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   // A folio batch holds a reference on each folio it carries (folio_batch_add() callers hand theirs over).
   E('.folios', 'returns-ref', 'a folio batch holds a reference on each folio it carries'), // include/linux/folio_batch.h
 
+  // vmalloc_to_page() walks the kernel page tables of a vmalloc/vmap area (7.3 mm/vmalloc.c:822, 6.1 :674; through the arch's
+  // p4d_page()/pmd_page()/pte_page()): the area holds its pages until vfree()/vunmap(), which its owner calls.
+  E('vmalloc_to_page', 'returns-ref', 'vmalloc_to_page(): a page its vmalloc/vmap area holds until vfree()/vunmap()'),
+
+  // --- the migration list: the workers of migrate_pages() take its list (every folio on it is isolated, holding
+  // the isolation reference until putback or migration; 7.3 mm/migrate.c:2084-2099, the callers' isolation, e.g.
+  // mm/mempolicy.c migrate_folio_add()). 6.1.176 has migrate_pages_batch() too (mm/migrate.c:1594).
+  E('migrate_pages_batch', 'caller-holds-ref', 'migration list: every folio on it is isolated, holding the isolation reference'), // mm/migrate.c:1811
+  E('migrate_pages_sync', 'caller-holds-ref', 'migration list: every folio on it is isolated, holding the isolation reference', { since: '6.3' }), // mm/migrate.c:2023 (6.12 :1964)
+
+  // --- splitting a large folio: "The caller must hold a reference on the @page's owning folio" (7.3
+  // mm/huge_memory.c:4393; folio_split_unmapped() checks for it, :4376). 6.1's split_huge_page_to_list() is in
+  // kernel-contracts.ts.
+  E('split_huge_page_to_list_to_order', 'caller-holds-ref', 'split_huge_page_to_list_to_order(): its caller holds a reference on the folio', { since: '6.2' }), // 6.12 mm/huge_memory.c
+  E('__split_huge_page_to_list_to_order', 'caller-holds-ref', '__split_huge_page_to_list_to_order(): its caller holds a reference on the folio', { since: '6.13' }), // mm/huge_memory.c:4434
+  E('folio_split', 'caller-holds-ref', 'folio_split(): its caller holds a reference on the folio', { since: '6.13' }), // mm/huge_memory.c:4467
+  E('folio_split_unmapped', 'caller-holds-ref', 'folio_split_unmapped(): its caller holds a reference on the folio (checked, :4376)', { since: '6.13' }), // mm/huge_memory.c:4367
+
+  // --- page-table locks: entries decoded from here to spin_unlock(ptl) are decoded under the lock ---
+  // (the same APIs in 6.1: include/linux/huge_mm.h:235/:243, include/linux/hugetlb.h:1222, include/linux/mm.h:2630).
+  // The caller tests the returned lock (NULL: not a huge entry, nothing locked) before decoding under it.
+  E('pmd_trans_huge_lock', 'ptl-lock', 'takes the PMD lock of a huge or leaf PMD (NULL: nothing locked)'), // include/linux/huge_mm.h:521
+  E('__pmd_trans_huge_lock', 'ptl-lock', 'takes the PMD lock of a huge or leaf PMD (NULL: nothing locked)'), // mm/huge_memory.c:3020
+  E('pud_trans_huge_lock', 'ptl-lock', 'takes the PUD lock of a huge PUD (NULL: nothing locked)'), // include/linux/huge_mm.h:529
+  E('__pud_trans_huge_lock', 'ptl-lock', 'takes the PUD lock of a huge PUD (NULL: nothing locked)'), // mm/huge_memory.c:3037
+  E('pud_lock', 'ptl-lock', 'takes the PUD page-table lock'), // include/linux/mm.h:4042
+  E('huge_pte_lock', 'ptl-lock', 'takes the page-table lock of a hugetlb entry'), // include/linux/hugetlb.h:1314
+  // "@pvmw->ptl is locked" when it returns true (mm/page_vma_mapped.c:169; 6.1 :151): the rmap walkers decode and
+  // split under it until page_vma_mapped_walk_done() (include/linux/rmap.h:888, spin_unlock(pvmw->ptl)).
+  E('page_vma_mapped_walk', 'ptl-lock', 'returns true with the page-table lock of the entry it found held (pvmw->ptl)'), // mm/page_vma_mapped.c:186
+  E('page_vma_mapped_walk_done', 'ptl-unlock', 'drops the walk\'s page-table lock'), // include/linux/rmap.h:888
+  // devmap is gone (docs/kernel-history.md §5): every entry that maps a page holds a reference on it (DAX folios
+  // are refcounted by their mappings from 6.15, vmf_insert_folio_pmd() include/linux/huge_mm.h:44), so a page decoded
+  // under the entry's lock is referenced. The tree decides (no pte_devmap in include/linux/mm.h); else 6.17.
+  E('vmf_insert_folio_pmd', 'ptl-decode-referenced', 'no devmap: an entry decoded under its page-table lock holds a page reference (Linux 6.17+)', { since: '6.17', feature: '!devmap', definitionOnly: true }),
+
   // --- memmap reads that exist only on HIGHMEM configurations ---
   // include/linux/page-flags.h:605-613 (6.1: :530-537): PageHighMem() reads the zone only under CONFIG_HIGHMEM;
   // otherwise it is PAGEFLAG_FALSE, a constant.

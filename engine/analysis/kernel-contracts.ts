@@ -250,6 +250,35 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('vmalloc', 'returns-unknown', 'vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3396
   E('vzalloc', 'returns-unknown', 'vzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3436
   E('__vmalloc', 'returns-unknown', '__vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3377
+  // Generic helpers the walk reaches on 7.x through the DMA and mmap paths (docs/performance.md, "The 7.x tree"): their
+  // definitions are macros (resolved as a function outside the tree, the same UNKNOWN) or return another object; read
+  // as definitions they were asked of every file that may define them (container_of: 1,264 files of 7.3).
+  E('container_of', 'returns-unknown', 'container_of() returns the object that embeds a member: its owner, not pagecheck, says what keeps it alive'), // include/linux/container_of.h:19 (7.3)
+  E('max', 'returns-unknown', 'max() compares two values: nothing pagecheck follows'), // include/linux/minmax.h:112 (7.3)
+  E('min', 'returns-unknown', 'min() compares two values: nothing pagecheck follows'), // include/linux/minmax.h:105 (7.3)
+  E('file_inode', 'returns-unknown', 'file_inode() returns the inode of a file, never a page'), // include/linux/fs.h:1348 (7.3)
+  E('get_file', 'returns-unknown', 'get_file() returns the file it took a reference on, never a page'), // include/linux/fs.h:1307 (7.3)
+  // Kernel virtual and physical addresses of a page: the same page, as page_to_phys() is (the pfn behind them).
+  E('page_address', 'transfer', 'the kernel virtual address of the same page'), // include/linux/mm.h:3092, mm/highmem.c:754 (7.3)
+  E('lowmem_page_address', 'transfer', 'the kernel virtual address of the same page'), // include/linux/mm.h:3109 (7.3)
+  E('page_to_virt', 'transfer', 'the kernel virtual address of the same page'),
+  E('__pa', 'transfer', 'the physical address of the same kernel virtual address'), // arch/x86/include/asm/page.h:35 (7.3)
+  E('__va', 'transfer', 'the kernel virtual address of the same physical address'), // arch/x86/include/asm/page.h:52 (7.3)
+  E('virt_to_phys', 'transfer', 'the physical address of the same kernel virtual address'), // arch/x86/include/asm/io.h:129 (7.3)
+  E('PFN_DOWN', 'transfer', 'the pfn of the same address'), // include/linux/pfn.h:11 (7.3)
+  E('__pfn_to_phys', 'transfer', 'the address of the same pfn'), // include/asm-generic/memory_model.h (7.3)
+  // Mappings of I/O memory and new kernel mappings: an address of memory that is not a page pagecheck can follow
+  // (read as definitions they lead on through device registers: readl(), le64_to_cpu(), FIELD_GET() …).
+  E('memremap', 'returns-unknown', 'memremap() maps a physical range (I/O or reserved memory): not a page pagecheck can follow'), // kernel/iomem.c:69 (7.3)
+  E('devm_memremap', 'returns-unknown', 'devm_memremap() maps a physical range (I/O or reserved memory): not a page pagecheck can follow'), // kernel/iomem.c:137 (7.3)
+  E('ioremap', 'returns-unknown', 'ioremap() maps I/O memory: not a page'),
+  E('ioremap_wc', 'returns-unknown', 'ioremap_wc() maps I/O memory: not a page'), // arch/x86/mm/ioremap.c:403 (7.3)
+  E('ioremap_wt', 'returns-unknown', 'ioremap_wt() maps I/O memory: not a page'),
+  E('ioremap_uc', 'returns-unknown', 'ioremap_uc() maps I/O memory: not a page'),
+  E('ioremap_cache', 'returns-unknown', 'ioremap_cache() maps I/O memory: not a page'),
+  E('devm_ioremap', 'returns-unknown', 'devm_ioremap() maps I/O memory: not a page'), // lib/devres.c:72 (7.3)
+  E('devm_ioremap_wc', 'returns-unknown', 'devm_ioremap_wc() maps I/O memory: not a page'),
+  E('vmap', 'returns-unknown', 'vmap() returns a new kernel mapping of pages, not one of them'), // mm/vmalloc.c:3559 (7.3)
   // Lists: the object a list node is embedded in says nothing about a page's lifetime (the list's owner decides),
   // unless pagecheck saw what was put on that list (the list-add entries).
   E('list_entry', 'list-entry', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526

@@ -82,6 +82,11 @@ export interface Alt {
   underPtl?: boolean;
   /** PTL: decoded while this function held the page-table lock (until its unlock). */
   ptlHeld?: boolean;
+  /**
+   * PTL without a lock of its own, on a tree where a lock would make it referenced (no devmap): whether every caller
+   * of the function holds one decides (Resolver.callersHoldPtl; the planner asks for those callers).
+   */
+  callerPtl?: true;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */
@@ -106,6 +111,8 @@ export interface Sink {
    * referenced, mapped or put-path device page pins its pgmap whatever the predicate, and no predicate is exempt.
    */
   refPinsPgmap?: boolean;
+  /** zd-test on a tree without devmap (a `ptl-decode-referenced` entry in force, Linux 6.17+): see verdict.ts. */
+  ptlDecodeRefs?: boolean;
   reservedTest?: boolean;
   /** memmap-read: the read exists only on configurations with CONFIG_`onlyWith` (PageHighMem(): HIGHMEM). */
   onlyWith?: string;
@@ -113,10 +120,27 @@ export interface Sink {
   pfnText?: string;
 }
 
+/**
+ * A function stored into a function-pointer field (`.free = f` in an ops table, `ops->free = f`), and the struct tag
+ * of the object whose field it is when the code says it (`static const struct dma_map_ops x = { .free = f }`);
+ * absent: unknown (a typedef, a nested member, an anonymous struct), which matches a call through any type.
+ */
+export interface FieldRef {
+  field: string;
+  fn: string;
+  type?: string;
+}
+
 /** A call to something that is not a contract API: a possible caller of a function in the tree. */
 export interface CallSite {
   /** Callee name, or `.field` for a call through a function pointer field (`ops->fn(…)`). */
   callee: string;
+  /**
+   * A call through a field: the struct tag of the object it goes through, when the function's declarations say it
+   * (`ops->free(…)` with `const struct dma_map_ops *ops`). Absent: unknown (`dev->ops->free(…)`, a typedef, a
+   * global), which matches a function stored into that field of any type (engine/analysis/callgraph.ts).
+   */
+  recv?: string;
   loc: Loc;
   /** The abstract value of each argument (empty when nothing is known). */
   args: Alt[][];
@@ -131,6 +155,8 @@ export interface CallSite {
    * vocabulary it may hold, one set per path; or the caller's own parameter passed straight on.
    */
   argFlags?: Array<FlagValue | undefined>;
+  /** The caller holds a page-table lock here (taken by a `ptl-lock` API in the caller) on every path to the call. */
+  ptl?: true;
 }
 
 /** What a flags expression may hold: one set of flag words per path, or "the caller's parameter N". */
@@ -163,16 +189,24 @@ export interface FnSummary {
   /** Hash of the function's text: the cache key. */
   hash: string;
   params: ParamInfo[];
+  /**
+   * The parameter list does not fix the number of arguments (`...`, a K&R list, something the parser could not
+   * read): a call through a field may pass any number. Otherwise a call through a field passing another number of
+   * arguments than `params` holds goes through a pointer of another type and cannot reach this function.
+   */
+  anyArity?: true;
   sinks: Sink[];
   calls: CallSite[];
   /** Functions assigned to struct fields anywhere in this function: `.rmap_one = f`, `ops->fn = f`. */
-  fieldRefs: Array<{ field: string; fn: string }>;
+  fieldRefs: FieldRef[];
   /** Possible returned page values. */
   returns: Alt[];
   /** Declared `__init`: runs only at boot (prepare.ts blanks the annotation; facts.ts reads it from the text). */
   init?: boolean;
   /** Pages stored into page fields of this file's structs (`private->page = page`): what a read of `x->page` may get. */
   fieldStores?: Array<{ field: string; alts: Alt[] }>;
+  /** The function drops a page-table lock somewhere (a `ptl-unlock` call): its callers' lock is not held throughout. */
+  unlocksPtl?: true;
   /** Pages stored through pointer parameters (`*pagep = page`): what a caller passing `&page` gets back. */
   outs?: Array<{ param: number; alts: Alt[] }>;
   /** Set when the function could not be analysed: the one-line reason. */
@@ -186,7 +220,7 @@ export interface FileFacts {
   file: string;
   hash: string;
   functions: FnSummary[];
-  fieldRefs: Array<{ field: string; fn: string }>;
+  fieldRefs: FieldRef[];
   /** Functions mangled by the parser: reported, never silently dropped. */
   notAnalyzed: Array<{ name: string; line: number; reason: string }>;
   parseErrors: number;

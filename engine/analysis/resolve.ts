@@ -41,6 +41,8 @@ interface Memo {
 
 export class Resolver {
   private readonly memo = new Map<string, Memo>();
+  /** callersHoldPtl() answers, per function. */
+  private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
   private pass = 0;
   private changed = false;
@@ -132,7 +134,8 @@ export class Resolver {
           const before = [...this.alts(a.prev, fn, depth).values()].find((x) => x.devpriv);
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, guardKind: a.guardKind, fromPfn: a.fromPfn, local: true, devprivStep: a.devprivWhy, ptlHeld: a.ptlHeld || undefined });
+        const ptlHeld = a.ptlHeld || (state === 'PTL' && a.callerPtl && this.callersHoldPtl(fn, 0)) || undefined;
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, guardKind: a.guardKind, fromPfn: a.fromPfn, local: true, devprivStep: a.devprivWhy, ptlHeld });
       }
     }
     return out;
@@ -151,6 +154,21 @@ export class Resolver {
       else if (y.state === 'RAW' && !y.guarded && a.guard) y = { ...y, guarded: true, guardKind: a.guardKind };
       return [keyOf(y), y];
     }));
+  }
+
+  /**
+   * Whether every call of `fn` in the tree is made with a page-table lock held (by the caller, or by every caller of
+   * a caller that never drops one): a decode in `fn` is then made under that lock (smaps_pmd_entry() called under
+   * smaps_pte_range()'s pmd_trans_huge_lock()). No callers, or a function that drops a lock itself: no.
+   */
+  private callersHoldPtl(fn: FnSummary, depth: number): boolean {
+    let v = this.ptlMemo.get(fn);
+    if (v !== undefined) return v;
+    this.ptlMemo.set(fn, false); // recursion: not proven
+    const edges = fn.unlocksPtl || depth > 3 ? [] : this.graph.callers(fn);
+    v = edges.length > 0 && edges.every((e) => e.kind === 'direct' && (!!e.site.ptl || (!e.caller.unlocksPtl && this.callersHoldPtl(e.caller, depth + 1))));
+    this.ptlMemo.set(fn, v);
+    return v;
   }
 
   private param(fn: FnSummary, param: number, viaPfn: boolean, depth: number): Map<string, Resolved> {
@@ -219,18 +237,10 @@ export class Resolver {
       // What the call hands back: the callee's return value, or what it stores through its pointer parameter `out`.
       const values = valuesOf(g, a.out);
       const key = `${this.id(g)}#${a.out === undefined ? 'ret' : `out${a.out}`}`;
-      let m = this.memo.get(key);
-      if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
-      if (!m.final && !m.computing && m.pass !== this.pass) {
-        this.touched.push(m);
-        m.computing = true;
-        try {
-          const own = this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1);
-          for (const [k, v] of own) if (!m.value.has(k)) { m.value.set(k, v); this.changed = true; }
-        } finally { m.computing = false; }
-        m.pass = this.pass;
-      }
-      for (const r of m.value.values()) add(out, { ...r, local: false });
+      const own = this.grown(key, (grow) => {
+        for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
+      });
+      for (const r of own.values()) add(out, { ...r, local: false });
       // Returned parameters are this call's arguments (context-sensitive).
       for (const r of values) {
         if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
@@ -252,23 +262,35 @@ export class Resolver {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: no store into it in the indexed tree` }] });
       return out;
     }
-    const key = `field#${fn.file}#${a.field}`;
+    const stored = this.grown(`field#${fn.file}#${a.field}`, (grow) => {
+      for (const g of stores) {
+        const alts = g.fieldStores!.find((x) => x.field === a.field)!.alts;
+        const step: Step = { loc: a.origin.loc, message: `stored into ->${a.field!.slice(a.field!.indexOf('.') + 1)} by ${g.name}(), read by ${fn.name}()` };
+        for (const [k, v] of this.alts(alts, g, depth + 1)) grow(k, { ...v, local: false, chain: clip([...v.chain, step]) });
+      }
+    });
+    for (const r of stored.values()) add(out, r);
+    return out;
+  }
+
+  /**
+   * The memoised value under `key`, grown at most once per pass of the fixpoint (not again while it is being
+   * computed: a recursive use sees what the earlier passes found). `fill` offers entries; a new key marks the pass
+   * changed.
+   */
+  private grown(key: string, fill: (grow: (k: string, v: Resolved) => void) => void): Map<string, Resolved> {
     let m = this.memo.get(key);
     if (!m) { m = { pass: 0, computing: false, final: false, value: new Map() }; this.memo.set(key, m); }
     if (!m.final && !m.computing && m.pass !== this.pass) {
       this.touched.push(m);
       m.computing = true;
+      const value = m.value;
       try {
-        for (const g of stores) {
-          const alts = g.fieldStores!.find((x) => x.field === a.field)!.alts;
-          const step: Step = { loc: a.origin.loc, message: `stored into ->${a.field!.slice(a.field!.indexOf('.') + 1)} by ${g.name}(), read by ${fn.name}()` };
-          for (const [k, v] of this.alts(alts, g, depth + 1)) if (!m.value.has(k)) { m.value.set(k, { ...v, local: false, chain: clip([...v.chain, step]) }); this.changed = true; }
-        }
+        fill((k, v) => { if (!value.has(k)) { value.set(k, v); this.changed = true; } });
       } finally { m.computing = false; }
       m.pass = this.pass;
     }
-    for (const r of m.value.values()) add(out, r);
-    return out;
+    return m.value;
   }
 
   /**

@@ -8,6 +8,9 @@
 // SYSCALL_DEFINE note below), so a file whose set lacks a name's hash cannot call, register or define it. Comments
 // and strings are indexed too. A hash collision only adds a file.
 //
+// Calls through a field (`p->name(`, CallSite callee `.name`): a possible callee is indexed a second time under
+// fieldKey(its key), so "which files may call through `->free(`?" is a lookup too (not every file mentioning `free`).
+//
 // Definitions: tree-sitter-c's function_definition needs declaration specifiers before the declarator, so the
 // name of a definition is preceded by a type (an identifier), `*`, `(` (`int (name)(…)`), `)` or `]` (attributes),
 // and followed by its parameter list: see scanTokens for the exact rule. `#define name(` is never a definition.
@@ -51,6 +54,14 @@ export function identHash(name: string): number {
   let h = FNV_OFFSET;
   for (const b of Buffer.from(name, 'utf8')) h = Math.imul(h ^ b, FNV_PRIME);
   return (h >>> 0) || 1;
+}
+
+/**
+ * The second key under which a possible callee of a call through a field is indexed (`p->name(`: TokenIndex.calling):
+ * FNV-1a continued over a `>`, a byte no identifier holds. A collision with an identifier's key only adds a file.
+ */
+export function fieldKey(key: number): number {
+  return (Math.imul(key ^ 62, FNV_PRIME) >>> 0) || 1;
 }
 
 /** Keywords that cannot be the type before a definition's name. */
@@ -138,6 +149,11 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
       while (j < n && BLANK[buf[j]] === 1) j++;
       const next = j < n ? buf[j] : -1;
       if (RELEVANT_NEXT[next & 255] === 1 || next < 0 || (prevKind === K_BYTE && (prevVal === 46 || prevVal === 62)) || key === HASH_PAGECHECK) all.add(key);
+      // A possible callee of a call through a field: after `.` or `->` (or a comment end `/`, a continuation, the
+      // start of a line after `//`: what stood before them is not known here), before `(`, `)` (`(*p->name)(`),
+      // a comment, a continuation, or an identifier (an annotation prepare.ts may blank).
+      if ((prevKind === K_START || (prevKind === K_BYTE && (prevVal === 46 || prevVal === 62 || prevVal === 47 || prevVal === 92)))
+        && (next === 40 || next === 41 || next === 47 || next === 92 || CLASS[next & 255] === 2)) all.add(fieldKey(key));
       // prepare.ts writes `while` over an iterator macro (`for_each_x(`), and error recovery can read the raw 5
       // bytes under it as a name (`static int foreach_x(…) {` defines "forea").
       if (each && h5 !== 0) { const k5 = (h5 >>> 0) || 1; all.add(k5); defs.add(k5); }

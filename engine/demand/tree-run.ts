@@ -20,8 +20,8 @@ import { FileFacts } from '../analysis/model';
 import { Program } from '../analysis/program';
 import { CacheState, DiskCache, FactsEntry, FileStamp, cacheKey, filesDigest, stampKey, treeCacheDir, userCacheBase } from './cache';
 import { ParseJob, PlanBudget, PlanIndex, PlanResult, Planner, RoundStats, SeedSpec, seedSpec } from './plan';
-import { FileTokens, HashQuery, identHash } from './scan';
-import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit } from './worker';
+import { FileTokens, HashQuery, fieldKey, identHash } from './scan';
+import { ParseOutcome, ScanOutcome, TreeReply, TreeRequest, TreeWorkerCore, TreeWorkerInit, seedJob } from './worker';
 import { DEFAULT_MAX_FILE_BYTES } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
 import { kconfigDigest } from '../files/kconfig-macros';
@@ -66,6 +66,8 @@ export interface TreeStats {
   filesParsed: number;
   /** Parse jobs run this run (not answered from the cache). */
   filesParsedNow: number;
+  /** Of those, seed jobs run by the index threads as they indexed the file (the seed's parse overlapping the index). */
+  seeded?: number;
   functions: number;
   rounds: number;
   warm: 'cold' | 'partial' | 'full';
@@ -243,17 +245,20 @@ export class TreeRun {
 
   private async plan(t0: number): Promise<void> {
     const { ms } = this.stats;
-    // 1. Fingerprints; an unchanged tree reuses the last plan whole.
+    // 1. Fingerprints; an unchanged tree reuses the last plan whole. With no cache to compare them with, a run on
+    // demand takes none here: the index reads every file and takes each one's fingerprint as it reads it.
     let t = Date.now();
+    const statLater = this.policy === 'demand' && !this.cache?.hasState();
     // The fingerprints of a big tree are taken in a thread of their own while this one reads the cache.
-    const pending = this.files.length >= 5000 && this.cache ? statInThread(this.files) : undefined;
+    const pending = !statLater && this.files.length >= 5000 && this.cache ? statInThread(this.files) : undefined;
     this.state = this.cache?.loadState();
-    this.stamps = (pending && await pending) || this.files.map((f) => stampOf(f));
+    this.stamps = statLater ? this.files.map((f) => ({ rel: f.rel, size: -1, mtimeMs: 0, ino: 0, hash: '' }))
+      : (pending && await pending) || this.files.map((f) => stampOf(f));
     ms.stat = Date.now() - t;
-    const digest = filesDigest(this.stamps);
+    let digest = statLater ? '' : filesDigest(this.stamps);
     const state = this.state;
-    if (state?.lastPlan && state.lastPlan.filesDigest === digest && state.lastPlan.policy === this.planKey()) {
-      this.skipped = state.files.filter((f) => f.skipped).map((f) => ({ rel: f.rel, reason: f.skipped! }));
+    if (!statLater && state?.lastPlan && state.lastPlan.filesDigest === digest && state.lastPlan.policy === this.planKey()) {
+      this.skipped = [...state.skipped];
       for (const rel of state.lastPlan.parsed) {
         const e = state.facts.get(rel);
         if (e?.facts) this.facts.push(e.facts);
@@ -270,6 +275,7 @@ export class TreeRun {
     t = Date.now();
     const scanned = this.policy === 'demand' ? await this.index() : this.noIndex();
     ms.scan = Date.now() - t;
+    if (statLater) digest = filesDigest(this.stamps);
     this.checkCancelled();
 
     // 3. The plan, parsing through the cache.
@@ -348,11 +354,15 @@ export class TreeRun {
     this.stats.filesScanned = todo.length;
     // A changed fingerprint with cached facts: hash the content, a touched file keeps its facts.
     const wantHash = new Set(todo.filter((i) => state?.facts.has(stamps[i].rel)));
-    for (const r of await this.pool.scan(todo, wantHash, opts.onProgress)) {
+    // A file with no cached facts is parsed for its seed job as soon as it is indexed, when it is a seed candidate:
+    // the seed's parse overlaps the index of the rest, and Planner.start() finds the facts in factsCache.
+    const seed = new Set(todo.filter((i) => !wantHash.has(i)));
+    for (const r of await this.pool.scan(todo, wantHash, seed, opts.onProgress)) {
       const s = stamps[r.i];
       s.size = r.size; s.mtimeMs = r.mtimeMs; s.ino = r.ino; s.hash = r.hash;
       s.skipped = r.skipped; s.patternHit = r.patternHit;
       tokens[r.i] = r.tokens;
+      if (r.seeded) { this.stats.filesParsedNow++; this.stats.seeded = (this.stats.seeded ?? 0) + 1; this.record(seedJob(r.i), r.seeded); }
     }
     const index = new TokenIndex(tokens, stamps.map((s) => !!s.patternHit));
     this.planner = new Planner({ index, parse: (jobs) => this.parse(jobs), size: (i) => Math.max(0, stamps[i].size) }, this.budget());
@@ -383,15 +393,19 @@ export class TreeRun {
     this.stats.filesParsedNow += run.length;
     const byIndex = new Map(run.map((j) => [j.index, j]));
     for (const r of await this.pool.parse(run, this.opts.onProgress)) {
-      const job = byIndex.get(r.i)!;
-      const s = stamps[r.i];
-      const c = r.covered ?? job;
-      if (r.parsed) this.stats.parses = (this.stats.parses ?? 0) + 1;
-      factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, whole: c.whole, facts: r.facts, skipped: r.skipped });
+      this.record(byIndex.get(r.i)!, r);
       out.push({ index: r.i, facts: r.facts });
     }
     this.stats.ms.parse += Date.now() - tp;
     return out;
+  }
+
+  /** Keeps a parse job's outcome in factsCache (what it covers: the job, widened by the worker). */
+  private record(job: ParseJob, r: ParseOutcome): void {
+    const s = this.stamps[r.i];
+    const c = r.covered ?? job;
+    if (r.parsed) this.stats.parses = (this.stats.parses ?? 0) + 1;
+    this.factsCache.set(s.rel, { stamp: stampKey(s), hash: r.facts?.hash ?? '', mentions: c.mentions, defs: c.defs, seed: c.seed, whole: c.whole, facts: r.facts, skipped: r.skipped });
   }
 
   private checkCancelled(): void {
@@ -477,10 +491,11 @@ export class TokenIndex implements PlanIndex {
 
   mentioning(names: readonly string[]): Map<number, string[]> { return this.query(names, 'idents'); }
   defining(names: readonly string[]): Map<number, string[]> { return this.query(names, 'defs'); }
+  calling(fields: readonly string[]): Map<number, string[]> { return this.query(fields, 'idents', (n) => fieldKey(identHash(n))); }
 
-  private query(names: readonly string[], kind: 'idents' | 'defs'): Map<number, string[]> {
+  private query(names: readonly string[], kind: 'idents' | 'defs', hash = identHash): Map<number, string[]> {
     const byHash = new Map<number, string[]>();
-    for (const n of names) { const h = identHash(n); const l = byHash.get(h); if (l) l.push(n); else byHash.set(h, [n]); }
+    for (const n of names) { const h = hash(n); const l = byHash.get(h); if (l) l.push(n); else byHash.set(h, [n]); }
     const hashes = [...byHash.keys()];
     const b1 = hashes.map((h) => h >>> 0);
     const b2 = hashes.map((h) => Math.imul(h, 0x9e3779b1) >>> 7);
@@ -572,15 +587,26 @@ class Pool {
     return this.local;
   }
 
-  async scan(indices: number[], wantHash: ReadonlySet<number>, onProgress?: AuditTreeOptions['onProgress']): Promise<ScanOutcome[]> {
+  /** Indexes files; those in `seed` that are seed candidates are parsed for their seed job too (scanAndSeed). */
+  async scan(indices: number[], wantHash: ReadonlySet<number>, seed: ReadonlySet<number>, onProgress?: AuditTreeOptions['onProgress']): Promise<ScanOutcome[]> {
     if (!indices.length) return [];
     const out: ScanOutcome[] = [];
     const report = () => onProgress?.('scan', out.length, indices.length);
     const batches: number[][] = [];
     for (let k = 0; k < indices.length; k += 256) batches.push(indices.slice(k, k + 256));
-    await this.run(batches, (b) => ({ type: 'scan', id: 0, files: b.map((i) => ({ i, path: this.files[i].file, hash: wantHash.has(i) })) }),
-      async (b) => b.map((i) => this.core().scan(i, this.files[i].file, wantHash.has(i))),
-      (r) => { out.push(...(r as ScanOutcome[])); report(); }, undefined, undefined, indices.length / 8);
+    // In this thread the seed is parsed after the index, in the parse threads the plan starts (if it needs them).
+    this.start(indices.length / 8);
+    if (!this.workers.length) seed = new Set();
+    await this.run(batches, (b) => ({ type: 'scan', id: 0, files: b.map((i) => ({ i, path: this.files[i].file, rel: this.files[i].rel, hash: wantHash.has(i), seed: seed.has(i) })) }),
+      async (b) => { const r: ScanOutcome[] = []; for (const i of b) r.push(await this.core().scanAndSeed(i, this.files[i].file, this.files[i].rel, wantHash.has(i), seed.has(i))); return r; },
+      (r, w) => {
+        for (const x of r as ScanOutcome[]) {
+          // A file parsed while indexing goes back to that thread (it may still hold the tree).
+          if (w && x.seeded?.parsed) this.owner.set(x.i, w);
+          out.push(x);
+        }
+        report();
+      }, undefined, undefined, indices.length / 8);
     return out;
   }
 
@@ -605,7 +631,7 @@ class Pool {
    * Hands batches to free workers; a worker that fails hands its batch (and the rest) to this thread. With `prefer`,
    * a batch waits for the worker it names while that worker has work; `sent` records who took it.
    */
-  private async run<B>(batches: B[], request: (b: B) => TreeRequest, locally: (b: B) => Promise<unknown[]>, done: (r: unknown[]) => void,
+  private async run<B>(batches: B[], request: (b: B) => TreeRequest, locally: (b: B) => Promise<unknown[]>, done: (r: unknown[], w?: Worker) => void,
     sent?: (b: B, w: Worker) => void, prefer?: (b: B) => Worker | undefined, items = batches.length): Promise<void> {
     this.start(items);
     const queue = batches.slice();
@@ -641,7 +667,7 @@ class Pool {
           void w.terminate();
           return;
         }
-        done(reply.results);
+        done(reply.results, w);
       }
     };
     await Promise.all(live.map((x) => one(x.w)));

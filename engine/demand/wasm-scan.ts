@@ -223,6 +223,13 @@ function scanFn(): Fn {
         .get('prevKind').i32(2).op(OP.eq).oneOf('prevVal', [46, 62]).op(OP.and).op(OP.or)
         .get('key').i32(identHash('pagecheck')).op(OP.eq).op(OP.or)
         .if(() => addAll(() => f.get('key')));
+      // scan.ts: a possible callee of a call through a field, indexed again under fieldKey(key).
+      f.get('prevKind').i32(2).op(OP.eq).oneOf('prevVal', [46, 62, 47, 92]).op(OP.and)
+        .get('prevKind').i32(0).op(OP.eq).op(OP.or)
+        .oneOf('next', [40, 41, 47, 92])
+        .get('next').i32(255).op(OP.and).i32(CLASS_AT).op(OP.add).load8().i32(2).op(OP.eq).op(OP.or)
+        .op(OP.and)
+        .if(() => addAll(() => { f.get('key').i32(62).op(OP.xor).i32(FNV_PRIME).op(OP.mul).tee('tmp').get('tmp').op(OP.eqz).op(OP.or); }));
       f.get('each').get('h5').i32(0).op(OP.ne).op(OP.and).if(() => {
         addAll(() => f.get('h5'));
         addDef(() => f.get('h5'));

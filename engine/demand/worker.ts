@@ -1,6 +1,8 @@
 // The two jobs of the demand-driven audit that touch files, as plain functions (run in-process) and as a worker
 // thread protocol (cli/worker.ts hands a thread started with `workerData.pagecheckTree` to serveTreeWorker):
-//   scan:  read, hash and index a file (engine/demand/scan.ts) — every file of the tree, once;
+//   scan:  read, hash and index a file (engine/demand/scan.ts) — every file of the tree, once; a file asked to
+//          `seed` that turns out a seed candidate is parsed for the seed job right away (the seed's parse overlaps
+//          the index of the rest; the plan's first round then finds its facts in the run's cache);
 //   parse: parse a file and summarise the functions a ParseJob selects — only the files the planner asks for.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -13,7 +15,7 @@ import { factsFromTree } from '../analysis/facts';
 import { Alt, FileFacts, FnSummary } from '../analysis/model';
 import type { Tree } from '../syntax/parser';
 import { ParseJob, SeedSpec, jobOffsets, jobSelector, seedMayMatter } from './plan';
-import { FileTokens, directivesOnly } from './scan';
+import { FileTokens, HashQuery, directivesOnly, identHash } from './scan';
 import { WasmScanner } from './wasm-scan';
 import { decodeSource, readSource } from '../files/workspace';
 import type { KernelConfig } from '../files/kconfig';
@@ -46,6 +48,13 @@ export interface ScanOutcome {
   /** A seed pattern (contract `pattern` with a seed effect) matched somewhere in the text. */
   patternHit?: boolean;
   skipped?: string;
+  /** The outcome of the file's seed job (seedJob()), when it was asked to `seed` and is a seed candidate. */
+  seeded?: ParseOutcome;
+}
+
+/** The job Planner.start() gives a seed candidate (plan.ts): a scan that seeds parses exactly this. */
+export function seedJob(index: number): ParseJob {
+  return { index, mentions: [], defs: [], seed: true };
 }
 
 export interface ParseOutcome {
@@ -60,7 +69,7 @@ export interface ParseOutcome {
 
 export type TreeRequest =
   | { type: 'release'; id: number }
-  | { type: 'scan'; id: number; files: Array<{ i: number; path: string; hash: boolean }> }
+  | { type: 'scan'; id: number; files: Array<{ i: number; path: string; rel: string; hash: boolean; seed: boolean }> }
   | { type: 'parse'; id: number; jobs: Array<{ path: string; rel: string; job: ParseJob }> };
 
 export type TreeReply =
@@ -75,28 +84,36 @@ export class TreeWorkerCore {
   private parser: CParser | undefined;
   private readonly table: ContractTable;
   private readonly patterns: RegExp | undefined;
+  /** The seed names' hashes (TokenIndex.seed() asks the index for the same). */
+  private readonly seedNames: HashQuery;
 
   constructor(private readonly init: Omit<TreeWorkerInit, 'pagecheckTree'>) {
     this.table = new ContractTable([...init.extra, ...KERNEL_CONTRACTS], init.kernelVersion, featureMap(init.kernelFeatures));
+    this.seedNames = new HashQuery(init.seed.names.map(identHash));
     this.patterns = init.seed.patterns.length
       ? new RegExp(`(?<![A-Za-z_$\\u0080-\\uffff])(?:${init.seed.patterns.map((p) => `(?:${p})`).join('|')})(?![A-Za-z0-9_$\\u0080-\\uffff])`)
       : undefined;
   }
 
-  /** Reads and indexes one file; `wantHash`: also its content hash (to recognise a touched but unchanged file). */
+  /**
+   * Reads and indexes one file; `wantHash`: also its content hash (to recognise a touched but unchanged file). The
+   * fingerprint (size, mtime, inode) is the file's as it was read, the one tree-run.ts stampOf() would take (size -1:
+   * gone): a cold run takes no other.
+   */
   scan(i: number, path: string, wantHash = false): ScanOutcome {
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     let buf: Buffer;
     try {
       st = fs.statSync(path);
-      if (!st.isFile()) return { i, size: 0, mtimeMs: 0, ino: 0, hash: '', skipped: 'not a regular file' };
+      if (!st.isFile()) return { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: '', skipped: 'not a regular file' };
       if (st.size > this.init.maxBytes) {
         return { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: '', skipped: `${(st.size / 1048576).toFixed(1)} MB is over the ${(this.init.maxBytes / 1048576).toFixed(0)} MB limit (maxFileSize)` };
       }
       buf = fs.readFileSync(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return { i, size: 0, mtimeMs: 0, ino: 0, hash: '', skipped: code === 'ENOENT' ? 'the file was deleted' : code === 'EACCES' ? 'permission denied' : (e as Error).message };
+      const skipped = code === 'ENOENT' ? 'the file was deleted' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      return st ? { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: '', skipped } : { i, size: -1, mtimeMs: 0, ino: 0, hash: '', skipped };
     }
     const out: ScanOutcome = { i, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: wantHash ? contentHash(buf) : '' };
     // The same verdict as readSource(): binary files are skipped, never indexed.
@@ -109,6 +126,19 @@ export class TreeWorkerCore {
     out.tokens = directivesOnly(buf) ? { idents: new Uint32Array(0), defs: new Uint32Array(0) } : this.scanner.scan(buf);
     if (this.patterns) out.patternHit = this.patterns.test(buf.toString('utf8'));
     return out;
+  }
+
+  /** scan(), then with `seed` the file's seed job when it is a seed candidate (TokenIndex.seed()'s test). */
+  async scanAndSeed(i: number, path: string, rel: string, wantHash: boolean, seed: boolean): Promise<ScanOutcome> {
+    const out = this.scan(i, path, wantHash);
+    if (seed && out.tokens && (out.patternHit || this.seedCandidate(out.tokens))) out.seeded = await this.parse(path, rel, seedJob(i));
+    return out;
+  }
+
+  private seedCandidate(tokens: FileTokens): boolean {
+    const idents = tokens.idents;
+    for (let k = 0; k < idents.length; k++) if (this.seedNames.has(idents[k])) return true;
+    return false;
   }
 
   /**
@@ -236,7 +266,8 @@ export function serveTreeWorker(port: MessagePort, init: TreeWorkerInit): void {
       if (req.type === 'release') {
         core.release();
       } else if (req.type === 'scan') {
-        const results = req.files.map((f) => core.scan(f.i, f.path, f.hash));
+        const results: ScanOutcome[] = [];
+        for (const f of req.files) results.push(await core.scanAndSeed(f.i, f.path, f.rel, f.hash, f.seed));
         const transfer: ArrayBuffer[] = [];
         for (const r of results) if (r.tokens) transfer.push(r.tokens.idents.buffer as ArrayBuffer, r.tokens.defs.buffer as ArrayBuffer);
         port.postMessage({ type: 'scanned', id: req.id, results } satisfies TreeReply, transfer);

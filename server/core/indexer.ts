@@ -2,8 +2,8 @@
 // the client), a progress callback for the status bar, and a one-line log at the end. What to index comes from the
 // host (the core).
 //
-// Every workspace is indexed by the CLI's pipeline (engine/demand/tree-run.ts TreeRun with treePolicy(): a small
-// tree parsed whole, a big one — a kernel checkout — on demand: every file's identifiers indexed, only the files
+// Every workspace is indexed by the CLI's pipeline (engine/demand/tree-run.ts TreeRun: a workspace under
+// 2,000 files (SERVER_WHOLE_BELOW_FILES) parsed whole, a bigger one — a kernel checkout — on demand: every file's identifiers indexed, only the files
 // the verdicts need parsed; summaries, not trees, kept; the disk cache and the listing cache shared with the CLI),
 // in the index thread (server/core/index-thread.ts). The open buffers join it as an overlay (widen()): what an edit
 // newly needs is parsed then, in the background. A run starts only once the open files are analysed: their
@@ -71,7 +71,7 @@ export class Indexer {
   }
 
   /**
-   * The last run parsed only what the verdicts on disk need (a tree past treePolicy()'s size): what an edit or a
+   * The last run parsed only what the verdicts on disk need (a workspace past SERVER_WHOLE_BELOW_FILES): what an edit or a
    * hover adds is parsed by widen(). A tree parsed whole has nothing to add.
    */
   get onDemand(): boolean {

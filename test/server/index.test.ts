@@ -1,5 +1,5 @@
 // The language server's index of the workspace: the CLI's pipeline (engine/demand/tree-run.ts TreeRun, in the index
-// thread), which parses a small tree whole and plans a larger one on demand (treePolicy()). The same behaviour on
+// thread), which parses a workspace under 2,000 files whole and plans a larger one on demand. The same behaviour on
 // both: cross-file verdicts stay live (editing a caller in one open file re-decides the callee's test in another;
 // files changed, created or deleted on disk reach the index through workspace/didChangeWatchedFiles), and an edit
 // or a hover that needs callers nobody parsed yet gets the answer parsing everything would give.
@@ -12,9 +12,10 @@ import * as path from 'node:path';
 import { FileChangeType } from 'vscode-languageserver-protocol';
 import { LspClient, copyFixtures, lineOf, posOf } from './lsp-client';
 import { ensureServer } from './build';
+import { SERVER_WHOLE_BELOW_FILES } from '../../server/core/index-thread';
 
-/** Files added to make a tree "larger": past treePolicy()'s parse-everything size (64 files) with any fixture tree. */
-const FILLERS = 64;
+/** Files added to make a tree "larger": past the size the server parses whole (SERVER_WHOLE_BELOW_FILES) with any fixture tree. */
+const FILLERS = SERVER_WHOLE_BELOW_FILES;
 
 type Size = 'small' | 'larger';
 

@@ -12,7 +12,7 @@ export interface Judged {
 }
 
 /** What a verdict depends on besides the origin: the predicate and the tree's device-page model. */
-export type SinkModel = Pick<Sink, 'devprivSafe' | 'refPinsPgmap'>;
+export type SinkModel = Pick<Sink, 'devprivSafe' | 'refPinsPgmap' | 'ptlDecodeRefs'>;
 
 /**
  * Whether a device page in this state holds a reference that cannot drop during the test: held (REF), on the put
@@ -38,6 +38,9 @@ export function verdictOf(r: Resolved, sink: SinkModel): Verdict {
     return sink.devprivSafe ? 'safe' : 'unsafe? HMM';
   }
   if (SAFE_STATES.has(r.state)) return 'safe';
+  // Invariant: only where no entry maps memory without a reference (no devmap): there the entry decoded under its
+  // lock holds the page; before, a devmap entry held none (AUDIT.md, "A held page-table lock is not a pin").
+  if (r.state === 'PTL' && r.ptlHeld && sink.ptlDecodeRefs) return 'safe';
   if (r.state === 'PTL' || r.state === 'RAW') return 'unsafe';
   return 'unknown';
 }
@@ -92,7 +95,8 @@ function safeReason(rs: Resolved[], sink: SinkModel): string {
   if (rs.some((r) => r.state === 'PUT')) parts.push('page reference is held (put path: the caller hands over its reference)');
   if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
-  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && r.devpriv)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv)) parts.push('decoded under the page-table lock: without devmap (Linux 6.17+) the entry holds a page reference');
   if (sink.refPinsPgmap && rs.some((r) => r.devpriv && referencedDevicePage(r))) parts.push('a referenced device page pins its pgmap (Linux 6.1+)');
   const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
   if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);

@@ -11,6 +11,7 @@ import { argNodes, stripAddr, unwrap } from './syntax';
 import { storeOut } from './outs';
 import { flagValue } from './flags';
 import { expandMacro, followable, parseBody } from './macros';
+import { calledField, fieldObjectStruct } from './receiver';
 
 /**
  * The entries of `name` that act at a call with these arguments, as they act there: definition-only entries and
@@ -141,8 +142,13 @@ function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array
   });
   if (site) {
     site.args = site.args.map((a, i) => unionAlts(a, vals[i] ?? []));
+    if (!env.ptl) delete site.ptl;
   } else {
     site = { callee: name, loc, args: vals };
+    if (env.ptl) site.ptl = true;
+    const through = name.startsWith('.') ? calledField(n) : null;
+    const recv = through ? fieldObjectStruct(w, through) : undefined;
+    if (recv) site.recv = recv;
     if (pgmapPins.some(Boolean)) site.pgmapPins = pgmapPins;
     if (pgmapParamArgs.some((x) => x !== undefined)) site.pgmapParamArgs = pgmapParamArgs;
     if (callbacks.length) site.callbacks = [...new Set(callbacks)];

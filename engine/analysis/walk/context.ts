@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ContractTable } from '../contracts';
 import { Env } from '../env';
-import { Alt, CallSite, Loc, Pin, Sink } from '../model';
+import { Alt, CallSite, FieldRef, Loc, Pin, Sink } from '../model';
 import { nodeLoc, textOf } from '../../syntax/nodes';
 import { calleeName, lvalueKey } from './syntax';
 import type { VarType } from './types';
@@ -33,7 +33,7 @@ export abstract class Walk {
   readonly calls = new Map<string, { site: CallSite; index: number }>();
   readonly callOrder: CallSite[] = [];
   readonly returns: Alt[] = [];
-  readonly fieldRefs: Array<{ field: string; fn: string }> = [];
+  readonly fieldRefs: FieldRef[] = [];
   /** Local struct variables that carry function pointers (`struct rmap_walk_control rwc = {.rmap_one = f}`). */
   readonly localCallbacks = new Map<string, string[]>();
   /** goto label → the states jumping to it (joined where the label stands). */
@@ -59,6 +59,8 @@ export abstract class Walk {
   macros: ReadonlyMap<string, FileMacro> = new Map();
   /** `tag.field` → the pages this function stores there (FnSummary.fieldStores). */
   readonly fieldStores = new Map<string, Alt[]>();
+  /** A `ptl-unlock` call was walked (FnSummary.unlocksPtl). */
+  unlocksPtl = false;
   /** pgmap parameters → their index: a caller's pin on them may cover pages made here. */
   readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
@@ -83,7 +85,11 @@ export abstract class Walk {
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 2000);
     this.maxDepth = opts.maxDepth ?? 400;
+    this.ptlDecodeRefs = contracts.has('ptl-decode-referenced');
   }
+
+  /** The tree has no devmap (a `ptl-decode-referenced` entry in force): a decode under a lock is referenced. */
+  readonly ptlDecodeRefs: boolean;
 
   /** The state after statement `n` (null: unreachable). */
   abstract stmt(n: Node, env: Env | null): Env | null;

@@ -15,6 +15,7 @@ import { storeOut } from './outs';
 import { trackFlags } from './flags';
 import { argNodes, isExpression, unwrap } from './syntax';
 import { classifyType } from './types';
+import { declaredListType, fieldObjectStruct, ListType, literalListType, pairListType, pairStruct } from './receiver';
 
 export function expression(w: Walk, n: Node, env: Env): Alt[] | undefined {
   switch (n.type) {
@@ -77,7 +78,7 @@ export function expression(w: Walk, n: Node, env: Env): Alt[] | undefined {
       return undefined;
     case 'compound_literal_expression': {
       const v = n.childForFieldName('value');
-      if (v) initializerList(w, v, env);
+      if (v) initializerList(w, v, env, undefined, literalListType(n.childForFieldName('type'), w.src));
       return undefined;
     }
     case 'string_literal':
@@ -108,7 +109,8 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
     const fn = w.text(right);
     if (!env.vars.has(fn) && !w.types.has(fn)) {
       const field = w.text(left.childForFieldName('field')!);
-      w.fieldRefs.push({ field, fn });
+      const type = fieldObjectStruct(w, left);
+      w.fieldRefs.push(type ? { field, fn, type } : { field, fn });
       const base = left.childForFieldName('argument');
       const owner = base ? w.key(base) : undefined;
       if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
@@ -179,14 +181,21 @@ export function declaration(w: Walk, n: Node, env: Env): void {
     if (d.type !== 'init_declarator') continue;
     const value = d.childForFieldName('value');
     if (!value) continue;
-    if (value.type === 'initializer_list') { initializerList(w, value, env, name); continue; }
+    if (value.type === 'initializer_list') {
+      const t = w.types.get(name);
+      initializerList(w, value, env, name, t?.struct ? declaredListType(decl, t.struct) : {});
+      continue;
+    }
     trackFlags(w, name, value, '=', env);
     assignTo(w, name, value, env);
   }
 }
 
-/** `{ .rmap_one = f, .arg = x }`: records function pointers as callbacks of the local struct `owner`. */
-function initializerList(w: Walk, n: Node, env: Env, owner?: string): void {
+/**
+ * `{ .rmap_one = f, .arg = x }`: records function pointers as callbacks of the local struct `owner`, with the struct
+ * type `type` says the list initializes (receiver.ts).
+ */
+function initializerList(w: Walk, n: Node, env: Env, owner?: string, type: ListType = {}): void {
   // `{ .page = page, .flags = PVMW_MIGRATION }`: a flag constant acts on the values initialized with it.
   const flag = constantIn(w, n, 'flag');
   if (flag) EFFECTS[flag.e.effect].flag!({ w, n, ...flag }, env, 'initializer');
@@ -198,10 +207,11 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string): void {
       const field = designator ? w.text(designator).replace(/^\./, '') : '';
       if (value && value.type === 'identifier' && designator && !env.vars.has(w.text(value)) && !w.types.has(w.text(value))) {
         const fn = w.text(value);
-        w.fieldRefs.push({ field, fn });
+        const t = pairStruct(c, type);
+        w.fieldRefs.push(t ? { field, fn, type: t } : { field, fn });
         if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
       } else if (value) {
-        if (value.type === 'initializer_list') initializerList(w, value, env, owner);
+        if (value.type === 'initializer_list') initializerList(w, value, env, owner, pairListType(c, type));
         else {
           const v = w.expr(value, env);
           // `struct demo_ctx ctx = { .page = page }`: the field holds that page here, and the file's struct carries it.
@@ -213,7 +223,7 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string): void {
         }
       }
     } else if (c.type === 'initializer_list') {
-      initializerList(w, c, env, owner);
+      initializerList(w, c, env, owner, { self: type.elem });
     } else if (isExpression(c.type)) {
       w.expr(c, env);
     }

@@ -28,6 +28,9 @@ export function recordSink(w: Walk, kind: Sink['kind'], api: string, n: Node, ar
   const id = `${kind}:${loc.line}:${loc.col}`;
   const prev = w.sinks.get(id);
   if (prev) { prev.alts = unionAlts(prev.alts, alts); return; }
-  const model = kind === 'zd-test' && w.contracts.has('pgmap-ref-per-page') ? { refPinsPgmap: true } : {};
+  const model = kind === 'zd-test' ? {
+    ...(w.contracts.has('pgmap-ref-per-page') ? { refPinsPgmap: true } : {}),
+    ...(w.contracts.has('ptl-decode-referenced') ? { ptlDecodeRefs: true } : {}),
+  } : {};
   w.sinks.set(id, { kind, api, loc, argLoc: w.loc(arg), argText: w.text(arg), alts, pfnText, ...model, ...extra });
 }

@@ -16,6 +16,8 @@ export interface VarType {
   typeName?: string;
   /** other: `struct T` or `struct T *` of any other struct: reads of its page fields (`T.page`) are followed. */
   struct?: string;
+  /** other, with `struct`: 0 for `struct T`, 1 for `struct T *` (what a call `x->fn(…)` / `x.fn(…)` goes through). */
+  ptr?: number;
 }
 
 export const OTHER: VarType = { kind: 'other' };
@@ -33,7 +35,7 @@ export function classifyType(contracts: ContractTable, typeText: string, depth: 
     }
   }
   if (pgmap && depth === 1) return { kind: 'pgmap' };
-  if (struct && depth <= 1) return { kind: 'other', struct };
+  if (struct && depth <= 1) return { kind: 'other', struct, ptr: depth };
   // `new_page_t get_new_page`: a function-pointer typedef.
   const typedef = /^\s*([A-Za-z_]\w*)\s*$/.exec(typeText);
   return typedef && depth <= 1 ? { kind: 'other', typeName: typedef[1] } : OTHER;

@@ -15,6 +15,7 @@ import { expression } from './expressions';
 import { statement } from './statements';
 import { OTHER } from './types';
 import type { FileMacro } from './macros';
+import { paramObjectType } from './receiver';
 
 export { BudgetExceeded } from './context';
 export type { WalkOptions } from './context';
@@ -45,7 +46,7 @@ export class ProvenanceWalker extends Walk {
       this.paramIndex.set(p.name, i);
       if (p.kind === 'int') this.intParams.add(p.name);
       this.types.set(p.name, p.kind === 'page' || p.kind === 'pages' || p.kind === 'pgmap' || p.kind === 'list' ? { kind: p.kind, tag: p.tag }
-        : p.type ? { kind: 'other', typeName: p.type } : p.struct ? { kind: 'other', struct: p.struct } : OTHER);
+        : p.type ? { kind: 'other', typeName: p.type } : paramObjectType(paramNodes[i], src, contracts) ?? (p.struct ? { kind: 'other', struct: p.struct } : OTHER));
       const loc = paramNodes[i] ? this.loc(paramNodes[i]!) : this.fnLoc();
       const contract = definitionContract(own, i);
       const devprivPath = own.find((e) => EFFECTS[e.effect].devprivDefinition && argOf(e) === i);
@@ -65,9 +66,10 @@ export class ProvenanceWalker extends Walk {
     });
   }
 
-  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores'> {
+  run(body: Node): Pick<FnSummary, 'sinks' | 'calls' | 'returns' | 'fieldRefs' | 'uses' | 'outs' | 'fieldStores' | 'unlocksPtl'> {
     this.stmt(body, this.env0.clone());
     return {
+      unlocksPtl: this.unlocksPtl || undefined,
       outs: this.outs.size ? [...this.outs].map(([param, alts]) => ({ param, alts })) : undefined,
       fieldStores: this.fieldStores.size ? [...this.fieldStores].map(([field, alts]) => ({ field, alts })) : undefined,
       sinks: [...this.sinks.values()],
