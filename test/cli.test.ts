@@ -129,7 +129,7 @@ describe('cli', function () {
       assert.equal(lines[8], 'Memmap reads (PC003, PC004):');
       assert.equal(lines[9], '');
       assert.equal(lines[10], 'tree/virt/kvm.c:');
-      assert.match(lines[11], /^ {2}kvm_count_reserved\(\) line 13: unsafe \(PC004\), PageReserved\(\) decides "not ordinary RAM" on a page from pfn_to_page\(\)/);
+      assert.match(lines[11], /^ {2}kvm_count_reserved\(\) line 13: unsafe \(PC004\), PageReserved\(\) decides "not ordinary RAM" from a page whose pfn was checked only by pfn_valid\(\)/);
       assert.equal(lines[12], '');
       assert.equal(lines[13], '4 functions with a ZONE_DEVICE test: 1 safe, 3 unsafe, 0 unsafe? HMM, 0 unknown; 1 memmap read: 0 PC003, 1 PC004');
       assert.equal(lines.length, 15);

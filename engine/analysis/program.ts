@@ -160,10 +160,11 @@ export class Program {
       if (done.has(ci)) continue;
       const site = fn.calls[ci];
       for (const g of this.graph.resolve(site.callee, fn.file)) {
+        if (g.file !== fn.file) continue; // only the file's own helpers (ParamReads)
         const r = this.reads.of(g, ai);
         if (!r || (opts.config && !memmapHazardIn(opts.config, fn.file, r.read))) continue;
         const sink: Sink = { kind: 'memmap-read', api: g.name, loc: site.loc, alts: site.args[ai], reservedTest: r.read.reservedTest };
-        const hit = memmapRule(sink, this.resolver.resolveUse(site.args[ai], fn), { helper: g.name, read: r.read });
+        const hit = memmapRule(sink, this.resolver.resolveUse(site.args[ai], fn, { memmap: true }), { helper: g.name, read: r.read });
         if (!hit || this.boot.is(fn)) continue;
         const related = [...hit.witness.chain, { loc: r.read.loc, message: `${r.read.api.includes("->") ? r.read.api : `${r.read.api}()`} in ${r.fn.name}() reads the memmap of the page ${fn.name}() made` }];
         out.push({ rule: hit.rule!, verdict: hit.verdict, loc: site.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related, sink });
@@ -199,7 +200,7 @@ export class Program {
         if (!memmapMayFire(fn, sink)) continue;
         // No configuration that builds this file can leave a pfn_valid() memmap uninitialized: not a hazard.
         if (opts.config && !memmapHazardIn(opts.config, fn.file, sink)) continue;
-        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn));
+        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn, { memmap: sink.kind === 'memmap-read' }));
         if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
         // Boot-time-only code reads the boot memmap: no hot-added or device memory exists yet.
         if (x.rule && sink.kind === 'memmap-read' && this.boot.is(fn)) continue;

@@ -1,7 +1,7 @@
 // Interprocedural resolution: a PARAM value is the union of what every call site passes (the worst decides the
 // verdict), a RET value is what the callee returns. Recursion and long chains terminate: results are sets over
 // a finite key space (state × devpriv), grown monotonically until a pass changes nothing.
-import { CallGraph } from './callgraph';
+import { CallGraph, CallerEdge } from './callgraph';
 import { Alt, FnSummary, Pin, State, Step } from './model';
 import { flagsHold } from './walk/flags';
 
@@ -45,13 +45,28 @@ export class Resolver {
   private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
   private pass = 0;
+  /** resolveUse()'s `memmap` (Invariant: the memo is never read or written in that mode's shortcuts). */
+  private memmapOnly = false;
   private changed = false;
   private touched: Memo[] = [];
 
   constructor(readonly graph: CallGraph) {}
 
-  /** Resolves the values at a use in `fn`, iterating to a fixpoint (recursion in the call graph). */
-  resolveUse(alts: Alt[], fn: FnSummary): Resolved[] {
+  /**
+   * Resolves the values at a use in `fn`, iterating to a fixpoint (recursion in the call graph). `memmap`: only what
+   * a memmap read's rule can report (memmapRule: a page made in `fn`, Resolved.local): a page parameter's callers and
+   * what a callee returns of its own are left unresolved (one UNKNOWN, not local), which is all a demand run asks
+   * for in that case (engine/demand/plan.ts `memmap` jobs).
+   */
+  resolveUse(alts: Alt[], fn: FnSummary, opts: { memmap?: boolean } = {}): Resolved[] {
+    const before = this.memmapOnly;
+    this.memmapOnly = !!opts.memmap;
+    try {
+      return this.resolveAll(alts, fn);
+    } finally { this.memmapOnly = before; }
+  }
+
+  private resolveAll(alts: Alt[], fn: FnSummary): Resolved[] {
     let result: Map<string, Resolved> = new Map();
     for (let i = 0; i < 12; i++) {
       this.pass++;
@@ -91,8 +106,7 @@ export class Resolver {
     for (const a of alts) {
       if (a.state === 'PARAM' && a.param !== undefined) {
         const viaPfn = !!a.viaPfn || asPfn;
-        let r = this.param(fn, a.param, viaPfn, depth);
-        if (a.fromPfn) r = this.madeHere(r, a);
+        let r = a.fromPfn ? this.madeHere(fn, a) : this.memmapOnly ? unresolved(a) : this.param(fn, a.param, viaPfn, depth);
         if (a.pgmapParam !== undefined) {
           const pins = this.pgmapPinned(fn, a.pgmapParam, depth);
           if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
@@ -105,10 +119,10 @@ export class Resolver {
         if (a.pins?.length) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, state: 'PGMAP', pins: dedupePins([...x.pins, ...a.pins!]) }; return [keyOf(y), y]; }));
         mergeInto(out, r);
       } else if (a.state === 'RET') {
+        if (a.fromPfn) { mergeInto(out, this.madeHere(fn, a)); continue; }
         let r = this.ret(fn, a, depth);
         // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
         if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
-        if (a.fromPfn) r = this.madeHere(r, a);
         mergeInto(out, r);
       } else {
         // A reference that depends on the caller's flags (try_grab_page(page, flags)): where a caller's flags hold
@@ -142,18 +156,49 @@ export class Resolver {
   }
 
   /**
-   * A page this function made from a pfn its callers (or a callee) gave: its pfn's origins, as a page made here. A
-   * pfn_valid() guard here leaves only a pfn proved online trusted (every caller's pfn_to_online_page(), an online
-   * range); anything else is the raw, guarded page the guard says it is.
+   * A page this function made, behind a pfn_valid() check of its own, from a pfn its callers (PARAM) or a callee
+   * (RET) gave: the guard leaves only a pfn proved online trusted. Proved means: a parameter of a function whose
+   * callers its own file names (CallGraph.fileCallers), each of which passes a pfn found online (pfn_to_online_page(),
+   * an `online-pfn` contract on its own parameter) or, in turn, such a proved parameter of its own. Anything else is
+   * the raw, guarded page the guard says it is.
+   * Invariant: only `fn`'s file decides (never a global function's callers, never a callee's return), so a run on
+   * demand (engine/demand/plan.ts asks for that file's callers with `local` jobs) gives the answer parsing
+   * everything gives.
    */
-  private madeHere(r: Map<string, Resolved>, a: Alt): Map<string, Resolved> {
-    return new Map([...r.values()].map((x) => {
-      let y: Resolved = { ...x, local: true, fromPfn: true };
-      // The guard is what the reviewer reads: the page pfn_to_page() made here behind it (as a local raw page).
-      if (a.guard && y.state !== 'ONLINE') y = { ...y, state: 'RAW', pins: [], guarded: true, guardKind: a.guardKind, chain: a.made ? [a.made] : y.chain };
-      else if (y.state === 'RAW' && !y.guarded && a.guard) y = { ...y, guarded: true, guardKind: a.guardKind };
-      return [keyOf(y), y];
-    }));
+  private madeHere(fn: FnSummary, a: Alt): Map<string, Resolved> {
+    const proof = a.state === 'PARAM' && a.param !== undefined ? this.onlineParam(fn, a.param, new Set()) : undefined;
+    const out = new Map<string, Resolved>();
+    if (proof) add(out, { state: 'ONLINE', devpriv: false, pins: proof.pins, local: true, fromPfn: true, chain: clip([...proof.chain, ...(a.made ? [a.made] : [])]) });
+    else add(out, { state: 'RAW', devpriv: !!a.devpriv, devprivStep: a.devprivWhy, pins: [], local: true, fromPfn: true, guarded: !!a.guard, guardKind: a.guardKind, chain: [a.made ?? a.origin] });
+    return out;
+  }
+
+  /** The proof that every caller of `fn` passes an online pfn as parameter `param` (madeHere), or undefined. */
+  private onlineParam(fn: FnSummary, param: number, seen: Set<FnSummary>): { pins: Pin[]; chain: Step[] } | undefined {
+    const edges = seen.has(fn) ? undefined : this.graph.fileCallers(fn);
+    if (!edges?.length) return undefined;
+    seen.add(fn);
+    try {
+      return this.provedBy(fn, param, edges, seen);
+    } finally { seen.delete(fn); }
+  }
+
+  private provedBy(fn: FnSummary, param: number, edges: readonly CallerEdge[], seen: Set<FnSummary>): { pins: Pin[]; chain: Step[] } | undefined {
+    let proof: { pins: Pin[]; chain: Step[] } | undefined;
+    for (const e of edges) {
+      const alts = e.site.args[param] ?? [];
+      if (!alts.length) return undefined;
+      for (const x of alts) {
+        const step: Step = { loc: e.site.loc, message: `${e.caller.name}() passes ${fn.name}() a pfn it found online` };
+        if (x.state === 'ONLINE') proof ??= { pins: x.pins ?? [], chain: [x.origin, step] };
+        else if (x.state === 'PARAM' && x.param !== undefined) {
+          const up = this.onlineParam(e.caller, x.param, seen);
+          if (!up) return undefined;
+          proof ??= { pins: up.pins, chain: [...up.chain, step] };
+        } else return undefined;
+      }
+    }
+    return proof;
   }
 
   /**
@@ -222,7 +267,7 @@ export class Resolver {
 
   private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
-    if (a.field !== undefined) return this.fieldValue(fn, a, depth);
+    if (a.field !== undefined) return this.memmapOnly ? unresolved(a) : this.fieldValue(fn, a, depth);
     if (a.opaque !== undefined) {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: ${a.opaque}` }] });
       return out;
@@ -237,10 +282,12 @@ export class Resolver {
       // What the call hands back: the callee's return value, or what it stores through its pointer parameter `out`.
       const values = valuesOf(g, a.out);
       const key = `${this.id(g)}#${a.out === undefined ? 'ret' : `out${a.out}`}`;
-      const own = this.grown(key, (grow) => {
-        for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
-      });
-      for (const r of own.values()) add(out, { ...r, local: false });
+      if (this.memmapOnly) { if (values.some((r) => r.state !== 'PARAM')) mergeInto(out, unresolved(a)); } else {
+        const own = this.grown(key, (grow) => {
+          for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
+        });
+        for (const r of own.values()) add(out, { ...r, local: false });
+      }
       // Returned parameters are this call's arguments (context-sensitive).
       for (const r of values) {
         if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
@@ -347,6 +394,11 @@ export class Resolver {
 /** What a call of `g` hands back: its return values, or the pages it stores through pointer parameter `out`. */
 export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
   return out === undefined ? g.returns : g.outs?.find((o) => o.param === out)?.alts ?? [];
+}
+
+/** What a memmap-only resolution leaves open (Resolver.resolveUse `memmap`): a value from outside the function. */
+function unresolved(a: Alt): Map<string, Resolved> {
+  return new Map([['UNKNOWN|0', { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [a.origin] }]]);
 }
 
 function keyOf(r: Resolved): string {

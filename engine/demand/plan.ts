@@ -33,11 +33,6 @@ import { resolvedSinks } from '../analysis/rules/memmap';
 import { rawArgs } from '../analysis/rules/memmap-calls';
 import { valuesOf } from '../analysis/resolve';
 
-/** How many calls down a pfn page handed to a same-file helper is followed to a memmap read (rules/memmap-calls.ts). */
-const MAX_READ_DEPTH = 3;
-/** How many callers up a memmap read's pfn is followed for an online proof (a range every caller proved online). */
-const MAX_RANGE_HOPS = 0;
-
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
 export interface PlanIndex {
   /** Number of files; files are numbered 0..count-1 in path order. */
@@ -307,20 +302,25 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const seenPgmap = new Set<FnSummary>();
   const seenRet = new Set<string>();
   const seenAlts = new Set<readonly Alt[]>();
-  /** Alternatives visited by bounded jobs only, with the most hops they had left. */
-  const seenBounded = new Map<readonly Alt[], number>();
+  /** Alternatives visited for a memmap read only (a job with `memmap`). */
+  const seenMemmap = new Set<readonly Alt[]>();
   const ids = new Map<FnSummary, number>();
   const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
-  /** `hops`: how many callers up this job may still ask for (undefined: no bound). */
-  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why; hops?: number };
+  /**
+   * `memmap`: the values of a memmap read (or of a page handed to a helper that reads one). memmapRule reports only a
+   * page made in the read's own function (Resolved.local and fromPfn): the callers' values of a page parameter and
+   * what a callee returns of its own never reach it, so the job asks only for what can (the callee's returned
+   * arguments, flags, pgmap pins, and the local online proofs of Resolver.madeHere).
+   */
+  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why; memmap?: boolean };
   // First in, first out: the path `why` reports for a name is a shortest one.
   const work: Job[] = [];
   let head = 0;
 
-  const param = (fn: FnSummary, p: number, hops?: number) => {
+  const param = (fn: FnSummary, p: number) => {
     const key = `${id(fn)}#${p}`;
-    if (seenParam.has(key) || hops === 0 || (hops !== undefined && seenParam.has(`${key}#${hops}`))) return;
-    seenParam.add(hops === undefined ? key : `${key}#${hops}`);
+    if (seenParam.has(key)) return;
+    seenParam.add(key);
     const edges = callers(fn);
     if (!edges) return;
     const at = step;
@@ -328,7 +328,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       const ai = e.argFor(p);
       if (ai === undefined) continue;
       const alts = e.site.args[ai];
-      if (alts && alts.length) work.push({ fn: e.caller, alts, why: because(() => `arg ${ai} passed by ${where(e.caller)} (${e.kind})`, at), hops: hops === undefined ? undefined : hops - 1 });
+      if (alts && alts.length) work.push({ fn: e.caller, alts, why: because(() => `arg ${ai} passed by ${where(e.caller)} (${e.kind})`, at) });
     }
   };
   const pgmap = (fn: FnSummary) => {
@@ -379,16 +379,17 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   };
   const ptlCallers = (fn: FnSummary) => { ptlHolds(fn, 0, new Set([fn])); };
   const seenField = new Set<string>();
-  const ret = (fn: FnSummary, a: Alt, hops?: number) => {
+  const ret = (fn: FnSummary, a: Alt, memmap?: boolean) => {
     // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
     if (a.field !== undefined) {
+      if (memmap) return;
       const tag = a.field.slice(0, a.field.indexOf('.'));
       if (!needIn(fn.file, tag)) return;
       for (const g of graph.fieldStores(a.field, fn.file)) {
         const k = `${id(g)}#${a.field}`;
         if (seenField.has(k)) continue;
         seenField.add(k);
-        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts, why: because(() => `stores into ${a.field} in ${where(g)}`, step), hops });
+        work.push({ fn: g, alts: g.fieldStores!.find((x) => x.field === a.field)!.alts, why: because(() => `stores into ${a.field} in ${where(g)}`, step) });
       }
       return;
     }
@@ -402,16 +403,16 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       for (const g of graph.resolve(a.callee, fn.file)) {
         // The return value, or what the callee stores through its pointer parameter `a.out` (`&page` passed).
         const values = valuesOf(g, a.out);
-        const seenKey = `${id(g)}#${a.out ?? 'ret'}${hops === undefined ? '' : '#b'}`;
-        if (!seenRet.has(seenKey)) {
+        const seenKey = `${id(g)}#${a.out ?? 'ret'}`;
+        if (!memmap && !seenRet.has(seenKey)) {
           seenRet.add(seenKey);
-          work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step), hops });
+          work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step) });
         }
         if (!site) continue;
         for (const r of values) {
           if (r.state !== 'PARAM' || r.param === undefined) continue;
           const args = site.args[r.param];
-          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step), hops });
+          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step), memmap });
         }
       }
     }
@@ -434,13 +435,43 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
   };
 
-  // A helper a page made from a pfn is handed to: its definition, and those it hands its parameter on to
-  // (rules/memmap-calls.ts ParamReads).
-  // Invariant: only helpers defined in the caller's own file, at most MAX_READ_DEPTH calls down: following every
-  // helper a pfn page is handed to (set_page_dirty(), __free_pages() …) fans out over the whole of mm/.
+  // What a function's own file says about it (CallGraph.fileCallers): a static function of a .c file, stored in no
+  // field, has its callers in that file; a `local` job asks for them. Returns those callers, or undefined where the
+  // file says nothing more (a global function, one stored in a field, or run as a callback) or the job is pending.
+  const fileCallers = (fn: FnSummary): CallerEdge[] | undefined => {
+    if (!CallGraph.fileScoped(fn)) return undefined;
+    const at = step;
+    step = because(() => `callers in its file of ${where(fn)}`, at);
+    const known = needIn(fn.file, fn.name);
+    step = at;
+    return known ? graph.fileCallers(fn) : undefined;
+  };
+  // A pfn parameter behind a pfn_valid() of the function that makes a page of it: whether every caller proved it
+  // online (Resolver.onlineParam), up the callers the function's file names.
+  const seenOnline = new Set<string>();
+  const online = (fn: FnSummary, p: number) => {
+    const key = `${id(fn)}#${p}`;
+    if (seenOnline.has(key)) return;
+    seenOnline.add(key);
+    for (const e of fileCallers(fn) ?? []) for (const x of e.site.args[p] ?? []) if (x.state === 'PARAM' && x.param !== undefined) online(e.caller, x.param);
+  };
+  // Boot-time-only code (analysis/boot.ts): the static callers its file names, up to `__init` functions.
+  const seenBoot = new Set<FnSummary>();
+  const boot = (fn: FnSummary) => {
+    if (fn.init || seenBoot.has(fn)) return;
+    seenBoot.add(fn);
+    for (const e of fileCallers(fn) ?? []) boot(e.caller);
+  };
+  // A helper of the same file a page made from a pfn is handed to (rules/memmap-calls.ts ParamReads): its definition
+  // (a `local` job on the name selects it), and the helpers of that file it hands its parameter on to. Returns whether
+  // the file defines the helper.
   const seenReads = new Set<string>();
-  const reads = (fn: FnSummary, callee: string, param: number, depth = 0): boolean => {
-    if (depth >= MAX_READ_DEPTH || !graph.defs.get(callee)?.some((d) => d.file === fn.file)) return false;
+  const reads = (fn: FnSummary, callee: string, param: number): boolean => {
+    const at = step;
+    step = because(() => `helper ${callee}() of ${where(fn)}`, at);
+    const known = needIn(fn.file, callee);
+    step = at;
+    if (!known) return false;
     const gs = graph.resolve(callee, fn.file).filter((g) => g.file === fn.file);
     for (const g of gs) {
       const key = `${id(g)}#${param}`;
@@ -448,7 +479,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       seenReads.add(key);
       for (const site of g.calls) {
         if (site.callee.startsWith('.')) continue;
-        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai, depth + 1); });
+        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai); });
       }
     }
     return gs.length > 0;
@@ -457,40 +488,43 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   for (const f of facts) {
     for (const fn of f.functions) {
       const sinks = resolvedSinks(fn);
-      // Invariant: a memmap read asks its callers only MAX_RANGE_HOPS up (whether they proved the pfn online): past
-      // that, a guarded pfn stays what its guard says (RAW), exactly as without callers, so a missing caller can only
-      // keep a finding; unbounded, the callers of every pfn_valid() walk pull most of the tree into a whole-tree run.
-      for (const s of sinks) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined), hops: s.kind === 'memmap-read' ? MAX_RANGE_HOPS : undefined });
+      let reading = false;
+      for (const s of sinks) {
+        const memmap = s.kind === 'memmap-read';
+        reading ||= memmap;
+        work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined), memmap });
+      }
       for (const [ci, ai] of rawArgs(fn)) {
         const site = fn.calls[ci];
         if (!reads(fn, site.callee, ai)) continue;
-        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined), hops: MAX_RANGE_HOPS });
+        reading = true;
+        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined), memmap: true });
       }
-      // Boot-only callers (analysis/boot.ts) are not asked for: even static ones, four callers up, made the whole
-      // 6.1 tree's plan run out of budget. BootOnly decides from the callers the run has read.
+      if (reading) boot(fn);
       if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }
   while (head < work.length) {
-    const { fn, alts, why: w, hops } = work[head];
+    const { fn, alts, why: w, memmap } = work[head];
     work[head++] = undefined as unknown as Job; // let the queue's head be collected
-    if (seenAlts.has(alts) || (hops !== undefined && seenBounded.get(alts)! >= hops)) continue;
-    if (hops === undefined) seenAlts.add(alts);
-    else seenBounded.set(alts, hops);
+    if (seenAlts.has(alts) || (memmap && seenMemmap.has(alts))) continue;
+    (memmap ? seenMemmap : seenAlts).add(alts);
     for (const a of alts) {
       step = w;
       if (a.state === 'PARAM') {
-        if (a.param !== undefined) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param, hops); step = w; }
+        // A page made here from a pfn behind a guard of its own: only a local online proof counts (Resolver.madeHere).
+        if (a.param !== undefined && a.fromPfn) { step = because(() => `online pfn parameter ${a.param} of ${where(fn)}`, w); online(fn, a.param); step = w; }
+        else if (a.param !== undefined && !memmap) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param); step = w; }
         if (a.pgmapParam !== undefined) pgmap(fn);
       } else if (a.state === 'RET') {
-        ret(fn, a, hops);
+        if (!a.fromPfn) ret(fn, a, memmap);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
-      } else if (a.state === 'PTL' && a.callerPtl) {
+      } else if (a.state === 'PTL' && a.callerPtl && !memmap) {
         ptlCallers(fn);
       }
       if (a.flagCond) flags(fn, a.flagCond.param);
-      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w, hops });
+      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w, memmap });
     }
   }
   return pending;
@@ -675,6 +709,9 @@ export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[
   const fieldOnly = new Set<string>();
   for (const w of job.mentions) if (w.startsWith(FIELD_CALL)) fieldOnly.add(w.slice(FIELD_CALL.length)); else full.add(w);
   if (job.seed) for (const w of seed.names) full.add(w);
+  // A function-like macro of the file wrapping a seed name (`#define demo_is_private(p) is_device_private_page(p)`):
+  // its uses are the seed's (walk/macros.ts sees through them).
+  if (job.seed) for (const m of seedMacros(text, seed)) full.add(m);
   for (const w of full) fieldOnly.delete(w);
   const alternatives = [...full, ...fieldOnly].map(escapeRegExp);
   if (job.seed) alternatives.push(...seed.patterns.map((p) => `(?:${p})`));
@@ -690,6 +727,17 @@ export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[
     }
   }
   return offsets;
+}
+
+/** The file's function-like macros whose bodies mention a seed name or pattern. */
+function seedMacros(text: string, seed: SeedSpec): string[] {
+  if (!text.includes('define')) return [];
+  const out: string[] = [];
+  const words = { names: seed.names, patterns: seed.patterns };
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^()\n]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm)) {
+    if (occurs(m[3], words)) out.push(m[1]);
+  }
+  return out;
 }
 
 /**

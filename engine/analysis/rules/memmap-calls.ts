@@ -42,7 +42,10 @@ export class ParamReads {
         if (site.callee.startsWith('.')) continue;
         site.args.forEach((arg, ai) => {
           if (found?.read.reservedTest || !onParam(arg)) return;
+          // Invariant: only helpers defined in the caller's own file (what that file says; a demand run asks for them
+          // with `local` jobs): following every helper a pfn page is handed to would pull much of mm/ into every run.
           for (const g of this.graph.resolve(site.callee, fn.file)) {
+            if (g.file !== fn.file) continue;
             const r = this.of(g, ai, depth + 1);
             if (r && (!found || (r.read.reservedTest && !found.read.reservedTest))) found = r;
           }
