@@ -101,7 +101,15 @@ export function pfnToPage(w: Walk, name: string, n: Node, arg: Node | undefined,
   });
   const online = pfnKey ? env.online.get(pfnKey) : undefined;
   if (online) return [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(${pfnKey}) of a pfn ${online.api}() found online` }, pins: [online] }];
-  if (!v || v.length === 0) return [raw()];
+  if (!v || v.length === 0) {
+    // A pfn nothing here checked, read back from the structure that recorded it (a DAX entry, a KSM stable node, a
+    // page-table walk's `pvmw->pfn`), or set by code pagecheck does not see (an iterator macro): the recorder vouches
+    // for its memmap, or not; pagecheck cannot tell, so it is no memmap read of "a pfn nothing checked" (fromPfn
+    // unset: memmapRule never reports it). It is still a page nothing holds: a ZONE_DEVICE test of a driver's own
+    // pfn table is unsafe (AUDIT.md).
+    const recorded = !guard && arg ? recordedPfn(w, arg) : undefined;
+    return [recorded ? { ...raw(), fromPfn: undefined } : raw()];
+  }
   return v.map((a) => {
     if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
     // A pfn the callers (or a callee) hand over behind a guard here: the resolver decides whether every caller proved
@@ -161,3 +169,57 @@ export function derivedFrom(w: Walk, value: Node): string | undefined {
   return undefined;
 }
 
+
+/** Calls that only read their argument once (`READ_ONCE(node->kpfn)`): the value is the argument's. */
+const READERS = new Set(['READ_ONCE', 'data_race', 'smp_load_acquire']);
+
+/** `arg` without parentheses, casts and READ_ONCE()-style reads. */
+function readOf(w: Walk, arg: Node): Node {
+  let u = unwrap(arg);
+  for (let i = 0; i < 8 && u.type === 'call_expression'; i++) {
+    const name = w.calleeName(u);
+    const inner = argNodes(u)[0];
+    if (!name || !READERS.has(name) || !inner) break;
+    u = unwrap(inner);
+  }
+  return u;
+}
+
+/**
+ * Where an unchecked pfn with no value comes from, when that is not this function's arithmetic: a field of a structure
+ * that recorded it (`entry->pfn`, or a variable every assignment of which reads one), or a variable no statement of
+ * the function assigns (an iterator macro's loop variable, `for_each_mapped_pfn(entry, pfn)`). Undefined otherwise.
+ */
+export function recordedPfn(w: Walk, arg: Node): string | undefined {
+  const u = readOf(w, arg);
+  if (u.type === 'field_expression') return `the pfn ${w.text(u)} recorded: what keeps it valid is that structure's owner's to say`;
+  if (u.type !== 'identifier') return undefined;
+  let fn: Node | null = u;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const body = fn?.childForFieldName('body');
+  if (!body) return undefined;
+  const name = w.text(u);
+  const sources: Node[] = [];
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'assignment_expression') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left && unwrap(left).type === 'identifier' && w.text(unwrap(left)) === name) { if (!right || n.child(1)?.type !== '=') return undefined; sources.push(right); }
+    } else if (n.type === 'init_declarator') {
+      const d = n.childForFieldName('declarator');
+      const value = n.childForFieldName('value');
+      if (d && d.type === 'identifier' && w.text(d) === name && value) sources.push(value);
+    } else if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
+      // `&pfn` handed to a callee: it may set the pfn there.
+      const a = n.childForFieldName('argument');
+      if (a && unwrap(a).type === 'identifier' && w.text(unwrap(a)) === name) return undefined;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  if (!sources.length) return `no statement of this function sets ${name} (an iterator macro, a global): where the pfn comes from is unknown`;
+  const fields = sources.map((x) => readOf(w, x));
+  if (fields.every((f) => f.type === 'field_expression')) return `the pfn ${w.text(fields[0])} recorded: what keeps it valid is that structure's owner's to say`;
+  return undefined;
+}
