@@ -57,6 +57,8 @@ export abstract class Walk {
   pageFields: ReadonlySet<string> = new Set();
   /** The file's function-like macros this function uses (walk/macros.ts). */
   macros: ReadonlyMap<string, FileMacro> = new Map();
+  /** The file's own iterator macros this function uses (`for_each_mapped_pfn`: facts.ts, walk/pins.ts recordedPfn). */
+  iterators: ReadonlySet<string> = new Set();
   /** `tag.field` → the pages this function stores there (FnSummary.fieldStores). */
   readonly fieldStores = new Map<string, Alt[]>();
   /** A `ptl-unlock` call was walked (FnSummary.unlocksPtl). */

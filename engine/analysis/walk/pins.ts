@@ -188,7 +188,8 @@ function readOf(w: Walk, arg: Node): Node {
 /**
  * Where an unchecked pfn with no value comes from, when that is not this function's arithmetic: a field of a structure
  * that recorded it (`entry->pfn`, or a variable every assignment of which reads one), or a variable no statement of
- * the function assigns (an iterator macro's loop variable, `for_each_mapped_pfn(entry, pfn)`). Undefined otherwise.
+ * the function assigns, set by an iterator macro of the same file (`for_each_mapped_pfn(entry, pfn)` in fs/dax.c:
+ * the file decodes its own entries). Undefined otherwise.
  */
 export function recordedPfn(w: Walk, arg: Node): string | undefined {
   const u = readOf(w, arg);
@@ -200,9 +201,17 @@ export function recordedPfn(w: Walk, arg: Node): string | undefined {
   if (!body) return undefined;
   const name = w.text(u);
   const sources: Node[] = [];
+  let iterated = false;
   const stack: Node[] = [body];
   while (stack.length) {
     const n = stack.pop()!;
+    if (n.type === 'while_statement' && !iterated) {
+      // `for_each_mapped_pfn(entry, pfn) body` (prepare.ts made it `while (entry, pfn) body`, in place): an iterator
+      // macro of this very file, decoding the file's own records.
+      const macro = /^[A-Za-z_]\w*/.exec(w.src.slice(n.startIndex, n.startIndex + 80))?.[0];
+      const cond = n.childForFieldName('condition');
+      iterated = !!macro && macro !== 'while' && !!cond && new RegExp(`[(,]\\s*${name}\\s*[,)]`).test(w.text(cond)) && w.iterators.has(macro);
+    }
     if (n.type === 'assignment_expression') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
@@ -218,8 +227,11 @@ export function recordedPfn(w: Walk, arg: Node): string | undefined {
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
-  if (!sources.length) return `no statement of this function sets ${name} (an iterator macro, a global): where the pfn comes from is unknown`;
+  // Invariant: a header's iterator (7.3 for_each_valid_pfn()) walks a pfn range, not records: its pfns stay raw.
+  if (!sources.length && iterated) return `${name} is set by an iterator macro of this file over the records it keeps: what keeps them valid is this file's to say`;
+  if (!sources.length) return undefined;
   const fields = sources.map((x) => readOf(w, x));
   if (fields.every((f) => f.type === 'field_expression')) return `the pfn ${w.text(fields[0])} recorded: what keeps it valid is that structure's owner's to say`;
   return undefined;
 }
+
