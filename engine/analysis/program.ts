@@ -135,7 +135,7 @@ export class Program {
   /** One sink explained as the audit reports it (rule, verdict, reason, chain), with its resolved origins. */
   explain(fn: FnSummary, sink: Sink): SinkExplanation & { resolved: Resolved[] } {
     const resolved = this.resolve(fn, sink);
-    return { ...explainSink(sink, resolved), resolved };
+    return { ...explainSink(sink, resolved, fn.name), resolved };
   }
 
   audit(opts: AuditOptions = {}): AuditResult {
@@ -200,7 +200,7 @@ export class Program {
         if (!memmapMayFire(fn, sink)) continue;
         // No configuration that builds this file can leave a pfn_valid() memmap uninitialized: not a hazard.
         if (opts.config && !memmapHazardIn(opts.config, fn.file, sink)) continue;
-        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn, { memmap: sink.kind === 'memmap-read' }));
+        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn, { memmap: sink.kind === 'memmap-read' }), fn.name);
         if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
         // Boot-time-only code reads the boot memmap: no hot-added or device memory exists yet.
         if (x.rule && sink.kind === 'memmap-read' && this.boot.is(fn)) continue;
@@ -210,8 +210,7 @@ export class Program {
       if (tests.length) {
         let worst = tests[0];
         for (const t of tests) if (VERDICT_RANK[t.verdict] > VERDICT_RANK[worst.verdict]) worst = t;
-        const reasons = [...new Set(tests.filter((t) => t.verdict === worst.verdict).map((t) => t.reason))];
-        out.functions.push({ file: fn.file, line: fn.loc.line, fn: fn.name, verdict: worst.verdict, reason: reasons.join('; '), tests });
+        out.functions.push({ file: fn.file, line: fn.loc.line, fn: fn.name, verdict: worst.verdict, reason: functionReason(tests, worst.verdict), tests });
       }
     }
     for (const s of facts.suppressions) {
@@ -219,4 +218,15 @@ export class Program {
       add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [], message: reasonlessMessage(s) });
     }
   }
+}
+
+/**
+ * A function's reason: those of its tests with the worst verdict. A safe function's reasons are lists of
+ * independent clauses, so a clause two tests share is said once; an unsafe reason's clauses belong together
+ * (an origin and the call that brought it), so only whole reasons are merged.
+ */
+function functionReason(tests: readonly TestReport[], verdict: Verdict): string {
+  const reasons = [...new Set(tests.filter((t) => t.verdict === verdict).map((t) => t.reason))];
+  if (verdict !== 'safe') return reasons.join('; ');
+  return [...new Set(reasons.flatMap((r) => r.split('; ')))].join('; ');
 }
