@@ -202,6 +202,8 @@ export function recordedPfn(w: Walk, arg: Node): string | undefined {
   const name = w.text(u);
   const sources: Node[] = [];
   let iterated = false;
+  /** The callee `&name` is handed to ('' when it is not a call's argument). */
+  let outParam: string | undefined;
   const stack: Node[] = [body];
   while (stack.length) {
     const n = stack.pop()!;
@@ -221,14 +223,17 @@ export function recordedPfn(w: Walk, arg: Node): string | undefined {
       const value = n.childForFieldName('value');
       if (d && d.type === 'identifier' && w.text(d) === name && value) sources.push(value);
     } else if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
-      // `&pfn` handed to a callee: it may set the pfn there.
+      // `&pfn` handed to a callee: the callee sets the pfn there.
       const a = n.childForFieldName('argument');
-      if (a && unwrap(a).type === 'identifier' && w.text(unwrap(a)) === name) return undefined;
+      if (a && unwrap(a).type === 'identifier' && w.text(unwrap(a)) === name) outParam ??= n.parent?.parent?.type === 'call_expression' ? w.calleeName(n.parent.parent) ?? '' : '';
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
   // Invariant: a header's iterator (7.3 for_each_valid_pfn()) walks a pfn range, not records: its pfns stay raw.
   if (!sources.length && iterated) return `${name} is set by an iterator macro of this file over the records it keeps: what keeps them valid is this file's to say`;
+  // Set only through `&name` by a callee (7.3 move_freepages_block(): prep_move_freepages_block(zone, page,
+  // &start_pfn, …) stores the block start of a free page it holds): the callee's pfn, which this walk does not follow.
+  if (!sources.length && outParam) return `${name} is set by ${outParam}() through &${name}: where the pfn comes from is that function's to say`;
   if (!sources.length) return undefined;
   const fields = sources.map((x) => readOf(w, x));
   if (fields.every((f) => f.type === 'field_expression')) return `the pfn ${w.text(fields[0])} recorded: what keeps it valid is that structure's owner's to say`;
