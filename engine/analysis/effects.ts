@@ -210,7 +210,15 @@ const SPECS = {
     doc: 'argument `arg` is referenced from here on (get_page(), gup\'s pages[]); at the API\'s definition its callers are not asked',
     hover: 'takes a reference on the page: it stays alive until put_page()',
     definition: 'REF',
+    fields: ['outField'],
     call: (c) => {
+      // `blk_map_iter_next(req, iter, &vec)` fills `vec.paddr` with an address the request owns.
+      if (c.e.outField) {
+        if (!c.arg || !c.argKey) return;
+        const sep = stripAddr(c.arg) !== unwrap(c.arg) ? '.' : '->';
+        c.env.vars.set(`${c.argKey}${sep}${c.e.outField}`, [{ state: 'REF', origin: { loc: c.loc, message: `${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)] }]);
+        return;
+      }
       // `folio_get(page_folio(page))`: the reference is on the page's allocation too.
       const key = c.argKey ?? (c.arg ? derivedFrom(c.w, c.arg) : undefined);
       if (!key) return;
@@ -435,6 +443,15 @@ const SPECS = {
       if (!posKey) return;
       const v = headKey ? c.env.lists.get(headKey) : undefined;
       if (v?.length) c.env.vars.set(posKey, v); else c.env.vars.delete(posKey);
+    },
+  },
+  'iter-owned': {
+    doc: 'an iterator macro over what an object owns (btrfs_bio_for_each_block(paddr, bio, iter, step): the blocks of a bio): in its body, argument `arg` (the cursor: a page, or the physical address of one) is owned by that object, referenced until it completes',
+    iterate: (c) => {
+      const pos = c.args[argOf(c.e)];
+      const posKey = pos ? c.w.key(pos) : undefined;
+      if (!posKey) return;
+      c.env.vars.set(posKey, [{ state: 'REF', origin: { loc: c.w.loc(c.n), message: `${c.name}(): ${c.e.reason}` }, pins: [c.w.pin(c.name, c.n)] }]);
     },
   },
   'list-entry': {

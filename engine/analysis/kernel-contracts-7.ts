@@ -96,6 +96,15 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   // under the entry's lock is referenced. The tree decides (no pte_devmap in include/linux/mm.h); else 6.17.
   E('vmf_insert_folio_pmd', 'ptl-decode-referenced', 'no devmap: an entry decoded under its page-table lock holds a page reference (Linux 6.17+)', { since: '6.17', feature: '!devmap', definitionOnly: true }),
 
+  // --- the pages of a bio or a request, met as physical addresses: the bio owns them until it completes (its
+  // submitter's reference, dropped in its end_io), like bvec_page()/sg_page() in kernel-contracts.ts ---
+  E('bvec_phys', 'returns-ref', 'bvec_phys(): the physical address of a bio_vec\'s page, which the bio owns until it completes'), // include/linux/bvec.h:341 (6.12 :290)
+  E('bio_iter_phys', 'returns-ref', 'bio_iter_phys(): the physical address of the bio\'s current segment, whose page the bio owns'), // fs/btrfs/misc.h:31
+  E('btrfs_bio_for_each_block', 'iter-owned', 'the cursor is the physical address of each block of the bio, whose pages the bio owns'), // fs/btrfs/misc.h:51 (bio_iter_phys())
+  E('btrfs_bio_for_each_block_all', 'iter-owned', 'the cursor is the physical address of each block of the bio, whose pages the bio owns'), // fs/btrfs/misc.h:81
+  // blk_map_iter_next(req, iter, &vec): `vec->paddr = bvec_phys(&bv)` (block/blk-mq-dma.c:37) of the request's next segment.
+  E('blk_map_iter_next', 'takes-ref', 'blk_map_iter_next() stores the physical address of the request\'s next segment: the request owns its pages', { arg: 2, outField: 'paddr' }), // block/blk-mq-dma.c:27
+
   // --- memmap reads that exist only on HIGHMEM configurations ---
   // include/linux/page-flags.h:605-613 (6.1: :530-537): PageHighMem() reads the zone only under CONFIG_HIGHMEM;
   // otherwise it is PAGEFLAG_FALSE, a constant.

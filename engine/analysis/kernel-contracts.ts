@@ -308,6 +308,20 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('dma_map_sg_attrs', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_map_sgtable', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_direct_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
+  // A coherent DMA buffer handed back to the DMA API is one dma_alloc_attrs() allocated for the caller: kernel (or the
+  // device's coherent pool) memory the caller owns until dma_free_attrs() (7.3 kernel/dma/mapping.c:686, :515, :590).
+  E('dma_free_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  E('dma_get_sgtable_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  E('dma_mmap_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  // The block layer: a bio's submitter keeps the pages it adds alive until the bio completes (its end_io releases
+  // them, e.g. bio_release_pages()); the bio takes no reference of its own (7.3 block/bio.c:1006, :1047, :1076, :1100).
+  E('bio_add_page', 'caller-holds-ref', 'bio_add_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }),
+  E('__bio_add_page', 'caller-holds-ref', '__bio_add_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }),
+  E('bio_add_folio', 'caller-holds-ref', 'bio_add_folio(): the bio\'s submitter keeps the folio alive until the bio completes', { arg: 1 }),
+  E('bio_add_folio_nofail', 'caller-holds-ref', 'bio_add_folio_nofail(): the bio\'s submitter keeps the folio alive until the bio completes', { arg: 1 }),
+  E('bio_add_pc_page', 'caller-holds-ref', 'bio_add_pc_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 2 }), // 6.1 block/bio.c:1000
+  E('bio_add_hw_page', 'caller-holds-ref', 'bio_add_hw_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 2 }), // 6.1 block/bio.c:948
+  E('bio_add_zone_append_page', 'caller-holds-ref', 'bio_add_zone_append_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }), // 6.1 block/bio.c:1025
   E('zone_device_page_init', 'driver-managed', 'the driver owns the device-private page it initializes'),
   // The per-page pgmap reference (docs/kernel-history.md §1): 6.1 mm/memremap.c:528 takes it, :519 drops it at the end of
   // free_zone_device_page(), memunmap_pages() waits for all of them (:136/:146).

@@ -116,7 +116,11 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
       if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
     }
   }
-  if (!key) return w.expr(right, env);
+  if (!key) {
+    const v = w.expr(right, env);
+    if (op === '=' && left.type === 'subscript_expression') storeElement(w, left, v, env);
+    return v;
+  }
   trackFlags(w, key, right, op, env);
   if (op === '=') {
     assignTo(w, key, right, env);
@@ -128,6 +132,18 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
   // `page += n`, `pfn += i`: same page, same state.
   w.expr(right, env);
   return env.vars.get(key);
+}
+
+/**
+ * `paddrs[i] = paddr` into an array declared here: a read of any element may be what was stored (a value pagecheck
+ * cannot follow is stored as such). Invariant: only local arrays, whose elements hold nothing before a store.
+ */
+function storeElement(w: Walk, left: Node, v: Alt[] | undefined, env: Env): void {
+  const base = left.childForFieldName('argument');
+  const k = base ? w.key(base) : undefined;
+  if (!k || !w.localArrays.has(k)) return;
+  const stored: Alt[] = v?.length ? v : [{ state: 'RET', opaque: 'an element stored from an expression pagecheck cannot follow', origin: { loc: w.loc(left), message: `element of ${k}[]` } }];
+  env.vars.set(k, unionAlts(env.vars.get(k) ?? [], stored));
 }
 
 /** A page stored into a page field of one of this file's structs (FnSummary.fieldStores). */
@@ -174,6 +190,7 @@ export function declaration(w: Walk, n: Node, env: Env): void {
     const scope = w.scopes[w.scopes.length - 1];
     if (outer && scope && !scope.has(name)) scope.set(name, { type: outer, value: env.vars.get(name) });
     w.types.set(name, classifyType(w.contracts, typeText, pointerDepth(decl)));
+    if (d.type === 'array_declarator') w.localArrays.add(name); else w.localArrays.delete(name);
     env.vars.delete(name);
     env.flagVals.delete(name);
     env.locked.delete(name);
