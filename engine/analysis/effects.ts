@@ -118,6 +118,8 @@ export interface EffectSpec {
    * among its arguments (`DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION)`: `macro`).
    */
   flag?(c: MentionCx, env: Env, where: 'test' | 'initializer' | 'macro'): void;
+  /** branch: the argument is a page, so an expression made from one (`page_folio(page)`) acts on that page. */
+  onPage?: true;
   /** An iterator macro's loop: what its loop variable holds at the top of each pass. */
   iterate?(c: IterCx): void;
 }
@@ -200,6 +202,11 @@ const SPECS = {
     // Like a call to a function outside the tree (RET with no definition), without asking for one.
     value: (c) => [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }],
   },
+  'returns-zeroed': {
+    doc: 'return value: new zeroed memory (kvcalloc(), kzalloc()): an array of pages holds nothing but what is stored or filled into it afterwards; until then, or if a function pagecheck does not follow may fill it, its elements are unknown',
+    hover: 'returns new zeroed memory: its page pointers are NULL until something stores pages there',
+    value: (c) => [{ state: 'RET', opaque: said(c.name, c.e.reason), zeroed: true, origin: { loc: c.loc, message: `page returned by ${c.name}()` } }],
+  },
   'transfer': {
     doc: 'return value: the same page (or its pfn) as argument `arg`, in the same state (compound_head(), page_to_pfn(), READ_ONCE() …); on a `.field` entry with `fieldOf`: the field is the same page (`&folio->page`)',
     fields: ['fieldOf'],
@@ -234,6 +241,7 @@ const SPECS = {
     doc: 'argument `arg` is referenced where the call returned true / non-zero (get_page_unless_zero()), or where it returned 0 with `onZero` (isolate_lru_page())',
     hover: 'takes a reference on the page when it succeeds',
     fields: ['onZero', 'refIfFlags'],
+    onPage: true,
     branch: (c, t, f) => {
       const env = c.e.onZero ? f : t;
       if (!env) return;
@@ -397,9 +405,16 @@ const SPECS = {
     call: (c) => {
       c.env.ptl = false;
       c.w.unlocksPtl = true;
-      const dropped = (a: Alt) => (a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld);
+      const dropped = (a: Alt): boolean => (a.state === 'MAPPED' && !!a.underPtl) || (a.state === 'PTL' && !!a.ptlHeld) || !!a.prev?.some(dropped);
+      // Invariant: what a reference replaced (`prev`, given back where the reference turns out not to be taken or is
+      // put) loses the lock's protection too.
+      const drop = (a: Alt): Alt => {
+        const prev = a.prev?.some(dropped) ? a.prev.map(drop) : a.prev;
+        if (!((a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld))) return prev === a.prev ? a : { ...a, prev };
+        return { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, prev, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } };
+      };
       for (const [k, v] of c.env.vars) {
-        if (v.some(dropped)) c.env.vars.set(k, v.map((a) => (dropped(a) ? { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } } : a)));
+        if (v.some(dropped)) c.env.vars.set(k, v.map(drop));
       }
     },
   },
@@ -442,7 +457,7 @@ const SPECS = {
       const headKey = head ? c.w.key(stripAddr(head)) : undefined;
       if (!posKey) return;
       const v = headKey ? c.env.lists.get(headKey) : undefined;
-      if (v?.length) c.env.vars.set(posKey, v); else c.env.vars.delete(posKey);
+      if (v?.length) c.env.vars.set(posKey, asListElements(v)); else c.env.vars.delete(posKey);
     },
   },
   'iter-owned': {
@@ -458,8 +473,17 @@ const SPECS = {
     doc: 'return value: the object a list node in argument `arg` belongs to (list_entry(), list_first_entry()): an element of that list where pagecheck knows its elements (a cursor of a list iterator, a list head), otherwise nothing it can follow',
     value: (c) => {
       const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
-      const v = k ? c.env.lists.get(k) ?? c.env.vars.get(k) : undefined;
+      const list = k ? c.env.lists.get(k) : undefined;
+      if (list?.length) return asListElements(list);
+      const v = k ? c.env.vars.get(k) : undefined;
       if (v?.length) return v;
+      return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
+    },
+  },
+  'list-next': {
+    doc: 'return value: the element after (or before) the one in argument `arg` on its list (list_next_entry(pos, member)): where `pos` was read off a list whose elements pagecheck knows, another element of that list; otherwise nothing it can follow',
+    value: (c) => {
+      if (c.argVal?.length && c.argVal.every((a) => a.listElem)) return c.argVal;
       return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
     },
   },
@@ -481,6 +505,11 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/** What a list holds, as elements read off it (list_next_entry() of one is another). */
+function asListElements(v: Alt[]): Alt[] {
+  return v.every((a) => a.listElem) ? v : v.map((a) => (a.listElem ? a : { ...a, listElem: true }));
+}
 
 /** The first variable of a page type in `n` (depth-first): the page a list node expression belongs to. */
 function firstPageVar(w: Walk, n: Node): string | undefined {

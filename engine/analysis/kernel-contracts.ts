@@ -228,20 +228,20 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // (gup's output: takes-ref on the array), which pagecheck does not follow through the allocation. A page made from
   // the memory itself is virt_to_page()'s business (returns-online).
   E('kmalloc', 'returns-unknown', 'kmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:549
-  E('kzalloc', 'returns-unknown', 'kzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:697
-  E('kcalloc', 'returns-unknown', 'kcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:644
+  E('kzalloc', 'returns-zeroed', 'kzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:697
+  E('kcalloc', 'returns-zeroed', 'kcalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:644
   E('kmalloc_array', 'returns-unknown', 'kmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:607
   E('kmalloc_node', 'returns-unknown', 'kmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:572
   E('kzalloc_node', 'returns-unknown', 'kzalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:708
   E('kmem_cache_alloc', 'returns-unknown', 'kmem_cache_alloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:454
   E('kmem_cache_zalloc', 'returns-unknown', 'kmem_cache_zalloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:687
   E('kvmalloc', 'returns-unknown', 'kvmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:714
-  E('kvzalloc', 'returns-unknown', 'kvzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:722
-  E('kvcalloc', 'returns-unknown', 'kvcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:737
+  E('kvzalloc', 'returns-zeroed', 'kvzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:722
+  E('kvcalloc', 'returns-zeroed', 'kvcalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:737
   E('kvmalloc_array', 'returns-unknown', 'kvmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:727
   E('kvmalloc_node', 'returns-unknown', 'kvmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/util.c:559
   E('vmalloc', 'returns-unknown', 'vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3396
-  E('vzalloc', 'returns-unknown', 'vzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3436
+  E('vzalloc', 'returns-zeroed', 'vzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // mm/vmalloc.c:3436
   E('__vmalloc', 'returns-unknown', '__vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3377
   // Generic helpers the walk reaches on 7.x through the DMA and mmap paths (docs/performance.md, "The 7.x tree"): their
   // definitions are macros (resolved as a function outside the tree, the same UNKNOWN) or return another object; read
@@ -277,6 +277,8 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('list_entry', 'list-entry', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526
   E('list_first_entry', 'list-entry', 'list_first_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:537
   E('list_last_entry', 'list-entry', 'list_last_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:548
+  E('list_next_entry', 'list-next', 'list_next_entry(): the next element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:719 (6.1 :563)
+  E('list_prev_entry', 'list-next', 'list_prev_entry(): the previous element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:740 (6.1 :584)
 
   // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
   E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),

@@ -135,13 +135,14 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
 }
 
 /**
- * `paddrs[i] = paddr` into an array declared here: a read of any element may be what was stored (a value pagecheck
- * cannot follow is stored as such). Invariant: only local arrays, whose elements hold nothing before a store.
+ * `paddrs[i] = paddr` into an array declared here or new zeroed memory (kvcalloc()): a read of any element may be
+ * what was stored (a value pagecheck cannot follow is stored as such). Invariant: only arrays whose elements hold
+ * nothing before a store.
  */
 function storeElement(w: Walk, left: Node, v: Alt[] | undefined, env: Env): void {
   const base = left.childForFieldName('argument');
   const k = base ? w.key(base) : undefined;
-  if (!k || !w.localArrays.has(k)) return;
+  if (!k || !(w.localArrays.has(k) || env.vars.get(k)?.some((a) => a.zeroed))) return;
   const stored: Alt[] = v?.length ? v : [{ state: 'RET', opaque: 'an element stored from an expression pagecheck cannot follow', origin: { loc: w.loc(left), message: `element of ${k}[]` } }];
   env.vars.set(k, unionAlts(env.vars.get(k) ?? [], stored));
 }
