@@ -457,7 +457,10 @@ const SPECS = {
       const headKey = head ? c.w.key(stripAddr(head)) : undefined;
       if (!posKey) return;
       const v = headKey ? c.env.lists.get(headKey) : undefined;
-      if (v?.length) c.env.vars.set(posKey, asListElements(v)); else c.env.vars.delete(posKey);
+      const owned = v?.length || !head ? undefined : ownedList(c.w, head);
+      if (v?.length) c.env.vars.set(posKey, asListElements(v));
+      else if (owned) c.env.vars.set(posKey, owned);
+      else c.env.vars.delete(posKey);
     },
   },
   'iter-owned': {
@@ -475,6 +478,8 @@ const SPECS = {
       const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
       const list = k ? c.env.lists.get(k) : undefined;
       if (list?.length) return asListElements(list);
+      const owned = c.arg ? ownedList(c.w, c.arg) : undefined;
+      if (owned) return owned;
       const v = k ? c.env.vars.get(k) : undefined;
       if (v?.length) return v;
       return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
@@ -486,6 +491,9 @@ const SPECS = {
       if (c.argVal?.length && c.argVal.every((a) => a.listElem)) return c.argVal;
       return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
     },
+  },
+  'owned-list': {
+    doc: 'a `.field` entry: a list head field whose elements belong to an allocator\'s pool of online memory (hugetlb\'s `hugepage_freelists`, under its lock): an element read off it (a list iterator\'s cursor, list_entry()) is online memory, never ZONE_DEVICE',
   },
   'list-type': {
     doc: 'a struct (`name`: "struct list_head") whose pointers are list heads: a parameter of that type carries its callers\' list elements',
@@ -505,6 +513,24 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/**
+ * `&h->hugepage_freelists[nid]`, `h->hugepage_freelists[node].next`: a list head in a field with an `owned-list`
+ * entry — its elements are the pool's online memory.
+ */
+function ownedList(w: Walk, n: Node): Alt[] | undefined {
+  let cur: Node | null = stripAddr(n);
+  for (let i = 0; cur && i < 8; i++) {
+    if (cur.type === 'subscript_expression') { cur = unwrap(cur.childForFieldName('argument') ?? cur); continue; }
+    if (cur.type !== 'field_expression') return undefined;
+    const field = cur.childForFieldName('field');
+    const name = field ? w.text(field) : '';
+    const e = w.contracts.exact(`.${name}`).find((x) => x.effect === 'owned-list');
+    if (e) return [{ state: 'ONLINE', origin: { loc: w.loc(cur), message: `page from ->${name}: ${e.reason}` }, pins: [w.pin(`->${name}`, cur)] }];
+    cur = unwrap(cur.childForFieldName('argument') ?? cur);
+  }
+  return undefined;
+}
 
 /** What a list holds, as elements read off it (list_next_entry() of one is another). */
 function asListElements(v: Alt[]): Alt[] {

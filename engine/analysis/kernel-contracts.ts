@@ -280,6 +280,10 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('list_next_entry', 'list-next', 'list_next_entry(): the next element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:719 (6.1 :563)
   E('list_prev_entry', 'list-next', 'list_prev_entry(): the previous element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:740 (6.1 :584)
 
+  // hugetlb's pool of free huge folios, per node (7.3 mm/hugetlb.c:1247 enqueue, :1260 dequeue under hugetlb_lock; 6.1
+  // :1327, :1339): buddy memory set aside by the pool, online and never ZONE_DEVICE; dissolving one takes the same lock.
+  E('.hugepage_freelists', 'owned-list', 'hugetlb\'s pool of free huge folios: online memory the pool owns (hugetlb_lock)'),
+
   // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
   E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
   E('list_add_tail', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),

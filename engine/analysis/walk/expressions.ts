@@ -223,11 +223,15 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string, type: ListT
       const designator = c.childForFieldName('designator') ?? c.namedChild(0);
       const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
       const field = designator ? w.text(designator).replace(/^\./, '') : '';
-      if (value && value.type === 'identifier' && designator && !env.vars.has(w.text(value)) && !w.types.has(w.text(value))) {
-        const fn = w.text(value);
+      // `.rmap_one = hugetlb ? try_to_unmap_poisoned_hugetlb_one : try_to_unmap_one`: either function is registered.
+      const fns = value && designator ? callbackNames(w, value, env) : [];
+      if (value && fns.length) {
+        if (value.type === 'conditional_expression') { const cnd = value.childForFieldName('condition'); if (cnd) w.expr(cnd, env); }
         const t = pairStruct(c, type);
-        w.fieldRefs.push(t ? { field, fn, type: t } : { field, fn });
-        if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
+        for (const fn of fns) {
+          w.fieldRefs.push(t ? { field, fn, type: t } : { field, fn });
+          if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
+        }
       } else if (value) {
         if (value.type === 'initializer_list') initializerList(w, value, env, owner, pairListType(c, type));
         else {
@@ -246,6 +250,15 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string, type: ListT
       w.expr(c, env);
     }
   }
+}
+
+/** The functions an initializer's value names: `f`, or both arms of `cond ? f : g` (not variables). */
+function callbackNames(w: Walk, value: Node, env: Env): string[] {
+  const isFn = (n: Node | null): boolean => !!n && n.type === 'identifier' && !env.vars.has(w.text(n)) && !w.types.has(w.text(n));
+  if (isFn(value)) return [w.text(value)];
+  if (value.type !== 'conditional_expression') return [];
+  const arms = [value.childForFieldName('consequence'), value.childForFieldName('alternative')];
+  return arms.every(isFn) ? arms.map((a) => w.text(a!)) : [];
 }
 
 /** The value of a variable or field path, with the pins in force on it; recorded for hover when asked. */
