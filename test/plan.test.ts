@@ -90,8 +90,18 @@ describe('demand-driven audit (plan)', function () {
     assert.deepEqual(calls('int c(struct o *p) { return p-> /* a */ f(1) + p.\\\n g(2); }'), ['f', 'g']);
     assert.deepEqual(calls('int c(struct o *p) { return p-> // b\n f(3); }'), ['f']);
     assert.deepEqual(calls('static const struct o x = { .f = g, .g = f }; int y = f(1) + g(2);'), []);
+    // A comment's words are never field calls, and a comment hides nothing: what stood before it still counts.
+    assert.deepEqual(calls('// f(1) and g\nint y = 0; /* -> g(2) */'), []);
+    assert.deepEqual(calls('int x; // see f\ng(2); int y = x / f(3) > g(4);'), []);
+    assert.deepEqual(calls('int c(struct o *p) { return p-> /* x */ /**/ f(1) + p-> // y \\\n z\n g(2); }'), ['f', 'g']);
+    assert.deepEqual(calls('/*/ f(1) */ x->g(2);'), ['g']);
+    // Strings and character literals hold no comment: `"//"`, `"/*"`, `'"'`, an escaped quote.
+    assert.deepEqual(calls('char *u = "http://x"; p->f(1);\nchar *v = "/*"; q->g(2);'), ['f', 'g']);
+    assert.deepEqual(calls('char c = \'"\', d = \'\\\'\'; char *s = "\\"/*"; p->f(1); /* */ q->g(2);'), ['f', 'g']);
     const wasm = new WasmScanner();
-    for (const t of ['int c(struct o *p) { return p->f(1) + (*p->g)(2); }', 'x.f\n(1); y->g /* c */ (2); z->f']) {
+    for (const t of ['int c(struct o *p) { return p->f(1) + (*p->g)(2); }', 'x.f\n(1); y->g /* c */ (2); z->f',
+      '// f(1)\ng(2); a / f(3); a > g(4); p-> // y \\\r\n z\r\n g(5); /*/ f(6) */ x->f(7);',
+      'char c = \'"\', d = \'\\\'\'; char *s = "\\"/*\\\n"; p->f(1); /* */ q->g(2); "x\n /* y */ p->g(3);']) {
       assert.deepEqual([...wasm.scan(Buffer.from(t)).idents], [...scanTokens(Buffer.from(t)).idents], t);
     }
   });

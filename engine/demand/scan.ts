@@ -10,6 +10,9 @@
 //
 // Calls through a field (`p->name(`, CallSite callee `.name`): a possible callee is indexed a second time under
 // fieldKey(its key), so "which files may call through `->free(`?" is a lookup too (not every file mentioning `free`).
+// For that key alone the scanner lexes comments, strings and character literals (LEX_*): a comment is transparent
+// (`p-> /* a */ name(` is a field call) and its words are never field calls (`// name(x)`); string contents count
+// like code (conservative: a string mis-read never hides a call, it can only add a key).
 //
 // Definitions: tree-sitter-c's function_definition needs declaration specifiers before the declarator, so the
 // name of a definition is preceded by a type (an identifier), `*`, `(` (`int (name)(…)`), `)` or `]` (attributes),
@@ -104,6 +107,30 @@ const K_BYTE = 2; // a punctuation byte or a number: prevVal is the byte
 const K_OPEN = 3; // `(`: prevVal is the hash of the identifier right before it (0: none, -1: unknown)
 const K_CLOSE = 4; // `)`: prevVal is what K_OPEN recorded for its matching `(`
 
+// The lexical state of the field-call key (the definition rule above keeps its own, older reading of `/`).
+const LEX_CODE = 0;
+const LEX_BLOCK = 1; // inside `/* … */`
+const LEX_LINE = 2; // inside `// …` (to the first newline not spliced by a backslash)
+const LEX_STRING = 3; // inside `"…"`
+const LEX_CHAR = 4; // inside `'…'`
+
+/** Whether the byte at i is preceded by an odd run of backslashes (an escaped quote). */
+function escapedAt(buf: Uint8Array, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && buf[k] === 92) k--;
+  return ((i - 1 - k) & 1) === 1;
+}
+
+/** Whether the newline at i is spliced away (`\` right before it, or before its `\r`). */
+function splicedAt(buf: Uint8Array, i: number): boolean {
+  return i > 0 && (buf[i - 1] === 92 || (buf[i - 1] === 13 && i > 1 && buf[i - 2] === 92));
+}
+
+/** After a code byte: 1 when it ends `.` or `->` (a field call's callee may follow), 0 otherwise; `\` keeps it. */
+function arrowAfter(buf: Uint8Array, i: number, c: number, fprev: number): number {
+  return c === 46 || (c === 62 && i > 0 && buf[i - 1] === 45) ? 1 : c === 92 ? fprev : 0;
+}
+
 /**
  * The reference scanner (JavaScript). engine/demand/wasm-scan.ts runs the same algorithm faster; the tests compare them.
  * Definition candidates, by the previous token and the next non-blank byte (`(`, or `/` `\\` for a comment or a
@@ -124,6 +151,9 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
   let syscall = 0; // 1: the identifier after `SYSCALL_DEFINEn(` is a definition
   let directive = 0; // 1: after `#`; 2: after `#define` (the macro name is not a definition)
   let slashes = 0; // 1: this line holds `//`
+  let lex = LEX_CODE;
+  let fprev = 0; // 1: the last code token (comments skipped) is `.` or `->`
+  let cstart = 0; // where the open block comment starts
   let i = 0;
   while (i < n) {
     const c = buf[i];
@@ -149,11 +179,13 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
       while (j < n && BLANK[buf[j]] === 1) j++;
       const next = j < n ? buf[j] : -1;
       if (RELEVANT_NEXT[next & 255] === 1 || next < 0 || (prevKind === K_BYTE && (prevVal === 46 || prevVal === 62)) || key === HASH_PAGECHECK) all.add(key);
-      // A possible callee of a call through a field: after `.` or `->` (or a comment end `/`, a continuation, the
-      // start of a line after `//`: what stood before them is not known here), before `(`, `)` (`(*p->name)(`),
-      // a comment, a continuation, or an identifier (an annotation prepare.ts may blank).
-      if ((prevKind === K_START || (prevKind === K_BYTE && (prevVal === 46 || prevVal === 62 || prevVal === 47 || prevVal === 92)))
-        && (next === 40 || next === 41 || next === 47 || next === 92 || CLASS[next & 255] === 2)) all.add(fieldKey(key));
+      // A possible callee of a call through a field: outside comments, after `.` or `->` (comments, blanks and
+      // continuations in between), before `(`, `)` (`(*p->name)(`), a comment, a continuation, or an identifier (an
+      // annotation prepare.ts may blank).
+      if (lex !== LEX_BLOCK && lex !== LEX_LINE) {
+        if (fprev === 1 && (next === 40 || next === 41 || next === 47 || next === 92 || CLASS[next & 255] === 2)) all.add(fieldKey(key));
+        fprev = 0;
+      }
       // prepare.ts writes `while` over an iterator macro (`for_each_x(`), and error recovery can read the raw 5
       // bytes under it as a name (`static int foreach_x(…) {` defines "forea").
       if (each && h5 !== 0) { const k5 = (h5 >>> 0) || 1; all.add(k5); defs.add(k5); }
@@ -212,9 +244,11 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
       prevVal = 48;
       syscall = 0;
       directive = 0;
+      if (lex !== LEX_BLOCK && lex !== LEX_LINE) fprev = 0;
       continue;
     }
     if (BLANK[c] === 1) {
+      if (c === 10 && lex !== LEX_CODE && lex !== LEX_BLOCK && !splicedAt(buf, i)) lex = LEX_CODE;
       if (c === 10 && slashes === 1) {
         // A line with `//` on it may end in a comment: whatever came last, count it as a comment end.
         prevKind = K_START;
@@ -223,6 +257,17 @@ export function scanTokens(buf: Uint8Array, scratch: ScanScratch = new ScanScrat
       }
       i++;
       continue;
+    }
+    if (lex === LEX_CODE) {
+      if (c === 47 && i + 1 < n && buf[i + 1] === 42) { lex = LEX_BLOCK; cstart = i; }
+      else if (c === 47 && i + 1 < n && buf[i + 1] === 47) lex = LEX_LINE;
+      else if (c === 34 || c === 39) { lex = c === 34 ? LEX_STRING : LEX_CHAR; fprev = 0; }
+      else fprev = arrowAfter(buf, i, c, fprev);
+    } else if (lex === LEX_BLOCK) {
+      if (c === 47 && buf[i - 1] === 42 && i >= cstart + 3) lex = LEX_CODE;
+    } else if (lex !== LEX_LINE) {
+      if (c === (lex === LEX_STRING ? 34 : 39) && !escapedAt(buf, i)) { lex = LEX_CODE; fprev = 0; }
+      else fprev = arrowAfter(buf, i, c, fprev);
     }
     if (c === 40) {
       const before = prevKind === K_IDENT ? prevVal : 0;

@@ -162,7 +162,7 @@ function scanFn(): Fn {
   const f = new Fn(
     ['in', 'len', 'aTab', 'aMask', 'aKeys', 'dTab', 'dMask', 'dKeys'],
     ['i', 'end', 'c', 'd', 'h', 'key', 'prevKind', 'prevVal', 'depth', 'syscall', 'directive', 'slashes', 'aCount',
-      'dCount', 'j', 'next', 'def', 'start', 'h5', 'last4', 'each', 'k', 'm', 'call', 'before', 'tmp'],
+      'dCount', 'j', 'next', 'def', 'start', 'h5', 'last4', 'each', 'k', 'm', 'call', 'before', 'tmp', 'lex', 'fprev', 'cstart'],
   );
   const NOT_TYPE_H = NOT_TYPE.map(identHash);
   const NOT_ATTR_H = NOT_ATTRIBUTE.map(identHash);
@@ -184,6 +184,16 @@ function scanFn(): Fn {
     f.get('prevVal').i32(0).op(OP.ne).oneOf('prevVal', NOT_ATTR_H).op(OP.eqz).op(OP.and);
     f.op(OP.or);
   };
+  /** scan.ts arrowAfter(): fprev after the code byte c at i. */
+  const arrowAfter = () => {
+    f.get('c').i32(92).op(OP.ne).if(() => {
+      f.get('c').i32(46).op(OP.eq)
+        .get('c').i32(62).op(OP.eq).get('i').get('in').op(OP.gtU).op(OP.and).get('i').i32(1).op(OP.sub).load8().i32(45).op(OP.eq).op(OP.and)
+        .op(OP.or).set('fprev');
+    });
+  };
+  /** Pushes whether lex is neither LEX_BLOCK (1) nor LEX_LINE (2): code, a string or a character literal. */
+  const notComment = () => { f.get('lex').i32(1).op(OP.ne).get('lex').i32(2).op(OP.ne).op(OP.and); };
   const skipBlanksFrom = (from: string) => {
     f.get(from).set('j');
     f.block('b', () => f.loop('l', () => {
@@ -224,12 +234,15 @@ function scanFn(): Fn {
         .get('key').i32(identHash('pagecheck')).op(OP.eq).op(OP.or)
         .if(() => addAll(() => f.get('key')));
       // scan.ts: a possible callee of a call through a field, indexed again under fieldKey(key).
-      f.get('prevKind').i32(2).op(OP.eq).oneOf('prevVal', [46, 62, 47, 92]).op(OP.and)
-        .get('prevKind').i32(0).op(OP.eq).op(OP.or)
-        .oneOf('next', [40, 41, 47, 92])
-        .get('next').i32(255).op(OP.and).i32(CLASS_AT).op(OP.add).load8().i32(2).op(OP.eq).op(OP.or)
-        .op(OP.and)
-        .if(() => addAll(() => { f.get('key').i32(62).op(OP.xor).i32(FNV_PRIME).op(OP.mul).tee('tmp').get('tmp').op(OP.eqz).op(OP.or); }));
+      notComment();
+      f.if(() => {
+        f.get('fprev').i32(1).op(OP.eq)
+          .oneOf('next', [40, 41, 47, 92])
+          .get('next').i32(255).op(OP.and).i32(CLASS_AT).op(OP.add).load8().i32(2).op(OP.eq).op(OP.or)
+          .op(OP.and)
+          .if(() => addAll(() => { f.get('key').i32(62).op(OP.xor).i32(FNV_PRIME).op(OP.mul).tee('tmp').get('tmp').op(OP.eqz).op(OP.or); }));
+        f.i32(0).set('fprev');
+      });
       f.get('each').get('h5').i32(0).op(OP.ne).op(OP.and).if(() => {
         addAll(() => f.get('h5'));
         addDef(() => f.get('h5'));
@@ -329,10 +342,22 @@ function scanFn(): Fn {
       f.i32(48).set('prevVal');
       f.i32(0).set('syscall');
       f.i32(0).set('directive');
+      notComment();
+      f.if(() => { f.i32(0).set('fprev'); });
       f.br('main');
     });
     // ---- blanks
     f.get('c').i32(BLANK_AT).op(OP.add).load8().if(() => {
+      // A newline ends a line comment, a string or a character literal unless a backslash splices it.
+      f.get('c').i32(10).op(OP.eq).get('lex').i32(1).op(OP.gtU).op(OP.and).if(() => {
+        f.get('i').get('in').op(OP.gtU).if(() => {
+          f.get('i').i32(1).op(OP.sub).load8().tee('tmp').i32(92).op(OP.eq)
+            .get('tmp').i32(13).op(OP.eq).get('i').get('in').i32(1).op(OP.add).op(OP.gtU).op(OP.and)
+            .get('i').i32(2).op(OP.sub).load8().i32(92).op(OP.eq).op(OP.and)
+            .op(OP.or).set('tmp');
+        }, () => { f.i32(0).set('tmp'); });
+        f.get('tmp').op(OP.eqz).if(() => { f.i32(0).set('lex'); });
+      });
       f.get('c').i32(10).op(OP.eq).get('slashes').i32(1).op(OP.eq).op(OP.and).if(() => {
         f.i32(0).set('prevKind');
         f.i32(0).set('prevVal');
@@ -342,6 +367,41 @@ function scanFn(): Fn {
       f.br('main');
     });
     // ---- punctuation
+    // The field-call key's lexical state (scan.ts LEX_*): comments, strings, character literals.
+    f.get('lex').op(OP.eqz).if(() => {
+      f.get('c').i32(47).op(OP.eq).get('i').i32(1).op(OP.add).get('end').op(OP.ltU).op(OP.and)
+        .if(() => { f.get('i').i32(1).op(OP.add).load8().set('tmp'); }, () => { f.i32(0).set('tmp'); });
+      f.get('tmp').i32(42).op(OP.eq).if(() => { f.i32(1).set('lex'); f.get('i').set('cstart'); }, () => {
+        f.get('tmp').i32(47).op(OP.eq).if(() => { f.i32(2).set('lex'); }, () => {
+          f.oneOf('c', [34, 39]).if(() => {
+            f.get('c').i32(34).op(OP.eq).if(() => { f.i32(3).set('lex'); }, () => { f.i32(4).set('lex'); });
+            f.i32(0).set('fprev');
+          }, arrowAfter);
+        });
+      });
+    }, () => {
+      f.get('lex').i32(1).op(OP.eq).if(() => {
+        f.get('c').i32(47).op(OP.eq).get('i').i32(1).op(OP.sub).load8().i32(42).op(OP.eq).op(OP.and)
+          .get('i').get('cstart').i32(3).op(OP.add).op(OP.geU).op(OP.and)
+          .if(() => { f.i32(0).set('lex'); });
+      }, () => {
+        f.get('lex').i32(2).op(OP.ne).if(() => {
+          f.get('lex').i32(3).op(OP.eq).if(() => { f.i32(34).set('tmp'); }, () => { f.i32(39).set('tmp'); });
+          f.get('c').get('tmp').op(OP.eq).if(() => {
+            // Escaped when an odd run of backslashes stands right before it.
+            f.get('i').i32(1).op(OP.sub).set('k');
+            f.block('eb', () => f.loop('el', () => {
+              f.get('k').get('in').op(OP.ltU).brIf('eb');
+              f.get('k').load8().i32(92).op(OP.ne).brIf('eb');
+              f.get('k').i32(1).op(OP.sub).set('k');
+              f.br('el');
+            }));
+            f.get('i').i32(1).op(OP.sub).get('k').op(OP.sub).i32(1).op(OP.and).op(OP.eqz)
+              .if(() => { f.i32(0).set('lex'); f.i32(0).set('fprev'); }, arrowAfter);
+          }, arrowAfter);
+        });
+      });
+    });
     f.get('c').i32(40).op(OP.eq).if(() => {
       f.get('prevKind').i32(1).op(OP.eq).if(() => { f.get('prevVal').set('before'); }, () => { f.i32(0).set('before'); });
       f.get('depth').i32(64).op(OP.ltU).if(() => {

@@ -117,7 +117,10 @@ function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<A
 /** Records the call as a call site (a possible caller of a function of the tree) and returns its index. */
 function recordSite(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): number {
   const loc = w.loc(n);
-  const id = `${loc.line}:${loc.col}`;
+  // Invariant: the key is the call's whole span, not its start: `get_ops(dev)->free(x)` is two calls starting at
+  // the same position (the outer one's function expression begins with the inner call); a start-only key merged
+  // the outer call into the inner one's site and lost it.
+  const id = `${loc.line}:${loc.col}-${loc.endLine}:${loc.endCol}`;
   const known = w.calls.get(id);
   let site = known?.site;
   const pgmapPins = args.map((a) => {

@@ -28,7 +28,7 @@ export abstract class Walk {
   readonly types = new Map<string, VarType>();
   /** Sinks by kind and position: a loop's second pass merges into the first visit's sink. */
   readonly sinks = new Map<string, Sink>();
-  /** Call sites by position (loops walk a body twice: the second visit merges into the first), with their index. */
+  /** Call sites by span (loops walk a body twice: the second visit merges into the first), with their index. */
   readonly calls = new Map<string, { site: CallSite; index: number }>();
   readonly callOrder: CallSite[] = [];
   readonly returns: Alt[] = [];
