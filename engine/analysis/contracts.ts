@@ -56,6 +56,12 @@ export interface ContractEntry {
   definitionOnly?: boolean;
   /** returns-mapped: valid only while the caller holds the page-table lock (vm_normal_page()). */
   underPtl?: boolean;
+  /**
+   * returns-ptl: the decoder reads a non-present entry (migration, device-private, device-exclusive, hwpoison) that
+   * holds its page while installed, so the page is referenced while the entry's page-table lock is held, devmap or
+   * not (pfn_swap_entry_to_page()); a present entry's decode (pmd_page()) may be an unreferenced devmap page.
+   */
+  entryHoldsPage?: boolean;
   /** Applies only when argument `arg`'s text mentions this (spin_unlock(ptl) vs any other spin_unlock). */
   ifArgMentions?: string;
   /** memmap-read: PageReserved()-style "is this ordinary RAM" tests (PC004). */

@@ -182,7 +182,14 @@ const SPECS = {
     hover: 'returns a raw page-table decode: no reference is taken, and the page-table lock does not keep a ZONE_DEVICE page alive',
     // Decoded while this function holds the page-table lock: a device-private entry's mapping then holds a page
     // reference (verdict.ts decides what that is worth on this tree).
-    value: (c) => [{ state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined, callerPtl: (!c.env.ptl && c.w.ptlDecodeRefs) || undefined, origin: from(c) }],
+    // A non-present entry's decoder (entryHoldsPage) is referenced under the lock on every tree, so its callers' lock
+    // is asked for even where devmap makes a present entry's decode unreferenced.
+    fields: ['entryHoldsPage'],
+    value: (c) => [{
+      state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined,
+      callerPtl: (!c.env.ptl && (c.w.ptlDecodeRefs || c.e.entryHoldsPage)) || undefined,
+      entryHoldsPage: c.e.entryHoldsPage || undefined, origin: from(c),
+    }],
   },
   'returns-raw': {
     doc: 'return value: the page of the pfn in `arg` (pfn_to_page()); its state is the pfn\'s',

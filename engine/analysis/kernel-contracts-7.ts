@@ -22,9 +22,9 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   E('zone_device_folio_init', 'driver-managed', 'the driver owns the device folio it initializes', { since: '6.13' }), // include/linux/memremap.h:238
 
   // --- leaf (non-present) entries: the softleaf API replaced pfn_swap_entry_to_page() and is_*_entry() ---
-  E('softleaf_to_page', 'returns-ptl', 'softleaf_to_page() decodes a leaf entry: no reference is taken', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:409
-  E('softleaf_to_folio', 'returns-ptl', 'softleaf_to_folio() decodes a leaf entry: no reference is taken', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:426
-  E('pmd_to_softleaf_folio', 'returns-ptl', 'pmd_to_softleaf_folio() decodes a non-present PMD: no reference is taken', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:668
+  E('softleaf_to_page', 'returns-ptl', 'softleaf_to_page() decodes a leaf entry: no reference is taken', { since: '6.19', feature: 'softleaf', entryHoldsPage: true }), // include/linux/leafops.h:409
+  E('softleaf_to_folio', 'returns-ptl', 'softleaf_to_folio() decodes a leaf entry: no reference is taken', { since: '6.19', feature: 'softleaf', entryHoldsPage: true }), // include/linux/leafops.h:426
+  E('pmd_to_softleaf_folio', 'returns-ptl', 'pmd_to_softleaf_folio() decodes a non-present PMD: no reference is taken', { since: '6.19', feature: 'softleaf', entryHoldsPage: true }), // include/linux/leafops.h:668
   E('softleaf_is_device_private', 'devpriv-test', 'the leaf entry points at a device-private page', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:287
   E('softleaf_is_device_private_write', 'devpriv-test', 'the leaf entry points at a device-private page', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:276
   E('softleaf_is_device_exclusive', 'devpriv-test', 'the leaf entry points at a device-exclusive page', { since: '6.19', feature: 'softleaf' }), // include/linux/leafops.h:304

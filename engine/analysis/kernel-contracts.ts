@@ -171,9 +171,13 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('follow_trans_huge_pmd', 'returns-ptl', 'follow_trans_huge_pmd() decodes the pmd: no reference unless FOLL_GET',
     { whenArgMentions: { arg: 3, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_trans_huge_pmd(FOLL_GET) returns a referenced page' }, until: '6.11' }),
   E('follow_devmap_pmd', 'returns-ref', 'follow_devmap_pmd() takes a reference and a pgmap pin (FOLL_GET required)'),
-  E('migration_entry_to_page', 'returns-ptl', 'migration_entry_to_page() decodes a swap entry: no reference is taken', { until: '5.13' }),
-  E('pfn_swap_entry_to_page', 'returns-ptl', 'pfn_swap_entry_to_page() decodes a swap entry: no reference is taken', { since: '5.14' }),
-  E('pfn_swap_entry_folio', 'returns-ptl', 'pfn_swap_entry_folio() decodes a swap entry: no reference is taken', { since: '6.6' }),
+  // Non-present entries hold their page while installed (entryHoldsPage): a migration entry's folio is locked and
+  // isolated by the migration (6.12 include/linux/swapops.h:491-506, "only while the corresponding page is locked"),
+  // a device-private entry holds a reference, a device-exclusive one keeps the PTE's (6.12 mm/rmap.c:2480), a
+  // hwpoison entry's page is never freed; every kind is removed only under the entry's lock (swapops.h:534-541).
+  E('migration_entry_to_page', 'returns-ptl', 'migration_entry_to_page() decodes a swap entry: no reference is taken', { until: '5.13', entryHoldsPage: true }),
+  E('pfn_swap_entry_to_page', 'returns-ptl', 'pfn_swap_entry_to_page() decodes a swap entry: no reference is taken', { since: '5.14', entryHoldsPage: true }),
+  E('pfn_swap_entry_folio', 'returns-ptl', 'pfn_swap_entry_folio() decodes a swap entry: no reference is taken', { since: '6.6', entryHoldsPage: true }),
 
   // --- raw pfn → page: RAW (the state is the pfn's) ---
   E('pfn_to_page', 'returns-raw', 'pfn_to_page() takes no reference and does not check the memmap', { pfnTwin: 'pfn_to_online_page' }),

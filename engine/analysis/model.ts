@@ -88,6 +88,8 @@ export interface Alt {
    * of the function holds one decides (Resolver.callersHoldPtl; the planner asks for those callers).
    */
   callerPtl?: true;
+  /** PTL: a non-present entry's decode (ContractEntry.entryHoldsPage): under the entry's lock it holds its page. */
+  entryHoldsPage?: true;
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */

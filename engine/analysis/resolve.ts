@@ -20,6 +20,8 @@ export interface Resolved {
   devprivStep?: Step;
   /** PTL: decoded while the function held the page-table lock (a device-private entry's mapping holds a reference). */
   ptlHeld?: boolean;
+  /** PTL: a non-present entry's decode (Alt.entryHoldsPage): with ptlHeld, the entry holds the page on every tree. */
+  entryHoldsPage?: boolean;
   /** The origin is in the function that holds the use (not reached through a caller). */
   local: boolean;
 }
@@ -129,7 +131,8 @@ export class Resolver {
           if (before) { devpriv = true; chain = [...before.chain, a.origin]; }
         }
         const ptlHeld = a.ptlHeld || (state === 'PTL' && a.callerPtl && this.callersHoldPtl(fn, 0)) || undefined;
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld });
+        const entryHoldsPage = (state === 'PTL' && a.entryHoldsPage) || undefined;
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld, entryHoldsPage });
       }
     }
     return out;
@@ -327,7 +330,7 @@ export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
 }
 
 function keyOf(r: Resolved): string {
-  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}`;
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}${r.entryHoldsPage ? '|e' : ''}`;
 }
 
 function add(m: Map<string, Resolved>, r: Resolved): void {

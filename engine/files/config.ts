@@ -127,9 +127,9 @@ function jsonError(text: string, message: string): ConfigError {
  */
 const CONTRACT_KEYS = ['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions',
   'definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'fieldOf', 'privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField',
-  'onlyWith', 'refIfFlags', 'onZero', 'out', 'devpriv', 'pointerType', 'headArg'] as const;
+  'onlyWith', 'refIfFlags', 'onZero', 'out', 'devpriv', 'pointerType', 'headArg', 'entryHoldsPage'] as const;
 const COMMON_KEYS: ReadonlySet<string> = new Set(['name', 'pattern', 'effect', 'arg', 'argument', 'reason', 'since', 'until', 'feature', 'whenArgMentions', 'ifArgMentions', 'definitionOnly', 'pointerType']);
-const BOOLEAN_KEYS = ['definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'onZero', 'out', 'devpriv', 'pointerType'] as const;
+const BOOLEAN_KEYS = ['definitionOnly', 'underPtl', 'pfnArg', 'devprivSafe', 'reservedTest', 'onZero', 'out', 'devpriv', 'pointerType', 'entryHoldsPage'] as const;
 /** Fields that name a C function, macro or struct field. */
 const IDENTIFIER_KEYS = ['privateTwin', 'pfnTwin', 'pfnOf', 'argField', 'outField'] as const;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

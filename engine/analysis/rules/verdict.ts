@@ -39,8 +39,9 @@ export function verdictOf(r: Resolved, sink: SinkModel): Verdict {
   }
   if (SAFE_STATES.has(r.state)) return 'safe';
   // Invariant: only where no entry maps memory without a reference (no devmap): there the entry decoded under its
-  // lock holds the page; before, a devmap entry held none (AUDIT.md, "A held page-table lock is not a pin").
-  if (r.state === 'PTL' && r.ptlHeld && sink.ptlDecodeRefs) return 'safe';
+  // lock holds the page; before, a devmap entry held none (AUDIT.md, "A held page-table lock is not a pin"). A
+  // non-present entry (migration, device-private, exclusive) holds its page on every tree: devmap entries are present.
+  if (r.state === 'PTL' && r.ptlHeld && (sink.ptlDecodeRefs || r.entryHoldsPage)) return 'safe';
   if (r.state === 'PTL' || r.state === 'RAW') return 'unsafe';
   return 'unknown';
 }
@@ -96,7 +97,8 @@ function safeReason(rs: Resolved[], sink: SinkModel): string {
   if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
   if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && r.devpriv)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
-  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv)) parts.push('decoded under the page-table lock: without devmap (Linux 6.17+) the entry holds a page reference');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && sink.ptlDecodeRefs)) parts.push('decoded under the page-table lock: without devmap (Linux 6.17+) the entry holds a page reference');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && r.entryHoldsPage && !sink.ptlDecodeRefs)) parts.push('non-present entry (migration, device-exclusive) decoded under its page-table lock: the entry holds its page');
   if (sink.refPinsPgmap && rs.some((r) => r.devpriv && referencedDevicePage(r))) parts.push('a referenced device page pins its pgmap (Linux 6.1+)');
   const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
   if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);
