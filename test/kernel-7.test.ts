@@ -28,8 +28,6 @@ const SLICE = ['mm', 'fs', 'virt', 'include', 'arch/x86', 'drivers/vfio', 'kerne
  * may ever be called "safe" by the tool.
  */
 const KNOWN_TESTS: Record<string, string> = {
-  'include/linux/rmap.h:716 folio_is_device_private': 'tool: unknown — folio_try_share_anon_rmap_pte() has callers outside the slice (the PMD path through __split_huge_pmd_locked() is now judged under its callers\' PMD lock)',
-  'mm/rmap.c:1088 folio_is_zone_device': 'tool: unknown — reclaim passes folios taken off its isolated lists with list_entry()/lru_to_folio(): what a list holds is not followed through list_entry()',
   'mm/rmap.c:1880 folio_is_device_private': 'tool: unsafe — khugepaged decodes pte_page() of PTEs it isolated (mm/khugepaged.c:871) before taking the PTL for the rmap removal (:888); the folios hold the isolation reference (__collapse_huge_page_isolate()), which the tool cannot tie to the decode',
 };
 const KNOWN_MEMMAP: Record<string, string> = {

@@ -454,6 +454,14 @@ const SPECS = {
       if (to && v?.length) c.env.lists.set(to, unionAlts(c.env.lists.get(to) ?? [], v));
     },
   },
+  'list-fill': {
+    doc: 'moves pages onto the list in argument `headArg` that it took a reference on (isolate_lru_folios(): each isolated from the LRU with a reference): the list may hold referenced pages',
+    fields: ['headArg'],
+    call: (c) => {
+      const head = listKey(c);
+      if (head) c.env.lists.set(head, unionAlts(c.env.lists.get(head) ?? [], [{ state: 'REF', origin: { loc: c.loc, message: `page put on the list by ${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)] }]));
+    },
+  },
   'list-iter': {
     doc: 'an iterator macro (list_for_each_entry(pos, head, member)): in its body, argument `arg` (the cursor) holds an element of the list in argument `headArg`',
     fields: ['headArg'],
@@ -483,7 +491,9 @@ const SPECS = {
     doc: 'return value: the object a list node in argument `arg` belongs to (list_entry(), list_first_entry()): an element of that list where pagecheck knows its elements (a cursor of a list iterator, a list head), otherwise nothing it can follow',
     value: (c) => {
       const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
-      const list = k ? c.env.lists.get(k) : undefined;
+      // `list_entry(head->prev, …)` (lru_to_folio()): the node after or before a list's head is one of its elements.
+      const end = k ? /^(.*)(?:->|\.)(?:next|prev)$/.exec(k)?.[1] : undefined;
+      const list = k ? c.env.lists.get(k) ?? (end ? c.env.lists.get(end) : undefined) : undefined;
       if (list?.length) return asListElements(list);
       const owned = c.arg ? ownedList(c.w, c.arg) : undefined;
       if (owned) return owned;

@@ -288,6 +288,14 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // :1327, :1339): buddy memory set aside by the pool, online and never ZONE_DEVICE; dissolving one takes the same lock.
   E('.hugepage_freelists', 'owned-list', 'hugetlb\'s pool of free huge folios: online memory the pool owns (hugetlb_lock)'),
 
+  // Reclaim: isolate_lru_folios() moves onto `dst` only folios it took a reference on and took off the LRU (7.3
+  // mm/vmscan.c:1733-1745 folio_try_get(), folio_test_clear_lru(), `move_to = dst`; 6.1 :2201); shrink_folio_list()
+  // works on such isolated folios (its callers isolate them: isolate_lru_folios(), folio_isolate_lru(),
+  // isolate_migratepages_range()); try_to_unmap()'s caller "must hold a reference on the folio" (mm/rmap.c:2231).
+  E('isolate_lru_folios', 'list-fill', 'isolate_lru_folios() moves onto the list only folios it took a reference on', { headArg: 2 }),
+  E('shrink_folio_list', 'caller-holds-ref', 'reclaim: every folio on the list was isolated from the LRU with a reference'),
+  E('try_to_unmap', 'caller-holds-ref', 'try_to_unmap(): its caller "must hold a reference on the folio" (mm/rmap.c:2231)'),
+
   // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
   E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
   E('list_add_tail', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),

@@ -42,6 +42,8 @@ export class Resolver {
   /** callersHoldPtl() answers, per function. */
   private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
+  /** Calls whose returned-parameter arguments are being resolved (ret()): a cycle through one is cut. */
+  private readonly argsInProgress = new Set<string>();
   private pass = 0;
   private changed = false;
   private touched: Memo[] = [];
@@ -222,12 +224,20 @@ export class Resolver {
         for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
       });
       for (const r of own.values()) add(out, { ...r, local: false });
-      // Returned parameters are this call's arguments (context-sensitive).
-      for (const r of values) {
-        if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
-        const args = site.args[r.param] ?? [];
-        if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
-        else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
+      // Returned parameters are this call's arguments (context-sensitive). Invariant: a call whose argument holds
+      // its own result (`folio = lru_to_folio(list)` in a loop that puts folio back on list) is not re-entered: the
+      // cycle adds nothing to what its other arguments give (a least fixpoint), and must not run to the depth cap.
+      const cycleKey = `${this.id(fn)}@${a.call}`;
+      if (!this.argsInProgress.has(cycleKey)) {
+        this.argsInProgress.add(cycleKey);
+        try {
+          for (const r of values) {
+            if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
+            const args = site.args[r.param] ?? [];
+            if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
+            else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
+          }
+        } finally { this.argsInProgress.delete(cycleKey); }
       }
       if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }
