@@ -21,7 +21,6 @@ const SLICE = ['mm', 'fs', 'virt', 'include', 'arch/x86', 'drivers/vfio', 'kerne
  * may ever be called "safe" by the tool.
  */
 const KNOWN_TESTS: Record<string, string> = {
-  'include/linux/rmap.h:290 is_device_private_page': 'tool: unsafe — one caller chain starts in do_migrate_range() (mm/memory_hotplug.c:1638), whose pfn range offline_pages() proved online: range facts are not modelled yet',
 };
 const KNOWN_MEMMAP: Record<string, string> = {
   'arch/x86/mm/pat/memtype.c:523 get_page_memtype': 'tool: none — an unchecked pfn_to_page() whose read is in a helper (get_page_memtype()): neither unguarded reads nor reads across calls are reported yet',
