@@ -28,7 +28,6 @@ const SLICE = ['mm', 'fs', 'virt', 'include', 'arch/x86', 'drivers/vfio', 'kerne
  * may ever be called "safe" by the tool.
  */
 const KNOWN_TESTS: Record<string, string> = {
-  'mm/rmap.c:1880 folio_is_device_private': 'tool: unsafe — khugepaged decodes pte_page() of PTEs it isolated (mm/khugepaged.c:871) before taking the PTL for the rmap removal (:888); the folios hold the isolation reference (__collapse_huge_page_isolate()), which the tool cannot tie to the decode',
 };
 const KNOWN_MEMMAP: Record<string, string> = {
   'arch/x86/mm/pat/memtype.c:459 get_page_memtype': 'tool: none — the only guard is pat_pagerange_is_ram() (a System RAM resource walk) and the read is in get_page_memtype(): unchecked pages read in a helper are not reported yet',

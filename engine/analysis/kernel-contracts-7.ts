@@ -107,6 +107,12 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   // devmap is gone (docs/kernel-history.md §5): every entry that maps a page holds a reference on it (DAX folios
   // are refcounted by their mappings from 6.15, vmf_insert_folio_pmd() include/linux/huge_mm.h:44), so a page decoded
   // under the entry's lock is referenced. The tree decides (no pte_devmap in include/linux/mm.h); else 6.17.
+  // Removing the rmap of a mapping the caller tears down: "The caller needs to hold the page table lock" (mm/rmap.c:1904,
+  // :1920, :1940). Without devmap every such mapping holds a page reference, dropped by the caller only after the
+  // removal (zap's TLB batch; khugepaged's folio_put_refs(), mm/khugepaged.c:892, after :890).
+  E('folio_remove_rmap_ptes', 'caller-holds-ref', 'folio_remove_rmap_ptes(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1907
+  E('folio_remove_rmap_pmd', 'caller-holds-ref', 'folio_remove_rmap_pmd(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1923
+  E('folio_remove_rmap_pud', 'caller-holds-ref', 'folio_remove_rmap_pud(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1943
   E('vmf_insert_folio_pmd', 'ptl-decode-referenced', 'no devmap: an entry decoded under its page-table lock holds a page reference (Linux 6.17+)', { since: '6.17', feature: '!devmap', definitionOnly: true }),
 
   // --- the pages of a bio or a request, met as physical addresses: the bio owns them until it completes (its
