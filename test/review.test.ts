@@ -1,7 +1,8 @@
 // `pagecheck review` on a real series: a git repository made from a slice of Linux 6.1, three patches — one fixes
 // an old finding (smaps_pmd_entry() tests the page of a pmd it holds no reference on), one is unrelated (it only
-// moves lines of mm/huge_memory.c), one removes the get_page() of copy_huge_pmd() in mm/huge_memory.c, which makes
-// the ZONE_DEVICE test of page_try_dup_anon_rmap() in include/linux/rmap.h unsafe (a file the series never
+// moves lines of mm/huge_memory.c), one makes copy_huge_pmd() in mm/huge_memory.c copy file PMDs (devmap ones
+// included) and drops its get_page(), which makes the ZONE_DEVICE test of page_try_dup_anon_rmap() in
+// include/linux/rmap.h unsafe (a file the series never
 // touches). The review must name exactly that new and that fixed finding, each under its patch, from the range and
 // from `git format-patch --stdout`, and leave the checkout exactly as it was. Cost: ~30 s (the slice is parsed
 // cold once; the mbox run is warm). Skipped without .kernel/linux-source-6.1 (scripts/kernel.sh 6.1).
@@ -59,8 +60,11 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     git('commit', '-qam', 'fs/proc: smaps: tell a devmap PMD by the PMD, not by its page');
     edit(repo, 'mm/huge_memory.c', '#include <linux/mm.h>\n', '#include <linux/mm.h>\n/*\n * Transparent huge pages: the PMD-level half of anonymous memory\n * and of the page cache.\n */\n');
     git('commit', '-qam', 'mm/huge_memory: say what the file is about');
+    // Both halves matter: in an anonymous VMA no devmap entry maps, so the PMD lock alone keeps the page (no
+    // finding); a file VMA's PMD may be an unreferenced devmap one.
+    edit(repo, 'mm/huge_memory.c', '\t/* Skip if can be re-fill on fault */\n\tif (!vma_is_anonymous(dst_vma))\n\t\treturn 0;\n\n', '');
     edit(repo, 'mm/huge_memory.c', '\tget_page(src_page);\n\tif (unlikely(page_try_dup_anon_rmap(src_page, true, src_vma))) {', '\tif (unlikely(page_try_dup_anon_rmap(src_page, true, src_vma))) {');
-    git('commit', '-qam', 'mm/huge_memory: copy_huge_pmd() takes no reference of its own');
+    git('commit', '-qam', 'mm/huge_memory: copy_huge_pmd() copies file PMDs too, with no reference');
     fs.writeFileSync(path.join(base, 'series.mbox'), git('format-patch', '--stdout', '--base=HEAD~3', 'HEAD~3..HEAD'));
     // What must survive: a branch, a stash, a dirty and an untracked file, hooks that would leave a mark if run.
     git('branch', 'topic', 'HEAD~1');
@@ -111,7 +115,7 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(byPatch(doc), EXPECTED);
     assert.deepEqual(doc.patches.map((p: any) => p.subject), [
-      'fs/proc: smaps: tell a devmap PMD by the PMD, not by its page', 'mm/huge_memory: say what the file is about', 'mm/huge_memory: copy_huge_pmd() takes no reference of its own',
+      'fs/proc: smaps: tell a devmap PMD by the PMD, not by its page', 'mm/huge_memory: say what the file is about', 'mm/huge_memory: copy_huge_pmd() copies file PMDs too, with no reference',
     ]);
     const change = doc.patches[2].verdicts.find((v: any) => v.function === 'page_try_dup_anon_rmap');
     assert.deepEqual([change.before, change.after], ['safe', 'unsafe']);
@@ -126,7 +130,7 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     assert.equal(r.status, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(byPatch(doc), EXPECTED);
-    assert.match(doc.patches[2].subject, /^\[PATCH 3\/3\] mm\/huge_memory: copy_huge_pmd\(\) takes no reference of its own$/);
+    assert.match(doc.patches[2].subject, /^\[PATCH 3\/3\] mm\/huge_memory: copy_huge_pmd\(\) copies file PMDs too, with no reference$/);
     assert.equal(checkout(), before);
     assert.ok(!fs.existsSync(marker));
   });
@@ -139,7 +143,7 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     const text = r.stdout;
     assert.ok(!text.includes('say what the file is about'), 'the unrelated patch is not mentioned');
     const p1 = text.indexOf('fs/proc: smaps: tell a devmap PMD');
-    const p3 = text.indexOf('mm/huge_memory: copy_huge_pmd() takes no reference');
+    const p3 = text.indexOf('mm/huge_memory: copy_huge_pmd() copies file PMDs too');
     assert.ok(p1 >= 0 && p3 > p1, text);
     const first = text.slice(p1, p3);
     const third = text.slice(p3);
@@ -170,7 +174,7 @@ describe('review (a three-patch series on a slice of Linux 6.1)', function () {
     const res = log.runs[0].results.map((x: any) => `${x.baselineState} ${x.locations[0].physicalLocation.artifactLocation.uri} ${x.properties.patch}`);
     assert.deepEqual(res, [
       'absent fs/proc/task_mmu.c fs/proc: smaps: tell a devmap PMD by the PMD, not by its page',
-      'new include/linux/rmap.h mm/huge_memory: copy_huge_pmd() takes no reference of its own',
+      'new include/linux/rmap.h mm/huge_memory: copy_huge_pmd() copies file PMDs too, with no reference',
     ]);
   });
 

@@ -182,14 +182,18 @@ const SPECS = {
     hover: 'returns a raw page-table decode: no reference is taken, and the page-table lock does not keep a ZONE_DEVICE page alive',
     // Decoded while this function holds the page-table lock: a device-private entry's mapping then holds a page
     // reference (verdict.ts decides what that is worth on this tree).
-    // A non-present entry's decoder (entryHoldsPage) is referenced under the lock on every tree, so its callers' lock
-    // is asked for even where devmap makes a present entry's decode unreferenced.
+    // A non-present entry's decoder (entryHoldsPage), or any decode of an anonymous VMA's entry (no devmap there), is
+    // referenced under the lock on every tree, so its callers' lock is asked for even where devmap makes a present
+    // entry's decode unreferenced.
     fields: ['entryHoldsPage'],
-    value: (c) => [{
-      state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined,
-      callerPtl: (!c.env.ptl && (c.w.ptlDecodeRefs || c.e.entryHoldsPage)) || undefined,
-      entryHoldsPage: c.e.entryHoldsPage || undefined, origin: from(c),
-    }],
+    value: (c) => {
+      const holds = c.e.entryHoldsPage ? 'leaf' : c.env.anonVma ? 'anon' : undefined;
+      return [{
+        state: 'PTL', devpriv: devprivAt(c), ptlHeld: c.env.ptl || undefined,
+        callerPtl: (!c.env.ptl && (c.w.ptlDecodeRefs || !!holds)) || undefined,
+        entryHoldsPage: holds || undefined, origin: from(c),
+      }];
+    },
   },
   'returns-raw': {
     doc: 'return value: the page of the pfn in `arg` (pfn_to_page()); its state is the pfn\'s',
@@ -424,6 +428,10 @@ const SPECS = {
         if (v.some(dropped)) c.env.vars.set(k, v.map(drop));
       }
     },
+  },
+  'anon-vma-test': {
+    doc: 'tests that the VMA in `arg` is anonymous (vma_is_anonymous()): where true, no devmap entry maps in it (fsdax and device-dax pages are mapped only by files and devices, whose VMAs always have vm_ops), so an entry decoded there under its page-table lock holds its page (or is the zero page)',
+    branch: (_c, t) => { t.anonVma = true; },
   },
   'ptl-decode-referenced': {
     treeFact: true,

@@ -35,11 +35,13 @@ export class Env {
     readonly family = new Map<string, string>(),
     /** Flags variable → the flag words it may hold (walk/flags.ts). */
     readonly flagVals = new Map<string, FlagValue>(),
+    /** An `anon-vma-test` held on every path here: the entries decoded here are of an anonymous VMA (no devmap). */
+    public anonVma = false,
   ) {}
 
   clone(): Env {
     return new Env(new Map(this.vars), new Map(this.pins), new Map(this.locked), new Map(this.guards), new Set(this.devprivKeys),
-      new Map(this.online), new Set(this.released), new Map(this.someGuards), this.ptl, new Map(this.lists), new Map(this.family), new Map(this.flagVals));
+      new Map(this.online), new Set(this.released), new Map(this.someGuards), this.ptl, new Map(this.lists), new Map(this.family), new Map(this.flagVals), this.anonVma);
   }
 
   /** The variables of `key`'s allocation (itself included): derived from it, or from what it was derived from. */
@@ -78,6 +80,7 @@ export function join(a: Env | null, b: Env | null): Env | null {
     for (const [k, g] of side.someGuards) if (!out.guards.has(k) && !out.someGuards.has(k)) out.someGuards.set(k, g);
   }
   out.ptl = a.ptl && b.ptl;
+  out.anonVma = a.anonVma && b.anonVma;
   for (const [k, r] of a.family) if (b.family.get(k) === r) out.family.set(k, r);
   for (const [k, v] of a.flagVals) {
     const w = b.flagVals.get(k);

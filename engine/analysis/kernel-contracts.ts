@@ -357,6 +357,10 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('pte_offset_map_lock', 'ptl-lock', 'maps the PTE and takes its page-table lock', { arg: 3 }), // include/linux/mm.h:2521 (6.1)
   E('spin_lock', 'ptl-lock', 'takes the page-table lock', { ifArgMentions: 'ptl' }),
   E('pmd_lock', 'ptl-lock', 'takes the PMD page-table lock'), // include/linux/mm.h:2593 (6.1)
+  // vma_is_anonymous() is !vma->vm_ops (6.12 include/linux/mm.h:924), and every VMA starts with vma_dummy_vm_ops
+  // (vma_init(), :852) until vma_set_anonymous(): a DAX file or device mapping is never anonymous, so no devmap
+  // entry maps in an anonymous VMA (__split_huge_pmd_locked(), 6.12 mm/huge_memory.c:2738 → :2821).
+  E('vma_is_anonymous', 'anon-vma-test', 'an anonymous VMA: no devmap entry maps in it, so an entry decoded under its lock holds its page'),
   E('pte_unmap_unlock', 'ptl-unlock', 'the page-table lock is dropped', { arg: 1 }),
   E('spin_unlock', 'ptl-unlock', 'the page-table lock is dropped', { ifArgMentions: 'ptl' }),
   // Folio-era APIs and renames, 6.2 – 7.x.

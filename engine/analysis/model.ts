@@ -88,8 +88,11 @@ export interface Alt {
    * of the function holds one decides (Resolver.callersHoldPtl; the planner asks for those callers).
    */
   callerPtl?: true;
-  /** PTL: a non-present entry's decode (ContractEntry.entryHoldsPage): under the entry's lock it holds its page. */
-  entryHoldsPage?: true;
+  /**
+   * PTL: under its lock the entry holds its page on every tree: a non-present entry's decode (`leaf`,
+   * ContractEntry.entryHoldsPage) or a decode in an anonymous VMA (`anon`, an `anon-vma-test` held: no devmap there).
+   */
+  entryHoldsPage?: 'leaf' | 'anon';
   /** The caller's pgmap pin on this pfn was dropped here (put_dev_pagemap() of the pgmap argument). */
   unpinned?: Step;
   /** takes-ref upgraded this value; put_page() restores what it was before. */

@@ -20,8 +20,8 @@ export interface Resolved {
   devprivStep?: Step;
   /** PTL: decoded while the function held the page-table lock (a device-private entry's mapping holds a reference). */
   ptlHeld?: boolean;
-  /** PTL: a non-present entry's decode (Alt.entryHoldsPage): with ptlHeld, the entry holds the page on every tree. */
-  entryHoldsPage?: boolean;
+  /** PTL: with ptlHeld, the entry holds the page on every tree (Alt.entryHoldsPage: a leaf entry, an anonymous VMA). */
+  entryHoldsPage?: 'leaf' | 'anon';
   /** The origin is in the function that holds the use (not reached through a caller). */
   local: boolean;
 }
@@ -340,7 +340,7 @@ export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
 }
 
 function keyOf(r: Resolved): string {
-  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}${r.entryHoldsPage ? '|e' : ''}`;
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}${r.entryHoldsPage ? `|${r.entryHoldsPage}` : ''}`;
 }
 
 function add(m: Map<string, Resolved>, r: Resolved): void {

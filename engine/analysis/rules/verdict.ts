@@ -98,7 +98,9 @@ function safeReason(rs: Resolved[], sink: SinkModel): string {
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
   if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && r.devpriv)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
   if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && sink.ptlDecodeRefs)) parts.push('decoded under the page-table lock: without devmap (Linux 6.17+) the entry holds a page reference');
-  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && r.entryHoldsPage && !sink.ptlDecodeRefs)) parts.push('non-present entry (migration, device-exclusive) decoded under its page-table lock: the entry holds its page');
+  const held = (kind: 'leaf' | 'anon') => !sink.ptlDecodeRefs && rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && r.entryHoldsPage === kind);
+  if (held('leaf')) parts.push('non-present entry (migration, device-exclusive) decoded under its page-table lock: the entry holds its page');
+  if (held('anon')) parts.push('decoded under the page-table lock in an anonymous VMA, where no devmap entry maps: the entry holds its page');
   if (sink.refPinsPgmap && rs.some((r) => r.devpriv && referencedDevicePage(r))) parts.push('a referenced device page pins its pgmap (Linux 6.1+)');
   const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
   if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);
