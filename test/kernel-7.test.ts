@@ -37,13 +37,7 @@ const KNOWN_TESTS: Record<string, string> = {
   'mm/rmap.c:1088 folio_is_zone_device': 'tool: unknown — reclaim passes folios taken off its isolated lists with list_entry()/lru_to_folio(): what a list holds is not followed through list_entry()',
   'mm/rmap.c:1880 folio_is_device_private': 'tool: unsafe — khugepaged decodes pte_page() of PTEs it isolated (mm/khugepaged.c:871) before taking the PTL for the rmap removal (:888); the folios hold the isolation reference (__collapse_huge_page_isolate()), which the tool cannot tie to the decode',
 };
-const KNOWN_MEMMAP: Record<string, string> = {
-  'arch/x86/mm/pat/memtype.c:459 get_page_memtype': 'tool: none — the only guard is pat_pagerange_is_ram() (a System RAM resource walk) and the read is in get_page_memtype(): unchecked pages read in a helper are not reported yet',
-  'arch/x86/mm/pat/memtype.c:667 get_page_memtype': 'tool: none — as memtype.c:459',
-  'kernel/power/snapshot.c:1266 page_zone': 'tool: none — for_each_valid_pfn() (include/linux/mmzone.h:2337) is an iterator over first_valid_pfn()/next_valid_pfn(): a pfn_valid() inside an iterator is not seen as a guard, and unguarded reads are not reported yet',
-  'mm/page_owner.c:462 PageBuddy': 'tool: none — read_page_owner() makes the pfn_valid()-only page (mm/page_owner.c:764/:769) and skip_buddy_pages() reads it: reads across calls are not reported yet',
-  'mm/page_owner.c:879 page_zone': 'tool: PC003 — init_pages_in_zone() runs only from the boot-time page_ext init (init_early_allocated_pages()): boot-only code is not modelled yet',
-};
+const KNOWN_MEMMAP: Record<string, string> = {};
 
 /** The agreement this tree must keep (per site); a regression of the hand audits fails the suite. */
 const MIN_TEST_AGREEMENT = 0.9;

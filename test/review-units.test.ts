@@ -197,7 +197,7 @@ describe('--kbuild arguments (sparse-style, as make C=1 passes them)', () => {
       const r = pagecheck(['--kbuild', '-D__KERNEL__', '-Wbitwise', '--arch=x86', '-m64', '-include', './include/linux/kconfig.h', '-I./include', 'mm/helper.c'], s.dir);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^mm\/helper\.c:3:\d+: warning: unsafe: .*\(mm\/caller\.c:3\) \[PC001\]\nmm\/caller\.c:3:\d+: note: page from pte_page\(\)/);
+      assert.match(r.stderr, /^mm\/helper\.c:3:\d+: warning: unsafe: .*\(mm\/caller\.c:3\); passed to page_is_devmem\(\) by check_pte\(\) \[PC001\]\nmm\/caller\.c:3:\d+: note: page from pte_page\(\)/);
       const other = pagecheck(['--kbuild', '-D__KERNEL__', 'mm/caller.c'], s.dir);
       assert.equal(other.status, 0);
       assert.equal(other.stderr, '', 'the finding is in helper.c, not in the file checked');

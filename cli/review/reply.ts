@@ -81,9 +81,16 @@ function chain(f: JsonFinding, view: PathView): string[] {
   return out;
 }
 
-/** Pins a reason names: `get_page() in copy_huge_pmd() (mm/huge_memory.c:1152)`. */
-function pinsOf(reason: string): string[] {
-  return [...reason.matchAll(/\b([A-Za-z_]\w*\(\) in [A-Za-z_]\w*\(\) \([^()\s]+:\d+\))/g)].map((m) => m[1]);
+/**
+ * Pins a safe reason names, whole: `get_page() in copy_huge_pmd() (mm/huge_memory.c:1152)`. A reason cites a
+ * place in its own file as `(:1152)` and a pin in its own function without the function (`sg_page() (:43)`);
+ * only a safe reason's calls with a place are pins (an unsafe one cites its origin and the call that brought it).
+ */
+function pinsOf(v: VerdictChange, which: 'before' | 'after'): string[] {
+  if (v[which] !== 'safe') return [];
+  const reason = which === 'before' ? v.beforeReason : v.afterReason;
+  return [...reason.matchAll(/\b([A-Za-z_]\w*\(\))(?: in ([A-Za-z_]\w*)\(\))? \(([^()\s]*):(\d+)\)/g)]
+    .map((m) => `${m[1]} in ${m[2] ?? v.function}() (${m[3] || v.file}:${m[4]})`);
 }
 
 function newFinding(f: JsonFinding, p: ReplyPatch, view: PathView): string[] {
@@ -93,7 +100,7 @@ function newFinding(f: JsonFinding, p: ReplyPatch, view: PathView): string[] {
   out.push(...chain(f, view));
   // The pins the patch took away on this finding's path: held before, in a function its chain goes through.
   const onPath = new Set([f.function, ...f.related.flatMap((r) => [...r.message.matchAll(/\b([A-Za-z_]\w*)\(\)/g)].map((m) => m[1]))]);
-  const lost = v ? pinsOf(v.beforeReason).filter((x) => !pinsOf(v.afterReason).includes(x) && onPath.has(/ in ([A-Za-z_]\w*)\(\)/.exec(x)?.[1] ?? '')) : [];
+  const lost = v ? pinsOf(v, 'before').filter((x) => !pinsOf(v, 'after').includes(x) && onPath.has(/ in ([A-Za-z_]\w*)\(\)/.exec(x)?.[1] ?? '')) : [];
   const rule = RULES[f.rule as RuleCode];
   if (lost.length) out.push(...wrap(`missing pin: ${lost.join(' and ')}, which held before this patch`, '  ', '    ', view));
   else if (f.rule === 'PC001' || f.rule === 'PC002') out.push(...wrap('missing pin: nothing on this path holds a page reference, get_dev_pagemap() or dax_lock_page()', '  ', '    '));

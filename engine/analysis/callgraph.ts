@@ -136,6 +136,19 @@ export class CallGraph {
     return out;
   }
 
+  /**
+   * The callers of `fn` when its own file says who they all are: a static function of a .c file, stored in no
+   * function-pointer field and handed to no call as a callback, is called only by the direct calls of its file.
+   * Anything else (a global function, one an ops table or a registering call may run from anywhere): undefined.
+   * Invariant: the answer depends only on `fn`'s file (the facts a demand run asks for with PlanIndex `local` jobs),
+   * so a run on demand and a run over every file agree on it.
+   */
+  fileCallers(fn: FnSummary): CallerEdge[] | undefined {
+    if (!CallGraph.fileScoped(fn) || this.fieldTypesFor(fn).size) return undefined;
+    const edges = this.callers(fn);
+    return edges.every((e) => e.kind === 'direct' && e.caller.file === fn.file) ? edges : undefined;
+  }
+
   /** Whether every caller of `fn` (direct, callback, the assignments to fields) can only be in its own file. */
   static fileScoped(fn: FnSummary): boolean {
     return fn.isStatic && !fn.file.endsWith('.h');

@@ -406,6 +406,20 @@ const SPECS = {
       }
     },
   },
+  'online-witness': {
+    doc: 'return value: non-NULL only for a page whose section was onlined (page_ext_get(): page_ext exists only for online sections): where it is non-NULL, the page in `arg` is online',
+    // `if (page_ext_get(page))`: online where true.
+    branch: (c, t) => { const v = onlineValue(c.w, c.n, c.name); t.vars.set(c.key, v); },
+    // `page_ext = page_ext_get(page)`: a later `if (!page_ext)` says the same of the page.
+    assign: (c) => {
+      const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
+      if (k) c.w.witnessOf.set(c.key, { pageKey: k, value: onlineValue(c.w, c.call, c.name) });
+    },
+  },
+  'online-pfn': {
+    doc: 'definition: the pfn in argument `arg` starts a range of online memory: the API is only called on online memory (offline_pages() offlines a block that is online)',
+    definition: 'ONLINE',
+  },
   'anon-vma-test': {
     doc: 'tests that the VMA in `arg` is anonymous (vma_is_anonymous()): where true, no devmap entry maps in it (fsdax and device-dax pages are mapped only by files and devices, whose VMAs always have vm_ops), so an entry decoded there under its page-table lock holds its page (or is the zero page)',
     branch: (_c, t) => { t.anonVma = true; },
@@ -479,6 +493,12 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/** A page an online witness vouches for. */
+function onlineValue(w: Walk, n: Node, name: string): Alt[] {
+  const pin = w.pin(name, n);
+  return [{ state: 'ONLINE', origin: { loc: pin.loc, message: `${name}() found the page's section online` }, pins: [pin] }];
+}
 
 /** The first variable of a page type in `n` (depth-first): the page a list node expression belongs to. */
 function firstPageVar(w: Walk, n: Node): string | undefined {

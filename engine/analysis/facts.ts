@@ -6,6 +6,7 @@ import { ContractTable } from './contracts';
 import { FieldRef, FileFacts, FnSummary, Loc, ParamInfo, ParamKind } from './model';
 import { BudgetExceeded, ProvenanceWalker, WalkOptions } from './walk/walker';
 import { classifyType } from './walk/types';
+import type { FileMacro } from './walk/macros';
 import { declaredListType, ListType, literalListType, pairListType, pairStruct, structTag } from './walk/receiver';
 import { declaratorName, functionDeclarator, nodeLoc, pointerDepth, textOf } from '../syntax/nodes';
 import { findSuppressions } from './suppress';
@@ -44,6 +45,10 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   const defs: Node[] = [];
   /** `tag.field` of the structs this file defines whose field is a page pointer (`struct ksm_next_page_arg.page`). */
   const pageFields = new Set<string>();
+  /** The file's function-like macros whose bodies are calls of contract APIs (walk/macros.ts). */
+  const macros = new Map<string, FileMacro>();
+  /** The file's own iterator macros (`for_each_mapped_pfn`): a pfn they set is one the file recorded (walk/pins.ts). */
+  const iterators = new Set<string>();
   // Iterative walk over file-scope items (functions live at the top or inside #if blocks / extern "C").
   while (todo.length) {
     const n = todo.pop()!;
@@ -64,6 +69,10 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
         case 'struct_specifier':
           collectPageFields(c, text, contracts, pageFields);
           break;
+        case 'preproc_function_def':
+          collectMacro(c, text, contracts, macros);
+          collectIterator(c, text, iterators);
+          break;
         case 'ERROR':
           facts.parseErrors++;
           recoverMangled(c, text, facts);
@@ -83,7 +92,7 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   for (const r of facts.fieldRefs) fieldsOf.set(r.fn, [...(fieldsOf.get(r.fn) ?? []), r.field]);
   for (const d of defs.reverse()) {
     if (opts.select && !opts.select(definitionName(d, text), d.startIndex, d.endIndex)) continue;
-    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf, pageFields));
+    facts.functions.push(functionFacts(d, file, text, contracts, opts, fileDeadline, fieldsOf, { pageFields, macros, iterators }));
   }
   facts.parseErrors = countErrors(root);
   facts.fieldRefs = detach(facts.fieldRefs);
@@ -92,7 +101,8 @@ export function factsFromTree(tree: Tree, file: string, text: string, contracts:
   return facts;
 }
 
-function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, pageFields: ReadonlySet<string>): FnSummary {
+function functionFacts(def: Node, file: string, text: string, contracts: ContractTable, opts: FactsOptions, fileDeadline: number, fieldsOf: Map<string, string[]>, cx: { pageFields: ReadonlySet<string>; macros: ReadonlyMap<string, FileMacro>; iterators: ReadonlySet<string> }): FnSummary {
+  const { pageFields } = cx;
   const declarator = def.childForFieldName('declarator');
   const fdecl = functionDeclarator(declarator);
   const nameNode = fdecl ? declaratorName(fdecl.childForFieldName('declarator')) : null;
@@ -100,8 +110,11 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
   const loc = nodeLoc(file, def);
   const fnText = textOf(text, def);
   // A summary also depends on the page fields of the file's structs it may read or store.
+  // …and on the file's macros it uses.
   const fields = [...pageFields].filter((f) => fnText.includes(f.slice(0, f.indexOf('.')))).sort();
-  const hash = hashText(fields.length ? `${fnText}\0${fields.join(',')}` : fnText);
+  const macros = new Map([...cx.macros].filter(([m]) => new RegExp(`\\b${m}\\s*\\(`).test(fnText)));
+  const context = [...fields, ...[...macros].map(([m, d]) => `${m}(${d.params.join(',')}) ${d.body}`), ...[...cx.iterators].filter((m) => fnText.includes(m)).map((m) => `#${m}`)];
+  const hash = hashText(context.length ? `${fnText}\0${context.join('\0')}` : fnText);
   const cached = opts.cache?.get(hash);
   if (cached && cached.name === name && !!cached.uses === !!opts.collectUses) return rebase(cached, file, loc);
 
@@ -121,7 +134,7 @@ function functionFacts(def: Node, file: string, text: string, contracts: Contrac
     if (hidden) { summary.notAnalyzed = hidden; return remember(summary, opts); }
   }
   if (Date.now() > fileDeadline) { summary.notAnalyzed = 'not analyzed: file budget exceeded'; return detach(summary); }
-  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? [], new Set(fields));
+  const walker = new ProvenanceWalker(text, file, name, params, nodes, contracts, opts, fieldsOf.get(name) ?? [], { pageFields: new Set(fields), macros, iterators: new Set([...cx.iterators].filter((m) => fnText.includes(m))) });
   try {
     Object.assign(summary, walker.run(body));
     if (walker.truncated) summary.notAnalyzed = `not analyzed: nesting deeper than ${opts.maxDepth ?? 400} levels`;
@@ -237,6 +250,25 @@ function collectFieldRefs(decl: Node, text: string, out: FieldRef[]): void {
     }
     for (const c of n.namedChildren) if (c) stack.push([c, {}]);
   }
+}
+
+/** `#define for_each_x(…)`: an iterator macro of the file (the shape prepare.ts rewrites into a loop). */
+function collectIterator(n: Node, text: string, out: Set<string>): void {
+  const name = n.childForFieldName('name');
+  const t = name ? textOf(text, name) : '';
+  if (/(^|_)for_?each(_|$)|_for_?each/.test(t)) out.add(t);
+}
+
+/** `#define m(p, …) body`: kept when the body mentions a contract API (walk/macros.ts decides whether it follows it). */
+function collectMacro(n: Node, text: string, contracts: ContractTable, out: Map<string, FileMacro>): void {
+  const name = n.childForFieldName('name');
+  const params = n.childForFieldName('parameters');
+  const value = n.childForFieldName('value');
+  if (!name || !params || !value) return;
+  const body = textOf(text, value).replace(/\\\n/g, ' ').trim();
+  if (body.length > 400 || ![...body.matchAll(/[A-Za-z_]\w*/g)].some((m) => contracts.matters(m[0]))) return;
+  const ps = params.namedChildren.filter((c) => c && c.type === 'identifier').map((c) => textOf(text, c!));
+  out.set(textOf(text, name), { params: ps, body });
 }
 
 /** `struct T { struct page *page; … }` (at file scope, or in a declaration): records `T.page` in `out`. */

@@ -160,6 +160,13 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
     { whenArgMentions: { arg: 2, text: 'FOLL_GET', effect: 'returns-ref', reason: 'follow_page(FOLL_GET) returns a referenced page' }, until: '6.11' }),
 
   // --- online memmap: ONLINE ---
+  // page_ext is allocated when a section is onlined and freed when it goes offline: a
+  // non-NULL lookup vouches for the page's section (6.1 mm/page_ext.c:153, online_page_ext() :391, offline_page_ext() :423).
+  E('page_ext_get', 'online-witness', 'page_ext_get() is non-NULL only for a page whose section was onlined', { since: '6.0' }),
+  E('lookup_page_ext', 'online-witness', 'lookup_page_ext() is non-NULL only for a page whose section was onlined'),
+  // offline_pages() offlines a memory block that is online (memory_block_offline(), drivers/base/memory.c): its
+  // range is online System RAM of one zone (6.1 mm/memory_hotplug.c:1797, holes refused :1827, one zone :1840).
+  E('offline_pages', 'online-pfn', 'offline_pages() is called on an online memory block: its pfn range is online memory'),
   E('pfn_to_online_page', 'returns-online', 'pfn_to_online_page(): NULL unless the section is online, and never a ZONE_DEVICE page', { pfnArg: true }),
 
   // --- raw page-table decodes: PTL ---

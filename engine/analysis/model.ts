@@ -66,6 +66,12 @@ export interface Alt {
   origin: Step;
   /** RAW: the pfn_valid() check that guarded the pfn, if any. */
   guard?: Loc;
+  /** The guard held on some paths only (`aligned && !pfn_valid(pfn)`), or came after pfn_to_page(). */
+  guardKind?: 'some' | 'late';
+  /** Made by pfn_to_page() (or the like) in this function: a memmap read of it is this function's to fix. */
+  fromPfn?: boolean;
+  /** A page made here from a pfn the callers give (PARAM/RET with fromPfn): the conversion, as a raw page's origin. */
+  made?: Step;
   /** The pfn expression a RAW page was made from (for pins taken later on that pfn). */
   pfnKey?: string;
   /** When the function has a pgmap parameter, the page's pfn may be pinned by the caller through it. */

@@ -4,7 +4,9 @@ import { CallGraph } from './callgraph';
 import { FileFacts, FnSummary, Loc, Sink, Step, Verdict, VERDICT_RANK } from './model';
 import { Resolver, Resolved } from './resolve';
 import { explainSink, SinkExplanation } from './rules/explain';
-import { memmapHazardIn, memmapMayFire } from './rules/memmap';
+import { memmapHazardIn, memmapMayFire, memmapRule } from './rules/memmap';
+import { ParamReads, rawArgs } from './rules/memmap-calls';
+import { BootOnly } from './boot';
 import { RULES, RuleCode, Severity } from './rules/table';
 import { ConfigSuppression, configSuppressionFor, effectiveReason, reasonlessMessage, suppressionFor } from './suppress';
 import type { ConfigScope } from './config-scope';
@@ -76,10 +78,15 @@ export class Program {
   private res: Resolver;
   private readonly facts = new Map<string, FileFacts>();
 
+  private boot: BootOnly;
+  private reads: ParamReads;
+
   constructor(files: readonly FileFacts[]) {
     for (const f of files) this.facts.set(f.file, f);
     this.graph = new CallGraph(files);
     this.res = new Resolver(this.graph);
+    this.boot = new BootOnly(this.graph);
+    this.reads = new ParamReads(this.graph);
   }
 
   get resolver(): Resolver {
@@ -108,7 +115,7 @@ export class Program {
       this.facts.delete(name);
       changed++;
     }
-    if (changed) this.res = new Resolver(this.graph);
+    if (changed) { this.res = new Resolver(this.graph); this.boot = new BootOnly(this.graph); this.reads = new ParamReads(this.graph); }
     return changed;
   }
 
@@ -128,7 +135,7 @@ export class Program {
   /** One sink explained as the audit reports it (rule, verdict, reason, chain), with its resolved origins. */
   explain(fn: FnSummary, sink: Sink): SinkExplanation & { resolved: Resolved[] } {
     const resolved = this.resolve(fn, sink);
-    return { ...explainSink(sink, resolved), resolved };
+    return { ...explainSink(sink, resolved, fn.name), resolved };
   }
 
   audit(opts: AuditOptions = {}): AuditResult {
@@ -140,6 +147,32 @@ export class Program {
     }
     if (opts.suppressions?.length) result.unusedSuppressions = opts.suppressions.filter((s) => !used.has(s));
     return result;
+  }
+
+  /**
+   * PC003/PC004 across calls: a page made here from a pfn and handed to a helper that reads its memmap, reported at
+   * the call (one per call), with the helper's read in the chain.
+   */
+  private helperReads(fn: FnSummary, opts: AuditOptions): Array<Omit<Finding, 'severity' | 'suppressed'>> {
+    const out: Array<Omit<Finding, 'severity' | 'suppressed'>> = [];
+    const done = new Set<number>();
+    for (const [ci, ai] of rawArgs(fn)) {
+      if (done.has(ci)) continue;
+      const site = fn.calls[ci];
+      for (const g of this.graph.resolve(site.callee, fn.file)) {
+        if (g.file !== fn.file) continue; // only the file's own helpers (ParamReads)
+        const r = this.reads.of(g, ai);
+        if (!r || (opts.config && !memmapHazardIn(opts.config, fn.file, r.read))) continue;
+        const sink: Sink = { kind: 'memmap-read', api: g.name, loc: site.loc, alts: site.args[ai], reservedTest: r.read.reservedTest };
+        const hit = memmapRule(sink, this.resolver.resolveUse(site.args[ai], fn, { memmap: true }), { helper: g.name, read: r.read });
+        if (!hit || this.boot.is(fn)) continue;
+        const related = [...hit.witness.chain, { loc: r.read.loc, message: `${r.read.api.includes("->") ? r.read.api : `${r.read.api}()`} in ${r.fn.name}() reads the memmap of the page ${fn.name}() made` }];
+        out.push({ rule: hit.rule!, verdict: hit.verdict, loc: site.loc, fn: fn.name, message: `${hit.verdict}: ${hit.reason}`, related, sink });
+        done.add(ci);
+        break;
+      }
+    }
+    return out;
   }
 
   private auditFile(facts: FileFacts, opts: AuditOptions, out: AuditResult, used: Set<ConfigSuppression>): void {
@@ -167,15 +200,17 @@ export class Program {
         if (!memmapMayFire(fn, sink)) continue;
         // No configuration that builds this file can leave a pfn_valid() memmap uninitialized: not a hazard.
         if (opts.config && !memmapHazardIn(opts.config, fn.file, sink)) continue;
-        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn));
+        const x = explainSink(sink, this.resolver.resolveUse(sink.alts, fn, { memmap: sink.kind === 'memmap-read' }), fn.name);
         if (sink.kind === 'zd-test') tests.push({ line: sink.loc.line, predicate: sink.api, verdict: x.verdict, rule: x.rule, reason: x.reason, loc: sink.loc });
+        // Boot-time-only code reads the boot memmap: no hot-added or device memory exists yet.
+        if (x.rule && sink.kind === 'memmap-read' && this.boot.is(fn)) continue;
         if (x.rule) add({ rule: x.rule, verdict: x.verdict, loc: sink.loc, fn: fn.name, message: `${x.verdict}: ${x.reason}`, related: x.chain, sink });
       }
+      for (const f of this.helperReads(fn, opts)) add(f);
       if (tests.length) {
         let worst = tests[0];
         for (const t of tests) if (VERDICT_RANK[t.verdict] > VERDICT_RANK[worst.verdict]) worst = t;
-        const reasons = [...new Set(tests.filter((t) => t.verdict === worst.verdict).map((t) => t.reason))];
-        out.functions.push({ file: fn.file, line: fn.loc.line, fn: fn.name, verdict: worst.verdict, reason: reasons.join('; '), tests });
+        out.functions.push({ file: fn.file, line: fn.loc.line, fn: fn.name, verdict: worst.verdict, reason: functionReason(tests, worst.verdict), tests });
       }
     }
     for (const s of facts.suppressions) {
@@ -183,4 +218,15 @@ export class Program {
       add({ rule: 'PC000', verdict: 'unknown', loc: s.loc, fn: '', related: [], message: reasonlessMessage(s) });
     }
   }
+}
+
+/**
+ * A function's reason: those of its tests with the worst verdict. A safe function's reasons are lists of
+ * independent clauses, so a clause two tests share is said once; an unsafe reason's clauses belong together
+ * (an origin and the call that brought it), so only whole reasons are merged.
+ */
+function functionReason(tests: readonly TestReport[], verdict: Verdict): string {
+  const reasons = [...new Set(tests.filter((t) => t.verdict === verdict).map((t) => t.reason))];
+  if (verdict !== 'safe') return reasons.join('; ');
+  return [...new Set(reasons.flatMap((r) => r.split('; ')))].join('; ');
 }

@@ -1,7 +1,7 @@
 // Interprocedural resolution: a PARAM value is the union of what every call site passes (the worst decides the
 // verdict), a RET value is what the callee returns. Recursion and long chains terminate: results are sets over
 // a finite key space (state × devpriv), grown monotonically until a pass changes nothing.
-import { CallGraph } from './callgraph';
+import { CallGraph, CallerEdge } from './callgraph';
 import { Alt, FnSummary, Pin, State, Step } from './model';
 import { flagsHold } from './walk/flags';
 
@@ -16,6 +16,10 @@ export interface Resolved {
   noCallers?: boolean;
   /** RAW: the pfn_valid() guard. */
   guarded?: boolean;
+  /** RAW: the guard held on some paths only, or came after pfn_to_page(). */
+  guardKind?: 'some' | 'late';
+  /** RAW: made by pfn_to_page() in the function that holds the use (its pfn may come from callers). */
+  fromPfn?: boolean;
   /** Why the page may be device-private when its origin is not. */
   devprivStep?: Step;
   /** PTL: decoded while the function held the page-table lock (a device-private entry's mapping holds a reference). */
@@ -43,13 +47,28 @@ export class Resolver {
   private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
   private pass = 0;
+  /** resolveUse()'s `memmap` (Invariant: the memo is never read or written in that mode's shortcuts). */
+  private memmapOnly = false;
   private changed = false;
   private touched: Memo[] = [];
 
   constructor(readonly graph: CallGraph) {}
 
-  /** Resolves the values at a use in `fn`, iterating to a fixpoint (recursion in the call graph). */
-  resolveUse(alts: Alt[], fn: FnSummary): Resolved[] {
+  /**
+   * Resolves the values at a use in `fn`, iterating to a fixpoint (recursion in the call graph). `memmap`: only what
+   * a memmap read's rule can report (memmapRule: a page made in `fn`, Resolved.local): a page parameter's callers and
+   * what a callee returns of its own are left unresolved (one UNKNOWN, not local), which is all a demand run asks
+   * for in that case (engine/demand/plan.ts `memmap` jobs).
+   */
+  resolveUse(alts: Alt[], fn: FnSummary, opts: { memmap?: boolean } = {}): Resolved[] {
+    const before = this.memmapOnly;
+    this.memmapOnly = !!opts.memmap;
+    try {
+      return this.resolveAll(alts, fn);
+    } finally { this.memmapOnly = before; }
+  }
+
+  private resolveAll(alts: Alt[], fn: FnSummary): Resolved[] {
     let result: Map<string, Resolved> = new Map();
     for (let i = 0; i < 12; i++) {
       this.pass++;
@@ -89,7 +108,7 @@ export class Resolver {
     for (const a of alts) {
       if (a.state === 'PARAM' && a.param !== undefined) {
         const viaPfn = !!a.viaPfn || asPfn;
-        let r = this.param(fn, a.param, viaPfn, depth);
+        let r = a.fromPfn ? this.madeHere(fn, a) : this.memmapOnly ? unresolved(a) : this.param(fn, a.param, viaPfn, depth);
         if (a.pgmapParam !== undefined) {
           const pins = this.pgmapPinned(fn, a.pgmapParam, depth);
           if (pins) r = new Map([['PGMAP|0', { state: 'PGMAP', devpriv: false, chain: [a.origin], pins, local: false }]]);
@@ -102,6 +121,7 @@ export class Resolver {
         if (a.pins?.length) r = new Map([...r.values()].map((x) => { const y: Resolved = { ...x, state: 'PGMAP', pins: dedupePins([...x.pins, ...a.pins!]) }; return [keyOf(y), y]; }));
         mergeInto(out, r);
       } else if (a.state === 'RET') {
+        if (a.fromPfn) { mergeInto(out, this.madeHere(fn, a)); continue; }
         let r = this.ret(fn, a, depth);
         // A pfn from a function pagecheck cannot follow carries no pin: the page made from it is raw.
         if (a.viaPfn || asPfn) r = new Map([...r.values()].map((x) => { const y: Resolved = x.state === 'UNKNOWN' ? { ...x, state: 'RAW' } : x; return [keyOf(y), y]; }));
@@ -132,10 +152,56 @@ export class Resolver {
         }
         const ptlHeld = a.ptlHeld || (state === 'PTL' && a.callerPtl && this.callersHoldPtl(fn, 0)) || undefined;
         const entryHoldsPage = (state === 'PTL' && a.entryHoldsPage) || undefined;
-        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, local: true, devprivStep: a.devprivWhy, ptlHeld, entryHoldsPage });
+        add(out, { state, devpriv, chain, pins, guarded: !!a.guard, guardKind: a.guardKind, fromPfn: a.fromPfn, local: true, devprivStep: a.devprivWhy, ptlHeld, entryHoldsPage });
       }
     }
     return out;
+  }
+
+  /**
+   * A page this function made, behind a pfn_valid() check of its own, from a pfn its callers (PARAM) or a callee
+   * (RET) gave: the guard leaves only a pfn proved online trusted. Proved means: a parameter of a function whose
+   * callers its own file names (CallGraph.fileCallers), each of which passes a pfn found online (pfn_to_online_page(),
+   * an `online-pfn` contract on its own parameter) or, in turn, such a proved parameter of its own. Anything else is
+   * the raw, guarded page the guard says it is.
+   * Invariant: only `fn`'s file decides (never a global function's callers, never a callee's return), so a run on
+   * demand (engine/demand/plan.ts asks for that file's callers with `local` jobs) gives the answer parsing
+   * everything gives.
+   */
+  private madeHere(fn: FnSummary, a: Alt): Map<string, Resolved> {
+    const proof = a.state === 'PARAM' && a.param !== undefined ? this.onlineParam(fn, a.param, new Set()) : undefined;
+    const out = new Map<string, Resolved>();
+    if (proof) add(out, { state: 'ONLINE', devpriv: false, pins: proof.pins, local: true, fromPfn: true, chain: clip([...proof.chain, ...(a.made ? [a.made] : [])]) });
+    else add(out, { state: 'RAW', devpriv: !!a.devpriv, devprivStep: a.devprivWhy, pins: [], local: true, fromPfn: true, guarded: !!a.guard, guardKind: a.guardKind, chain: [a.made ?? a.origin] });
+    return out;
+  }
+
+  /** The proof that every caller of `fn` passes an online pfn as parameter `param` (madeHere), or undefined. */
+  private onlineParam(fn: FnSummary, param: number, seen: Set<FnSummary>): { pins: Pin[]; chain: Step[] } | undefined {
+    const edges = seen.has(fn) ? undefined : this.graph.fileCallers(fn);
+    if (!edges?.length) return undefined;
+    seen.add(fn);
+    try {
+      return this.provedBy(fn, param, edges, seen);
+    } finally { seen.delete(fn); }
+  }
+
+  private provedBy(fn: FnSummary, param: number, edges: readonly CallerEdge[], seen: Set<FnSummary>): { pins: Pin[]; chain: Step[] } | undefined {
+    let proof: { pins: Pin[]; chain: Step[] } | undefined;
+    for (const e of edges) {
+      const alts = e.site.args[param] ?? [];
+      if (!alts.length) return undefined;
+      for (const x of alts) {
+        const step: Step = { loc: e.site.loc, message: `${e.caller.name}() passes ${fn.name}() a pfn it found online` };
+        if (x.state === 'ONLINE') proof ??= { pins: x.pins ?? [], chain: [x.origin, step] };
+        else if (x.state === 'PARAM' && x.param !== undefined) {
+          const up = this.onlineParam(e.caller, x.param, seen);
+          if (!up) return undefined;
+          proof ??= { pins: up.pins, chain: [...up.chain, step] };
+        } else return undefined;
+      }
+    }
+    return proof;
   }
 
   /**
@@ -166,7 +232,8 @@ export class Resolver {
       const edges = this.graph.callers(fn);
       if (edges.length === 0) {
         // A pfn carries no lifetime: unless a visible caller pins it, pfn_to_page() of it is a raw page.
-        if (viaPfn) add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
+        // A page parameter's pfn (page_to_pfn(page)) is that page, whose state is its callers'.
+        if (viaPfn && fn.params[param]?.kind !== 'page') add(next, { state: 'RAW', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `pfn parameter of ${fn.name}(), which has no callers in the indexed tree: no pin is visible` }] });
         // The elements of a list head parameter: whatever callers outside the tree put on it, not a page parameter.
         else if (fn.params[param]?.kind === 'list') add(next, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: fn.loc, message: `an element of a list ${fn.name}() is handed by callers outside the indexed tree` }] });
         else add(next, { state: 'PARAM', devpriv: false, noCallers: true, pins: [], local: false, chain: [{ loc: fn.loc, message: `${fn.name}() has no callers in the indexed tree` }] });
@@ -203,7 +270,7 @@ export class Resolver {
 
   private ret(fn: FnSummary, a: Alt, depth: number): Map<string, Resolved> {
     const out = new Map<string, Resolved>();
-    if (a.field !== undefined) return this.fieldValue(fn, a, depth);
+    if (a.field !== undefined) return this.memmapOnly ? unresolved(a) : this.fieldValue(fn, a, depth);
     if (a.opaque !== undefined) {
       add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.origin.message}: ${a.opaque}` }] });
       return out;
@@ -218,16 +285,19 @@ export class Resolver {
       // What the call hands back: the callee's return value, or what it stores through its pointer parameter `out`.
       const values = valuesOf(g, a.out);
       const key = `${this.id(g)}#${a.out === undefined ? 'ret' : `out${a.out}`}`;
-      const own = this.grown(key, (grow) => {
-        for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
-      });
-      for (const r of own.values()) add(out, { ...r, local: false });
+      if (this.memmapOnly) { if (values.some((r) => r.state !== 'PARAM')) mergeInto(out, unresolved(a)); } else {
+        const own = this.grown(key, (grow) => {
+          for (const [k, v] of this.alts(values.filter((r) => r.state !== 'PARAM'), g, depth + 1)) grow(k, v);
+        });
+        for (const r of own.values()) add(out, { ...r, local: false });
+      }
       // Returned parameters are this call's arguments (context-sensitive).
       for (const r of values) {
         if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
         const args = site.args[r.param] ?? [];
-        if (args.length) for (const x of this.alts(args, fn, depth + 1).values()) add(out, x);
-        else add(out, this.opaque(fn, site.loc, !!r.viaPfn));
+        const got = args.length ? [...this.alts(args, fn, depth + 1, !!r.viaPfn).values()] : [this.opaque(fn, site.loc, !!r.viaPfn)];
+        // pfn_to_page() of the pfn argument behind the callee's pfn_valid(): only an online pfn is trusted.
+        for (const x of got) add(out, r.guard && x.state !== 'ONLINE' ? { ...x, state: 'RAW', pins: [], guarded: true, guardKind: r.guardKind, chain: r.made ? [r.made] : x.chain } : x);
       }
       if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }
@@ -329,8 +399,13 @@ export function valuesOf(g: FnSummary, out: number | undefined): Alt[] {
   return out === undefined ? g.returns : g.outs?.find((o) => o.param === out)?.alts ?? [];
 }
 
+/** What a memmap-only resolution leaves open (Resolver.resolveUse `memmap`): a value from outside the function. */
+function unresolved(a: Alt): Map<string, Resolved> {
+  return new Map([['UNKNOWN|0', { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [a.origin] }]]);
+}
+
 function keyOf(r: Resolved): string {
-  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.ptlHeld ? '|h' : ''}${r.entryHoldsPage ? `|${r.entryHoldsPage}` : ''}`;
+  return `${r.state}|${r.devpriv ? 1 : 0}${r.noCallers ? '|nc' : ''}${r.guarded ? '|g' : ''}${r.guardKind ? `|${r.guardKind}` : ''}${r.fromPfn ? '|p' : ''}${r.ptlHeld ? '|h' : ''}${r.entryHoldsPage ? `|${r.entryHoldsPage}` : ''}`;
 }
 
 function add(m: Map<string, Resolved>, r: Resolved): void {

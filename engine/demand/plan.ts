@@ -30,6 +30,7 @@ import { ContractTable } from '../analysis/contracts';
 import { EFFECTS, Effect } from '../analysis/effects';
 import { Alt, FileFacts, FnSummary } from '../analysis/model';
 import { resolvedSinks } from '../analysis/rules/memmap';
+import { rawArgs } from '../analysis/rules/memmap-calls';
 import { valuesOf } from '../analysis/resolve';
 
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
@@ -217,6 +218,9 @@ export function seedMayMatter(text: string, spec: SeedSpec): boolean {
   const { zd, memmap, raw } = spec.sinks;
   const fieldRead = (name: string) => jobOffsets({ index: 0, mentions: [FIELD_CALL + name], defs: [], seed: false }, text, spec).length > 0;
   if (occurs(text, { names: ['pagecheck', ...zd.names], patterns: zd.patterns }) || (zd.fields ?? []).some(fieldRead)) return true;
+  // A page made here from a pfn may be read here or by a helper of the same file it is handed to
+  // (rules/memmap-calls.ts): either way the file reads the memmap somewhere. Invariant: helpers in other files are
+  // not followed from a seed (they would pull much of mm/ into every whole-tree run).
   return occurs(text, raw) && (occurs(text, memmap) || (memmap.fields ?? []).some(fieldRead));
 }
 
@@ -298,9 +302,17 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   const seenPgmap = new Set<FnSummary>();
   const seenRet = new Set<string>();
   const seenAlts = new Set<readonly Alt[]>();
+  /** Alternatives visited for a memmap read only (a job with `memmap`). */
+  const seenMemmap = new Set<readonly Alt[]>();
   const ids = new Map<FnSummary, number>();
   const id = (fn: FnSummary) => { let i = ids.get(fn); if (i === undefined) ids.set(fn, (i = ids.size)); return i; };
-  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why };
+  /**
+   * `memmap`: the values of a memmap read (or of a page handed to a helper that reads one). memmapRule reports only a
+   * page made in the read's own function (Resolved.local and fromPfn): the callers' values of a page parameter and
+   * what a callee returns of its own never reach it, so the job asks only for what can (the callee's returned
+   * arguments, flags, pgmap pins, and the local online proofs of Resolver.madeHere).
+   */
+  type Job = { fn: FnSummary; alts: readonly Alt[]; why?: Why; memmap?: boolean };
   // First in, first out: the path `why` reports for a name is a shortest one.
   const work: Job[] = [];
   let head = 0;
@@ -367,9 +379,10 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
   };
   const ptlCallers = (fn: FnSummary) => { ptlHolds(fn, 0, new Set([fn])); };
   const seenField = new Set<string>();
-  const ret = (fn: FnSummary, a: Alt) => {
+  const ret = (fn: FnSummary, a: Alt, memmap?: boolean) => {
     // A page field of a struct of fn's file: every function of that file mentioning the struct may store into it.
     if (a.field !== undefined) {
+      if (memmap) return;
       const tag = a.field.slice(0, a.field.indexOf('.'));
       if (!needIn(fn.file, tag)) return;
       for (const g of graph.fieldStores(a.field, fn.file)) {
@@ -391,7 +404,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
         // The return value, or what the callee stores through its pointer parameter `a.out` (`&page` passed).
         const values = valuesOf(g, a.out);
         const seenKey = `${id(g)}#${a.out ?? 'ret'}`;
-        if (!seenRet.has(seenKey)) {
+        if (!memmap && !seenRet.has(seenKey)) {
           seenRet.add(seenKey);
           work.push({ fn: g, alts: values.filter((r) => r.state !== 'PARAM'), why: because(() => `${a.out === undefined ? 'returns' : `stores through parameter ${a.out}`} of ${where(g)}`, step) });
         }
@@ -399,7 +412,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
         for (const r of values) {
           if (r.state !== 'PARAM' || r.param === undefined) continue;
           const args = site.args[r.param];
-          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step) });
+          if (args && args.length) work.push({ fn, alts: args, why: because(() => `arg ${r.param} returned by ${g.name}()`, step), memmap });
         }
       }
     }
@@ -422,31 +435,96 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
     }
   };
 
+  // What a function's own file says about it (CallGraph.fileCallers): a static function of a .c file, stored in no
+  // field, has its callers in that file; a `local` job asks for them. Returns those callers, or undefined where the
+  // file says nothing more (a global function, one stored in a field, or run as a callback) or the job is pending.
+  const fileCallers = (fn: FnSummary): CallerEdge[] | undefined => {
+    if (!CallGraph.fileScoped(fn)) return undefined;
+    const at = step;
+    step = because(() => `callers in its file of ${where(fn)}`, at);
+    const known = needIn(fn.file, fn.name);
+    step = at;
+    return known ? graph.fileCallers(fn) : undefined;
+  };
+  // A pfn parameter behind a pfn_valid() of the function that makes a page of it: whether every caller proved it
+  // online (Resolver.onlineParam), up the callers the function's file names.
+  const seenOnline = new Set<string>();
+  const online = (fn: FnSummary, p: number) => {
+    const key = `${id(fn)}#${p}`;
+    if (seenOnline.has(key)) return;
+    seenOnline.add(key);
+    for (const e of fileCallers(fn) ?? []) for (const x of e.site.args[p] ?? []) if (x.state === 'PARAM' && x.param !== undefined) online(e.caller, x.param);
+  };
+  // Boot-time-only code (analysis/boot.ts): the static callers its file names, up to `__init` functions.
+  const seenBoot = new Set<FnSummary>();
+  const boot = (fn: FnSummary) => {
+    if (fn.init || seenBoot.has(fn)) return;
+    seenBoot.add(fn);
+    for (const e of fileCallers(fn) ?? []) boot(e.caller);
+  };
+  // A helper of the same file a page made from a pfn is handed to (rules/memmap-calls.ts ParamReads): its definition
+  // (a `local` job on the name selects it), and the helpers of that file it hands its parameter on to. Returns whether
+  // the file defines the helper.
+  const seenReads = new Set<string>();
+  const reads = (fn: FnSummary, callee: string, param: number): boolean => {
+    const at = step;
+    step = because(() => `helper ${callee}() of ${where(fn)}`, at);
+    const known = needIn(fn.file, callee);
+    step = at;
+    if (!known) return false;
+    const gs = graph.resolve(callee, fn.file).filter((g) => g.file === fn.file);
+    for (const g of gs) {
+      const key = `${id(g)}#${param}`;
+      if (seenReads.has(key) || g.notAnalyzed) continue;
+      seenReads.add(key);
+      for (const site of g.calls) {
+        if (site.callee.startsWith('.')) continue;
+        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai); });
+      }
+    }
+    return gs.length > 0;
+  };
+
   for (const f of facts) {
     for (const fn of f.functions) {
-      for (const s of resolvedSinks(fn)) work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined) });
+      const sinks = resolvedSinks(fn);
+      let reading = false;
+      for (const s of sinks) {
+        const memmap = s.kind === 'memmap-read';
+        reading ||= memmap;
+        work.push({ fn, alts: s.alts, why: because(() => `sink ${s.api} in ${where(fn)} line ${s.loc.line + 1}`, undefined), memmap });
+      }
+      for (const [ci, ai] of rawArgs(fn)) {
+        const site = fn.calls[ci];
+        if (!reads(fn, site.callee, ai)) continue;
+        reading = true;
+        work.push({ fn, alts: site.args[ai], why: because(() => `pfn page handed to ${site.callee}() in ${where(fn)}`, undefined), memmap: true });
+      }
+      if (reading) boot(fn);
       if (focus?.has(functionKey(f.file, fn))) for (const u of fn.uses ?? []) work.push({ fn, alts: u[4], why: because(() => `uses in ${where(fn)} (focus)`, undefined) });
     }
   }
   while (head < work.length) {
-    const { fn, alts, why: w } = work[head];
+    const { fn, alts, why: w, memmap } = work[head];
     work[head++] = undefined as unknown as Job; // let the queue's head be collected
-    if (seenAlts.has(alts)) continue;
-    seenAlts.add(alts);
+    if (seenAlts.has(alts) || (memmap && seenMemmap.has(alts))) continue;
+    (memmap ? seenMemmap : seenAlts).add(alts);
     for (const a of alts) {
       step = w;
       if (a.state === 'PARAM') {
-        if (a.param !== undefined) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param); step = w; }
+        // A page made here from a pfn behind a guard of its own: only a local online proof counts (Resolver.madeHere).
+        if (a.param !== undefined && a.fromPfn) { step = because(() => `online pfn parameter ${a.param} of ${where(fn)}`, w); online(fn, a.param); step = w; }
+        else if (a.param !== undefined && !memmap) { step = because(() => `PARAM ${a.param}${a.viaPfn ? ' (as a pfn)' : ''} of ${where(fn)}`, w); param(fn, a.param); step = w; }
         if (a.pgmapParam !== undefined) pgmap(fn);
       } else if (a.state === 'RET') {
-        ret(fn, a);
+        if (!a.fromPfn) ret(fn, a, memmap);
       } else if (a.state === 'RAW' && a.pgmapParam !== undefined) {
         pgmap(fn);
-      } else if (a.state === 'PTL' && a.callerPtl) {
+      } else if (a.state === 'PTL' && a.callerPtl && !memmap) {
         ptlCallers(fn);
       }
       if (a.flagCond) flags(fn, a.flagCond.param);
-      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w });
+      if (a.prev?.length) work.push({ fn, alts: a.prev, why: w, memmap });
     }
   }
   return pending;
@@ -631,6 +709,9 @@ export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[
   const fieldOnly = new Set<string>();
   for (const w of job.mentions) if (w.startsWith(FIELD_CALL)) fieldOnly.add(w.slice(FIELD_CALL.length)); else full.add(w);
   if (job.seed) for (const w of seed.names) full.add(w);
+  // A function-like macro of the file wrapping a seed name (`#define demo_is_private(p) is_device_private_page(p)`):
+  // its uses are the seed's (walk/macros.ts sees through them).
+  if (job.seed) for (const m of seedMacros(text, seed)) full.add(m);
   for (const w of full) fieldOnly.delete(w);
   const alternatives = [...full, ...fieldOnly].map(escapeRegExp);
   if (job.seed) alternatives.push(...seed.patterns.map((p) => `(?:${p})`));
@@ -646,6 +727,17 @@ export function jobOffsets(job: ParseJob, text: string, seed: SeedSpec): number[
     }
   }
   return offsets;
+}
+
+/** The file's function-like macros whose bodies mention a seed name or pattern. */
+function seedMacros(text: string, seed: SeedSpec): string[] {
+  if (!text.includes('define')) return [];
+  const out: string[] = [];
+  const words = { names: seed.names, patterns: seed.patterns };
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^()\n]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm)) {
+    if (occurs(m[3], words)) out.push(m[1]);
+  }
+  return out;
 }
 
 /**

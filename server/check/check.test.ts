@@ -19,7 +19,7 @@ describe('pagecheck --check FILE', () => {
     assert.match(r.out, /^workspace: .*examples \(the kernel tree: Linux 5\.4 contracts\)$/m);
     assert.match(r.out, /^file: mm\/memory-failure\.c, \d+ lines, \d+ functions, \d+ sinks/m);
     // The diagnostic as the editor gets it, with its provenance.
-    assert.match(r.out, /^diagnostics \(1\):\n {2}313:6 warning PC001: unsafe: nothing keeps this page's memmap alive: page from pfn_to_page\(pfn\)[^\n]*\n {6}drivers\/base\/memory\.c:\d+: /m);
+    assert.match(r.out, /^diagnostics \(1\):\n {2}313:6 warning PC001: unsafe: nothing keeps this page's memmap alive: pfn_to_page\(pfn\)[^\n]*\n {6}drivers\/base\/memory\.c:\d+: /m);
     // The sink: verdict, hover text (plain), and the quick fixes with their edits.
     const sink = r.out.slice(r.out.indexOf('  313:6 soft_offline_page(): ZONE_DEVICE test is_zone_device_page(page): unsafe (PC001)'));
     assert.ok(sink.length < r.out.length, r.out);

@@ -22,11 +22,14 @@ export interface SinkExplanation {
 /** Why a memmap read that no rule reports is not a finding. */
 const MEMMAP_QUIET = 'the memmap is read through a page pagecheck does not consider made from an unchecked pfn here';
 
-/** The rule dispatch for a sink whose values were resolved (Program.explain resolves them). */
-export function explainSink(sink: Sink, resolved: Resolved[]): SinkExplanation {
+/**
+ * The rule dispatch for a sink whose values were resolved (Program.explain resolves them); `fn`, the function the
+ * sink is in, lets a reason cite its own function's pins without naming it.
+ */
+export function explainSink(sink: Sink, resolved: Resolved[], fn?: string): SinkExplanation {
   if (sink.kind === 'zd-test') {
     const j = judge(resolved, sink);
-    const hit = zoneDeviceRule(sink, j);
+    const hit = zoneDeviceRule(sink, j, fn);
     return { rule: hit.rule, verdict: hit.verdict, reason: hit.reason, witness: j.witness, chain: chainOf(j.witness) };
   }
   const hit = memmapRule(sink, resolved);

@@ -1,6 +1,6 @@
 // From resolved origins to a verdict word and the words a reviewer reads: one place, so the report, the
 // diagnostics and the hover say the same thing.
-import { Pin, SAFE_STATES, Sink, Verdict, VERDICT_RANK, locText } from '../model';
+import { Loc, Pin, SAFE_STATES, Sink, Verdict, VERDICT_RANK, locText } from '../model';
 import { Resolved } from '../resolve';
 
 export interface Judged {
@@ -12,7 +12,20 @@ export interface Judged {
 }
 
 /** What a verdict depends on besides the origin: the predicate and the tree's device-page model. */
-export type SinkModel = Pick<Sink, 'devprivSafe' | 'refPinsPgmap' | 'ptlDecodeRefs'>;
+export type SinkModel = Pick<Sink, 'devprivSafe' | 'refPinsPgmap' | 'ptlDecodeRefs'> & { loc?: Pick<Loc, 'file'> };
+
+/**
+ * How a reason cites a place: `(:1234)` in the file the reason is about (the report's heading, the editor's
+ * document), `(mm/gup.c:1234)` elsewhere — as a reviewer writes it, and short enough to read in one line.
+ */
+type Place = (l: Loc) => string;
+const placeIn = (file: string | undefined): Place => (l) => (l.file === file ? `:${l.line + 1}` : locText(l));
+
+/** Where a reason stands: the sink's file and function (a pin in that function is cited without its name). */
+interface Here {
+  at: Place;
+  fn?: string;
+}
 
 /**
  * Whether a device page in this state holds a reference that cannot drop during the test: held (REF), on the put
@@ -58,64 +71,85 @@ export function judge(resolved: Resolved[], sink: SinkModel): Judged {
   return { verdict: best.verdict, witness: best.r, all };
 }
 
-function pinText(p: Pin): string {
-  return `${p.api}() in ${p.fn}() (${locText(p.loc)})`;
+function pinText(p: Pin, here: Here): string {
+  const place = here.at(p.loc);
+  const own = p.fn === here.fn && place.startsWith(':');
+  return `${p.api}()${own ? '' : ` in ${p.fn}()`} (${place})`;
 }
 
 /** The reason in the seed's words: "protected by get_dev_pagemap() in memory_failure() (mm/memory-failure.c:1234)". */
-export function reasonFor(j: Judged, sink: SinkModel): string {
+export function reasonFor(j: Judged, sink: SinkModel, fn?: string): string {
   const w = j.witness;
-  const origin = w.chain[0]?.message ?? '';
+  const at = placeIn(sink.loc?.file);
+  const origin = brief(w.chain[0]?.message ?? '');
   switch (j.verdict) {
     case 'unsafe':
-      return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
+      return `nothing keeps this page's memmap alive: ${origin}${w.chain[0] ? ` (${at(w.chain[0].loc)})` : ''}${via(w, at)}`;
     case 'unsafe? HMM': {
       // The rule that decided: since the per-page pgmap reference only an unreferenced device page is in doubt.
       const head = sink.refPinsPgmap ? 'device-private page with no reference, page-table lock or pgmap pin' : 'device-private page reached without a pgmap pin';
-      if (w.devprivStep) return `${head}: ${w.devprivStep.message} (${locText(w.devprivStep.loc)})`;
-      return `${head}: ${origin}${w.chain[0] ? ` (${locText(w.chain[0].loc)})` : ''}${via(w)}`;
+      if (w.devprivStep) return `${head}: ${brief(w.devprivStep.message)} (${at(w.devprivStep.loc)})`;
+      return `${head}: ${origin}${w.chain[0] ? ` (${at(w.chain[0].loc)})` : ''}${via(w, at)}`;
     }
-    case 'unknown':
-      if (w.noCallers) return `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`;
-      return `${origin}`;
+    case 'unknown': {
+      const head = w.noCallers
+        ? `callers not indexed: ${w.chain[w.chain.length - 1]?.message ?? ''}; a caller must hold a page reference or a pgmap pin`
+        : w.chain[0]?.message ?? '';
+      // What pagecheck did resolve is said too, briefly: a reviewer checks the one origin, not all of them again.
+      const safe = j.all.filter((x) => x.verdict === 'safe').map((x) => x.r);
+      if (!safe.length) return head;
+      const pins = uniqBy(safe.flatMap((r) => r.pins).map((p) => ({ key: `${p.api}\0${p.fn}`, text: pinText(p, { at, fn }) })));
+      return `${head}; ${pins.length ? `held on its other paths: ${few(pins, 2)}` : 'its other paths are safe'}`;
+    }
     case 'safe':
-      return safeReason(j.all.filter((x) => x.verdict === 'safe').map((x) => x.r), sink);
+      return safeReason(j.all.filter((x) => x.verdict === 'safe').map((x) => x.r), sink, { at, fn });
   }
 }
 
-function safeReason(rs: Resolved[], sink: SinkModel): string {
+/** A contract's own words longer than this stay in the chain and the hover: the reason is read in one line. */
+const BRIEF_WHY = 64;
+
+function safeReason(rs: Resolved[], sink: SinkModel, here: Here): string {
   const parts: string[] = [];
-  const pgmapPins = uniq(rs.filter((r) => r.state === 'PGMAP').flatMap((r) => r.pins).map(pinText));
-  if (pgmapPins.length) parts.push(`protected by ${pgmapPins.join(' and ')}`);
-  const refs = uniq(rs.filter((r) => r.state === 'REF' && r.pins.length).map((r) => {
-    const m = r.chain[0]?.message ?? '';
-    return `${m.startsWith('page from') ? m : `${r.pins[0].api}()`} in ${r.pins[0].fn}() (${locText(r.pins[0].loc)})`;
-  }));
+  const pgmapPins = uniq(rs.filter((r) => r.state === 'PGMAP').flatMap((r) => r.pins).map((p) => pinText(p, here)));
+  if (pgmapPins.length) parts.push(`protected by ${few(pgmapPins, 3, ' and ')}`);
+  // One entry per API and function (a second call of the same API there says nothing new). A lone reference from
+  // a contract says why it is one (`sg_page() (:43): scatterlist pages are owned by the request …`); in a list the
+  // contract's words stay in the chain and the hover.
+  const refPins = rs.filter((r) => r.state === 'REF' && r.pins.length);
+  const refs = uniqBy(refPins.map((r) => ({ key: `${r.pins[0].api}\0${r.pins[0].fn}`, text: pinText(r.pins[0], here) })));
+  if (refs.length === 1) {
+    const why = /^page from [\w$]+\([^()]*\): (.*)$/.exec(refPins[0].chain[0]?.message ?? '')?.[1];
+    if (why && why.length <= BRIEF_WHY) refs[0] = `${refs[0]}: ${why}`;
+  }
   const contractRefs = uniq(rs.filter((r) => r.state === 'REF' && r.pins.length === 0).map(driverText));
   if (contractRefs.length) parts.push(...contractRefs);
   if (rs.some((r) => r.state === 'PUT')) parts.push('page reference is held (put path: the caller hands over its reference)');
-  if (refs.length) parts.push(`page reference is held: ${refs.slice(0, 3).join(', ')}`);
+  if (refs.length) parts.push(`page reference is held: ${few(refs, 3)}`);
   if (rs.some((r) => r.state === 'MAPPED')) parts.push('page is mapped and the page-table lock is held');
-  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && r.devpriv)) parts.push('device-private entry decoded under the page-table lock: its mapping holds a page reference');
+  if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && r.devpriv)) parts.push('device-private entry decoded under its lock: the mapping holds a reference');
   if (rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && sink.ptlDecodeRefs)) parts.push('decoded under the page-table lock: without devmap (Linux 6.17+) the entry holds a page reference');
   const held = (kind: 'leaf' | 'anon') => !sink.ptlDecodeRefs && rs.some((r) => r.state === 'PTL' && r.ptlHeld && !r.devpriv && r.entryHoldsPage === kind);
-  if (held('leaf')) parts.push('non-present entry (migration, device-exclusive) decoded under its page-table lock: the entry holds its page');
-  if (held('anon')) parts.push('decoded under the page-table lock in an anonymous VMA, where no devmap entry maps: the entry holds its page');
+  if (held('leaf')) parts.push('non-present entry (migration, device-exclusive) decoded under its lock: the entry holds its page');
+  if (held('anon')) parts.push('decoded under its lock in an anonymous VMA, where no devmap entry maps: the entry holds its page');
   if (sink.refPinsPgmap && rs.some((r) => r.devpriv && referencedDevicePage(r))) parts.push('a referenced device page pins its pgmap (Linux 6.1+)');
-  const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map(pinText));
-  if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${online.join(', ')}`);
+  const online = uniq(rs.filter((r) => r.state === 'ONLINE').flatMap((r) => r.pins).map((p) => pinText(p, here)));
+  if (online.length) parts.push(`memmap online and never ZONE_DEVICE: ${few(online, 3)}`);
   const driver = rs.find((r) => r.state === 'DRIVER' || (r.devpriv && sink.devprivSafe && !sink.refPinsPgmap));
   if (driver) parts.push(driver.state === 'DRIVER' ? driverText(driver) : 'device-private page: gpu driver manages private page lifetime');
   if (rs.some((r) => r.state === 'PREDICATE')) parts.push('definition of a ZONE_DEVICE predicate: each call is audited at its caller');
-  return parts.join('; ') || 'pinned';
+  return uniq(parts).join('; ') || 'pinned';
 }
 
 /** "; passed to soft_offline_page() by soft_offline_page_store()": the call that brought the page in. */
-function via(r: Resolved): string {
+function via(r: Resolved, at: Place): string {
   const calls = r.chain.slice(1).filter((s) => s.message.startsWith('passed'));
   if (!calls.length) return '';
   const first = calls[0];
-  return `; ${first.message} (${locText(first.loc)})`;
+  // A call on the origin's own line (`f(pfn_to_page(pfn))`) has said its place already.
+  const o = r.chain[0]?.loc;
+  const same = o && o.file === first.loc.file && o.line === first.loc.line;
+  return `; ${first.message}${same ? '' : ` (${at(first.loc)})`}`;
 }
 
 function driverText(r: Resolved): string {
@@ -125,4 +159,19 @@ function driverText(r: Resolved): string {
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
+}
+
+/** The first `n` of a list and how many more: a reason stays one line when many callers pin the page. */
+function few(xs: string[], n: number, sep = ', '): string {
+  return xs.length > n ? `${xs.slice(0, n).join(sep)} and ${xs.length - n} more` : xs.join(sep);
+}
+
+function uniqBy(xs: Array<{ key: string; text: string }>): string[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(x.key) && seen.add(x.key)).map((x) => x.text);
+}
+
+/** An origin as a reason names it: the chain's "page from pte_page(): decodes …" without its "page from". */
+function brief(step: string): string {
+  return step.replace(/^page from /, '');
 }

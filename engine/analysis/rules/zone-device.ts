@@ -9,8 +9,8 @@ export interface RuleHit {
   reason: string;
 }
 
-export function zoneDeviceRule(sink: Sink, j: Judged): RuleHit {
-  const reason = reasonFor(j, sink);
+export function zoneDeviceRule(sink: Sink, j: Judged, fn?: string): RuleHit {
+  const reason = reasonFor(j, sink, fn);
   switch (j.verdict) {
     case 'unsafe': return { rule: 'PC001', verdict: 'unsafe', reason };
     case 'unsafe? HMM': return { rule: 'PC002', verdict: 'unsafe? HMM', reason };

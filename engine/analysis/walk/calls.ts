@@ -10,6 +10,7 @@ import { applyPins } from './pins';
 import { argNodes, stripAddr, unwrap } from './syntax';
 import { storeOut } from './outs';
 import { flagValue } from './flags';
+import { expandMacro, followable, parseBody } from './macros';
 import { calledField, fieldObjectStruct } from './receiver';
 
 /**
@@ -62,6 +63,10 @@ export function call(w: Walk, n: Node, env: Env): Alt[] | undefined {
   // A call through a variable whose typedef has a contract (`new_page_t get_new_page`): that type's effects.
   const typeName = w.types.get(name)?.typeName;
   const typed = typeName ? w.contracts.exact(typeName).filter((e) => e.pointerType) : [];
+  // A function-like macro of this file wrapping contract APIs: its body acts on the use's arguments.
+  const macro = !entries && !typed.length ? w.macros.get(name) : undefined;
+  const body = macro ? parseBody(macro) : undefined;
+  if (body && followable(w, body)) return expandMacro(w, n, body, args, argVals, env).val;
   if (!typed.length && !entries) return userCall(w, n, name, args, argVals, env);
   let result: Alt[] | undefined;
   const loc = w.loc(n);

@@ -125,5 +125,7 @@ function nullTest(w: Walk, n: Node, env: Env): [Env | null, Env | null] {
   if (locked) f.locked.delete(locked);
   const online = key ? w.onlineOf.get(key) : undefined;
   if (online) t.online.set(online.pfnKey, online.pin);
+  const witness = key ? w.witnessOf.get(key) : undefined;
+  if (witness) t.vars.set(witness.pageKey, witness.value);
   return [t, f];
 }

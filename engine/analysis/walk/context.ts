@@ -9,6 +9,7 @@ import { Alt, CallSite, FieldRef, Loc, Pin, Sink } from '../model';
 import { nodeLoc, textOf } from '../../syntax/nodes';
 import { calleeName, lvalueKey } from './syntax';
 import type { VarType } from './types';
+import type { FileMacro } from './macros';
 
 export class BudgetExceeded extends Error {}
 
@@ -54,6 +55,10 @@ export abstract class Walk {
   readonly outs = new Map<number, Alt[]>();
   /** `tag.field` page fields of the file's structs (facts.ts) this function may read or store. */
   pageFields: ReadonlySet<string> = new Set();
+  /** The file's function-like macros this function uses (walk/macros.ts). */
+  macros: ReadonlyMap<string, FileMacro> = new Map();
+  /** The file's own iterator macros this function uses (`for_each_mapped_pfn`: facts.ts, walk/pins.ts recordedPfn). */
+  iterators: ReadonlySet<string> = new Set();
   /** `tag.field` → the pages this function stores there (FnSummary.fieldStores). */
   readonly fieldStores = new Map<string, Alt[]>();
   /** A `ptl-unlock` call was walked (FnSummary.unlocksPtl). */
@@ -62,6 +67,8 @@ export abstract class Walk {
   readonly pgmapParams = new Map<string, number>();
   /** `cookie = dax_lock_page(page)`: cookie variable → the locked page (a NULL cookie means no lock). */
   readonly cookieOf = new Map<string, string>();
+  /** `page_ext = page_ext_get(page)`: page_ext's variable → the page it vouches for (non-NULL: online). */
+  readonly witnessOf = new Map<string, { pageKey: string; value: Alt[] }>();
   /** `p = pfn_to_online_page(pfn)`: p's variable → the pfn (non-NULL p means the pfn is online). */
   readonly onlineOf = new Map<string, { pfnKey: string; pin: Pin }>();
   depth = 0;

@@ -82,7 +82,8 @@ export function pageOfPfn(w: Walk, arg: Node): string | undefined {
 
 /**
  * pfn_to_page(pfn): the page has the pfn's state. A pfn checked with pfn_valid() in this function is untrusted
- * whatever its source (that is what the guard says), and an unknown pfn gives a RAW page.
+ * whatever its source (that is what the guard says) unless it is proved online — here, or by every caller that
+ * passes it (then it stays pending, with the guard, for the resolver). An unknown pfn gives a RAW page.
  * Invariant: a pgmap pin on the pfn is applied where the page is used (applyPins), never here, so a use after
  * put_dev_pagemap() is unpinned again.
  */
@@ -90,18 +91,34 @@ export function pfnToPage(w: Walk, name: string, n: Node, arg: Node | undefined,
   const loc = w.loc(n);
   const pfnKey = arg ? pfnKeyOf(w, arg) : undefined;
   const pgmapParam = w.pgmapParams.size ? [...w.pgmapParams.values()][0] : undefined;
-  const guard = pfnKey ? env.guards.get(pfnKey) : undefined;
+  const all = pfnKey ? env.guards.get(pfnKey) : undefined;
+  const some = !all && pfnKey ? env.someGuards.get(pfnKey) : undefined;
+  const guard = all ?? some;
+  const guardKind = some ? 'some' as const : undefined;
   const raw = (): Alt => ({
-    state: 'RAW', pfnKey, guard, pgmapParam,
-    origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? 'pfn checked only by pfn_valid()' : 'no reference, memmap not checked'}` },
+    state: 'RAW', pfnKey, guard, guardKind, pgmapParam, fromPfn: true,
+    origin: { loc, message: `page from ${name}(${pfnKey ?? ''}): ${guard ? (some ? 'pfn checked by pfn_valid() on some paths only' : 'pfn checked only by pfn_valid()') : 'no reference, memmap not checked'}` },
   });
   const online = pfnKey ? env.online.get(pfnKey) : undefined;
   if (online) return [{ state: 'ONLINE', origin: { loc, message: `page from ${name}(${pfnKey}) of a pfn ${online.api}() found online` }, pins: [online] }];
-  if (guard || !v || v.length === 0) return [raw()];
+  if (!v || v.length === 0) {
+    // A pfn nothing here checked, read back from the structure that recorded it (a DAX entry, a KSM stable node, a
+    // page-table walk's `pvmw->pfn`), or set by code pagecheck does not see (an iterator macro): the recorder vouches
+    // for its memmap, or not; pagecheck cannot tell, so it is no memmap read of "a pfn nothing checked" (fromPfn
+    // unset: memmapRule never reports it). It is still a page nothing holds: a ZONE_DEVICE test of a driver's own
+    // pfn table is unsafe (AUDIT.md).
+    const recorded = !guard && arg ? recordedPfn(w, arg) : undefined;
+    return [recorded ? { ...raw(), fromPfn: undefined } : raw()];
+  }
   return v.map((a) => {
     if (a.state === 'PGMAP' && a.pins?.length && !a.prev) return raw(); // the pfn's pin: re-applied at the use
-    if (a.state === 'PARAM' || a.state === 'RET') return { ...a, viaPfn: true, pgmapParam, pfnKey };
-    if (a.state === 'RAW') return raw();
+    // A pfn the callers (or a callee) hand over behind a guard here: the resolver decides whether every caller proved
+    // it online, with the guard kept (Resolver.alts). Invariant: without a guard here, a page of a caller's pfn is
+    // not this function's to fix (fromPfn unset): following every caller of every pfn_to_page(pfn parameter) with a
+    // memmap read pulls most of the tree into a whole-tree run.
+    if (a.state === 'PARAM' || a.state === 'RET') return guard ? { ...a, viaPfn: true, pgmapParam, pfnKey, fromPfn: true, guard, guardKind, made: raw().origin } : { ...a, viaPfn: true, pgmapParam, pfnKey, made: raw().origin };
+    if (a.state === 'ONLINE') return a;
+    if (guard || a.state === 'RAW') return raw();
     return a;
   });
 }
@@ -149,6 +166,72 @@ export function derivedFrom(w: Walk, value: Node): string | undefined {
     }
     return undefined;
   }
+  return undefined;
+}
+
+
+/** Calls that only read their argument once (`READ_ONCE(node->kpfn)`): the value is the argument's. */
+const READERS = new Set(['READ_ONCE', 'data_race', 'smp_load_acquire']);
+
+/** `arg` without parentheses, casts and READ_ONCE()-style reads. */
+function readOf(w: Walk, arg: Node): Node {
+  let u = unwrap(arg);
+  for (let i = 0; i < 8 && u.type === 'call_expression'; i++) {
+    const name = w.calleeName(u);
+    const inner = argNodes(u)[0];
+    if (!name || !READERS.has(name) || !inner) break;
+    u = unwrap(inner);
+  }
+  return u;
+}
+
+/**
+ * Where an unchecked pfn with no value comes from, when that is not this function's arithmetic: a field of a structure
+ * that recorded it (`entry->pfn`, or a variable every assignment of which reads one), or a variable no statement of
+ * the function assigns, set by an iterator macro of the same file (`for_each_mapped_pfn(entry, pfn)` in fs/dax.c:
+ * the file decodes its own entries). Undefined otherwise.
+ */
+export function recordedPfn(w: Walk, arg: Node): string | undefined {
+  const u = readOf(w, arg);
+  if (u.type === 'field_expression') return `the pfn ${w.text(u)} recorded: what keeps it valid is that structure's owner's to say`;
+  if (u.type !== 'identifier') return undefined;
+  let fn: Node | null = u;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const body = fn?.childForFieldName('body');
+  if (!body) return undefined;
+  const name = w.text(u);
+  const sources: Node[] = [];
+  let iterated = false;
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'while_statement' && !iterated) {
+      // `for_each_mapped_pfn(entry, pfn) body` (prepare.ts made it `while (entry, pfn) body`, in place): an iterator
+      // macro of this very file, decoding the file's own records.
+      const macro = /^[A-Za-z_]\w*/.exec(w.src.slice(n.startIndex, n.startIndex + 80))?.[0];
+      const cond = n.childForFieldName('condition');
+      iterated = !!macro && macro !== 'while' && !!cond && new RegExp(`[(,]\\s*${name}\\s*[,)]`).test(w.text(cond)) && w.iterators.has(macro);
+    }
+    if (n.type === 'assignment_expression') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left && unwrap(left).type === 'identifier' && w.text(unwrap(left)) === name) { if (!right || n.child(1)?.type !== '=') return undefined; sources.push(right); }
+    } else if (n.type === 'init_declarator') {
+      const d = n.childForFieldName('declarator');
+      const value = n.childForFieldName('value');
+      if (d && d.type === 'identifier' && w.text(d) === name && value) sources.push(value);
+    } else if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
+      // `&pfn` handed to a callee: it may set the pfn there.
+      const a = n.childForFieldName('argument');
+      if (a && unwrap(a).type === 'identifier' && w.text(unwrap(a)) === name) return undefined;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  // Invariant: a header's iterator (7.3 for_each_valid_pfn()) walks a pfn range, not records: its pfns stay raw.
+  if (!sources.length && iterated) return `${name} is set by an iterator macro of this file over the records it keeps: what keeps them valid is this file's to say`;
+  if (!sources.length) return undefined;
+  const fields = sources.map((x) => readOf(w, x));
+  if (fields.every((f) => f.type === 'field_expression')) return `the pfn ${w.text(fields[0])} recorded: what keeps it valid is that structure's owner's to say`;
   return undefined;
 }
 

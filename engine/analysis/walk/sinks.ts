@@ -14,6 +14,15 @@ export function recordSink(w: Walk, kind: Sink['kind'], api: string, n: Node, ar
   const loc = w.loc(n);
   const argKey = w.key(stripAddr(arg));
   let alts = applyPins(w, v, argKey, env);
+  // `page = pfn_to_page(pfn); if (!pfn_valid(pfn)) …; PageReserved(page)`: the check came after the conversion.
+  if (kind === 'memmap-read') {
+    alts = alts.map((a) => {
+      // A page made here (of a local pfn, or of a caller's: `made`) whose pfn is checked only after the conversion.
+      if (!(a.fromPfn || a.made) || a.guard || !a.pfnKey) return a;
+      const late = env.guards.get(a.pfnKey) ?? env.someGuards.get(a.pfnKey);
+      return late ? { ...a, fromPfn: true, guard: late, guardKind: 'late' as const } : a;
+    });
+  }
   if (alts.length === 0) alts = [{ state: 'UNKNOWN', origin: { loc: w.loc(arg), message: `page ${w.text(arg)}: pagecheck cannot see where it comes from` } }];
   const pfnText = alts.find((a) => a.pfnKey)?.pfnKey;
   const id = `${kind}:${loc.line}:${loc.col}`;

@@ -14,6 +14,7 @@ import { condition } from './conditions';
 import { expression } from './expressions';
 import { statement } from './statements';
 import { OTHER } from './types';
+import type { FileMacro } from './macros';
 import { paramObjectType } from './receiver';
 
 export { BudgetExceeded } from './context';
@@ -31,11 +32,13 @@ export class ProvenanceWalker extends Walk {
     opts: WalkOptions = {},
     /** Ops-table fields this function is assigned to in its file (`.map_page = f`). */
     opsFields: string[] = [],
-    /** `tag.field` page fields of the file's structs (facts.ts). */
-    pageFields: ReadonlySet<string> = new Set(),
+    /** What the function's file says beyond its text: page fields of its structs, its macros (facts.ts). */
+    fileCx: { pageFields: ReadonlySet<string>; macros: ReadonlyMap<string, FileMacro>; iterators?: ReadonlySet<string> } = { pageFields: new Set(), macros: new Map() },
   ) {
     super(src, file, fnName, contracts, opts);
-    this.pageFields = pageFields;
+    this.pageFields = fileCx.pageFields;
+    this.macros = fileCx.macros;
+    this.iterators = fileCx.iterators ?? new Set();
     // A function that is itself a contract API gets its parameters' state from the contract (put paths,
     // predicates, DMA API entry points); every other parameter is PARAM, decided by the callers.
     const own = [...contracts.lookup(fnName), ...opsFields.flatMap((f) => contracts.lookup(`.${f}`))].filter((e) => !e.fieldOf);

@@ -200,9 +200,10 @@ function devicePrivate(cx: Cx, sink: Sink): Fix | undefined {
  * both at once (the conversion's pfnTwin: pfn_to_online_page()). None for a conversion without a twin.
  */
 function guardedOrigin(cx: Cx, sink: Sink): { guard?: Node; origin: Node; twin: string } | undefined {
-  const alt = sink.alts.find((a) => a.state === 'RAW' && a.guard) ?? sink.alts.find((a) => a.state === 'RAW');
+  // A page made here of a caller's pfn behind the guard (Alt.fromPfn) keeps its conversion in `made`.
+  const alt = sink.alts.find((a) => (a.state === 'RAW' || a.fromPfn) && a.guard) ?? sink.alts.find((a) => a.state === 'RAW');
   if (!alt) return undefined;
-  const origin = nodeAt(cx.root!, alt.origin.loc, ['call_expression']);
+  const origin = nodeAt(cx.root!, (alt.made ?? alt.origin).loc, ['call_expression']);
   const twin = origin && cx.contracts.find(calleeName(origin, cx.text) ?? '', 'returns-raw')?.pfnTwin;
   if (!origin || !twin) return undefined;
   const guard = alt.guard ? nodeAt(cx.root!, alt.guard, ['call_expression']) : undefined;

@@ -73,7 +73,7 @@ describe('features: report', () => {
         ['count_device_pte_ref(): safe', 'safe', null],
       ]);
       const safe = pte.rows[1];
-      assert.match(safe.description, /^page reference is held: get_page\(\) in count_device_pte_ref\(\)/);
+      assert.match(safe.description, /^page reference is held: get_page\(\) \(:\d+\)/);
       assert.equal(safe.uri, h.uri('mm/pte_walk.c'));
       // A click goes to the test itself.
       const text = require('node:fs').readFileSync(`${fx.dir}/mm/pte_walk.c`, 'utf8').split('\n');
