@@ -28,14 +28,6 @@ const SLICE = ['mm', 'fs', 'virt', 'include', 'arch/x86', 'drivers/vfio', 'kerne
  * may ever be called "safe" by the tool.
  */
 const KNOWN_TESTS: Record<string, string> = {
-  'include/linux/mm.h:2837 folio_is_device_coherent': 'tool: unknown — mm/gup_test.c:126 kvcalloc()s the page array that pin_user_pages(…, pages + i) fills (:161): a store through an offset into an allocated array is not followed',
-  'include/linux/mm.h:2844 folio_is_fsdax': 'tool: unknown — as mm.h:2837',
-  'include/linux/rmap.h:716 folio_is_device_private': 'tool: unknown — folio_try_share_anon_rmap_pte() has callers outside the slice (the PMD path through __split_huge_pmd_locked() is now judged under its callers\' PMD lock)',
-  'mm/gup.c:146 folio_is_pci_p2pdma': 'tool: unsafe — __get_user_pages() grabs more references (mm/gup.c:1484) on a folio follow_page_mask() returned referenced: FOLL_GET/FOLL_PIN are implied by a non-NULL pages array (:1368), a flags invariant not modelled',
-  'mm/migrate.c:311 folio_is_device_private': 'tool: unknown — remap_page() walks the folios of a split with folio_next() (mm/huge_memory.c:3636): a walk from one folio to the next is not followed (each holds the split\'s reference)',
-  'mm/migrate.c:1139 folio_is_zone_device': 'tool: unknown — the dst folio comes from list_next_entry() of the dst list (mm/migrate.c:1742/:1775): list cursors other than list_for_each_entry are not followed',
-  'mm/rmap.c:1088 folio_is_zone_device': 'tool: unknown — reclaim passes folios taken off its isolated lists with list_entry()/lru_to_folio(): what a list holds is not followed through list_entry()',
-  'mm/rmap.c:1880 folio_is_device_private': 'tool: unsafe — khugepaged decodes pte_page() of PTEs it isolated (mm/khugepaged.c:871) before taking the PTL for the rmap removal (:888); the folios hold the isolation reference (__collapse_huge_page_isolate()), which the tool cannot tie to the decode',
 };
 const KNOWN_MEMMAP: Record<string, string> = {};
 

@@ -21,7 +21,6 @@ const SLICE = ['mm', 'fs', 'virt', 'include', 'arch/x86', 'drivers/vfio', 'kerne
  * may ever be called "safe" by the tool.
  */
 const KNOWN_TESTS: Record<string, string> = {
-  'include/linux/rmap.h:290 is_device_private_page': 'tool: unknown — with all of mm/ and include/, some callers\' pages arrive through list_entry() of lists the tool does not follow (migration lists) and one alternative is an ERR_PTR() the tool does not see excluded; the hand audit: every caller holds a reference or the page-table lock (mm/huge_memory.c:2159, mm/migrate_device.c:186, mm/ksm.c:2301)',
 };
 const KNOWN_MEMMAP: Record<string, string> = {};
 

@@ -118,6 +118,8 @@ export interface EffectSpec {
    * among its arguments (`DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, PVMW_MIGRATION)`: `macro`).
    */
   flag?(c: MentionCx, env: Env, where: 'test' | 'initializer' | 'macro'): void;
+  /** branch: the argument is a page, so an expression made from one (`page_folio(page)`) acts on that page. */
+  onPage?: true;
   /** An iterator macro's loop: what its loop variable holds at the top of each pass. */
   iterate?(c: IterCx): void;
 }
@@ -211,6 +213,11 @@ const SPECS = {
     // Like a call to a function outside the tree (RET with no definition), without asking for one.
     value: (c) => [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }],
   },
+  'returns-zeroed': {
+    doc: 'return value: new zeroed memory (kvcalloc(), kzalloc()): an array of pages holds nothing but what is stored or filled into it afterwards; until then, or if a function pagecheck does not follow may fill it, its elements are unknown',
+    hover: 'returns new zeroed memory: its page pointers are NULL until something stores pages there',
+    value: (c) => [{ state: 'RET', opaque: said(c.name, c.e.reason), zeroed: true, origin: { loc: c.loc, message: `page returned by ${c.name}()` } }],
+  },
   'transfer': {
     doc: 'return value: the same page (or its pfn) as argument `arg`, in the same state (compound_head(), page_to_pfn(), READ_ONCE() …); on a `.field` entry with `fieldOf`: the field is the same page (`&folio->page`)',
     fields: ['fieldOf'],
@@ -221,7 +228,15 @@ const SPECS = {
     doc: 'argument `arg` is referenced from here on (get_page(), gup\'s pages[]); at the API\'s definition its callers are not asked',
     hover: 'takes a reference on the page: it stays alive until put_page()',
     definition: 'REF',
+    fields: ['outField'],
     call: (c) => {
+      // `blk_map_iter_next(req, iter, &vec)` fills `vec.paddr` with an address the request owns.
+      if (c.e.outField) {
+        if (!c.arg || !c.argKey) return;
+        const sep = stripAddr(c.arg) !== unwrap(c.arg) ? '.' : '->';
+        c.env.vars.set(`${c.argKey}${sep}${c.e.outField}`, [{ state: 'REF', origin: { loc: c.loc, message: `${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)] }]);
+        return;
+      }
       // `folio_get(page_folio(page))`: the reference is on the page's allocation too.
       const key = c.argKey ?? (c.arg ? derivedFrom(c.w, c.arg) : undefined);
       if (!key) return;
@@ -237,6 +252,7 @@ const SPECS = {
     doc: 'argument `arg` is referenced where the call returned true / non-zero (get_page_unless_zero()), or where it returned 0 with `onZero` (isolate_lru_page())',
     hover: 'takes a reference on the page when it succeeds',
     fields: ['onZero', 'refIfFlags'],
+    onPage: true,
     branch: (c, t, f) => {
       const env = c.e.onZero ? f : t;
       if (!env) return;
@@ -400,9 +416,16 @@ const SPECS = {
     call: (c) => {
       c.env.ptl = false;
       c.w.unlocksPtl = true;
-      const dropped = (a: Alt) => (a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld);
+      const dropped = (a: Alt): boolean => (a.state === 'MAPPED' && !!a.underPtl) || (a.state === 'PTL' && !!a.ptlHeld) || !!a.prev?.some(dropped);
+      // Invariant: what a reference replaced (`prev`, given back where the reference turns out not to be taken or is
+      // put) loses the lock's protection too.
+      const drop = (a: Alt): Alt => {
+        const prev = a.prev?.some(dropped) ? a.prev.map(drop) : a.prev;
+        if (!((a.state === 'MAPPED' && a.underPtl) || (a.state === 'PTL' && a.ptlHeld))) return prev === a.prev ? a : { ...a, prev };
+        return { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, prev, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } };
+      };
       for (const [k, v] of c.env.vars) {
-        if (v.some(dropped)) c.env.vars.set(k, v.map((a) => (dropped(a) ? { ...a, state: 'PTL' as State, underPtl: undefined, ptlHeld: undefined, origin: { loc: c.loc, message: `${a.origin.message}; the page-table lock was dropped by ${c.name}()` } } : a)));
+        if (v.some(dropped)) c.env.vars.set(k, v.map(drop));
       }
     },
   },
@@ -453,6 +476,14 @@ const SPECS = {
       if (to && v?.length) c.env.lists.set(to, unionAlts(c.env.lists.get(to) ?? [], v));
     },
   },
+  'list-fill': {
+    doc: 'moves pages onto the list in argument `headArg` that it took a reference on (isolate_lru_folios(): each isolated from the LRU with a reference): the list may hold referenced pages',
+    fields: ['headArg'],
+    call: (c) => {
+      const head = listKey(c);
+      if (head) c.env.lists.set(head, unionAlts(c.env.lists.get(head) ?? [], [{ state: 'REF', origin: { loc: c.loc, message: `page put on the list by ${c.name}(): ${said(c.name, c.e.reason)}` }, pins: [c.w.pin(c.name, c.n)] }]));
+    },
+  },
   'list-iter': {
     doc: 'an iterator macro (list_for_each_entry(pos, head, member)): in its body, argument `arg` (the cursor) holds an element of the list in argument `headArg`',
     fields: ['headArg'],
@@ -463,17 +494,45 @@ const SPECS = {
       const headKey = head ? c.w.key(stripAddr(head)) : undefined;
       if (!posKey) return;
       const v = headKey ? c.env.lists.get(headKey) : undefined;
-      if (v?.length) c.env.vars.set(posKey, v); else c.env.vars.delete(posKey);
+      const owned = v?.length || !head ? undefined : ownedList(c.w, head);
+      if (v?.length) c.env.vars.set(posKey, asListElements(v));
+      else if (owned) c.env.vars.set(posKey, owned);
+      else c.env.vars.delete(posKey);
+    },
+  },
+  'iter-owned': {
+    doc: 'an iterator macro over what an object owns (btrfs_bio_for_each_block(paddr, bio, iter, step): the blocks of a bio): in its body, argument `arg` (the cursor: a page, or the physical address of one) is owned by that object, referenced until it completes',
+    iterate: (c) => {
+      const pos = c.args[argOf(c.e)];
+      const posKey = pos ? c.w.key(pos) : undefined;
+      if (!posKey) return;
+      c.env.vars.set(posKey, [{ state: 'REF', origin: { loc: c.w.loc(c.n), message: `${c.name}(): ${c.e.reason}` }, pins: [c.w.pin(c.name, c.n)] }]);
     },
   },
   'list-entry': {
     doc: 'return value: the object a list node in argument `arg` belongs to (list_entry(), list_first_entry()): an element of that list where pagecheck knows its elements (a cursor of a list iterator, a list head), otherwise nothing it can follow',
     value: (c) => {
       const k = c.arg ? c.w.key(stripAddr(c.arg)) : undefined;
-      const v = k ? c.env.lists.get(k) ?? c.env.vars.get(k) : undefined;
+      // `list_entry(head->prev, …)` (lru_to_folio()): the node after or before a list's head is one of its elements.
+      const end = k ? /^(.*)(?:->|\.)(?:next|prev)$/.exec(k)?.[1] : undefined;
+      const list = k ? c.env.lists.get(k) ?? (end ? c.env.lists.get(end) : undefined) : undefined;
+      if (list?.length) return asListElements(list);
+      const owned = c.arg ? ownedList(c.w, c.arg) : undefined;
+      if (owned) return owned;
+      const v = k ? c.env.vars.get(k) : undefined;
       if (v?.length) return v;
       return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
     },
+  },
+  'list-next': {
+    doc: 'return value: the element after (or before) the one in argument `arg` on its list (list_next_entry(pos, member)): where `pos` was read off a list whose elements pagecheck knows, another element of that list; otherwise nothing it can follow',
+    value: (c) => {
+      if (c.argVal?.length && c.argVal.every((a) => a.listElem)) return c.argVal;
+      return [{ state: 'RET', opaque: said(c.name, c.e.reason), origin: { loc: c.loc, message: `page returned by ${c.name}()` } }];
+    },
+  },
+  'owned-list': {
+    doc: 'a `.field` entry: a list head field whose elements belong to an allocator\'s pool of online memory (hugetlb\'s `hugepage_freelists`, under its lock): an element read off it (a list iterator\'s cursor, list_entry()) is online memory, never ZONE_DEVICE',
   },
   'list-type': {
     doc: 'a struct (`name`: "struct list_head") whose pointers are list heads: a parameter of that type carries its callers\' list elements',
@@ -493,6 +552,29 @@ export const EFFECTS: Readonly<Record<Effect, EffectSpec>> = SPECS;
 
 /** Every effect, in the order above (error messages, docs). */
 export const EFFECT_NAMES = Object.keys(SPECS) as Effect[];
+
+/**
+ * `&h->hugepage_freelists[nid]`, `h->hugepage_freelists[node].next`: a list head in a field with an `owned-list`
+ * entry — its elements are the pool's online memory.
+ */
+function ownedList(w: Walk, n: Node): Alt[] | undefined {
+  let cur: Node | null = stripAddr(n);
+  for (let i = 0; cur && i < 8; i++) {
+    if (cur.type === 'subscript_expression') { cur = unwrap(cur.childForFieldName('argument') ?? cur); continue; }
+    if (cur.type !== 'field_expression') return undefined;
+    const field = cur.childForFieldName('field');
+    const name = field ? w.text(field) : '';
+    const e = w.contracts.exact(`.${name}`).find((x) => x.effect === 'owned-list');
+    if (e) return [{ state: 'ONLINE', origin: { loc: w.loc(cur), message: `page from ->${name}: ${e.reason}` }, pins: [w.pin(`->${name}`, cur)] }];
+    cur = unwrap(cur.childForFieldName('argument') ?? cur);
+  }
+  return undefined;
+}
+
+/** What a list holds, as elements read off it (list_next_entry() of one is another). */
+function asListElements(v: Alt[]): Alt[] {
+  return v.every((a) => a.listElem) ? v : v.map((a) => (a.listElem ? a : { ...a, listElem: true }));
+}
 
 /** A page an online witness vouches for. */
 function onlineValue(w: Walk, n: Node, name: string): Alt[] {

@@ -119,5 +119,6 @@ export function unionAlts(a: Alt[], b: Alt[]): Alt[] {
     const k = altKey(x);
     if (!seen.has(k)) { seen.add(k); out.push(x); }
   }
-  return out;
+  // Invariant: a zeroed array's NULL elements are no page: beside what was stored or filled in, it adds nothing.
+  return out.some((x) => x.zeroed) && out.some((x) => !x.zeroed) ? out.filter((x) => !x.zeroed) : out;
 }

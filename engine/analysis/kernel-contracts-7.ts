@@ -42,9 +42,22 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   E('pud_pfn', 'returns-ptl', 'pud_pfn() decodes the page table: no reference is taken'), // arch/x86/include/asm/pgtable.h
   E('folio_get_nontail_page', 'returns-ref', 'folio_get_nontail_page() took a reference (NULL when it could not)', { since: '6.2' }), // include/linux/mm.h:1866
   E('try_get_folio', 'returns-ref', 'try_get_folio() took a reference on the folio (NULL when it could not)'), // mm/gup.c:74 (6.1: mm/gup.c:70)
+  // gup's grab helper since try_grab_page() went (6.12: try_grab_folio(folio, refs, flags) returns 0 on success; 6.1's
+  // try_grab_folio(page, …) is gup-fast's and returns a folio): a reference or pin only with FOLL_GET or FOLL_PIN.
+  // "It is called when we have a stable reference for the folio, typically in GUP slow path" (mm/gup.c:137; 6.12
+  // :143): its callers hold the folio — gup's slow path under the page-table lock, or a folio follow_page_mask()
+  // already grabbed, to which __get_user_pages() adds references (:1484; a non-NULL pages array implies FOLL_GET
+  // or FOLL_PIN, :1368).
+  E('try_grab_folio', 'ref-on-success', 'try_grab_folio() took a reference or pin when it returned 0', { onZero: true, refIfFlags: { arg: 2, any: ['FOLL_GET', 'FOLL_PIN'] }, since: '6.12' }), // mm/gup.c:140
+  E('try_grab_folio', 'caller-holds-ref', 'try_grab_folio() "is called when we have a stable reference for the folio" (its callers hold it)', { definitionOnly: true, since: '6.12' }),
   // FS_DAX folios belong to the filesystem's dax device for as long as it is mounted; the entry is locked in
   // i_pages by its users (dax_disassociate_entry() fs/dax.c:515 under the xa lock).
   E('dax_to_folio', 'returns-ref', 'dax_to_folio(): the folio of a locked DAX entry, kept by the filesystem\'s dax device', { since: '6.15' }), // fs/dax.c:72
+
+  // folio_next(folio) is `(struct folio *)folio_page(folio, folio_nr_pages(folio))` (include/linux/mm.h:2921): pointer
+  // arithmetic on the memmap like `page + n`, which keeps the state (AUDIT.md, transfers). The walks over a split
+  // folio's pieces (remap_page(), mm/huge_memory.c:3636) each hold the split's reference.
+  E('folio_next', 'transfer', 'folio_next(): the next folio of the same memmap run, as `page + n` is'),
 
   // --- put paths ---
   E('folios_put_refs', 'consumes-ref', 'folios_put_refs(): the caller hands over its references on the batch', { since: '6.2' }), // mm/folio.c:981 (6.12: mm/swap.c:943)
@@ -94,7 +107,22 @@ export const KERNEL_CONTRACTS_7X: readonly ContractEntry[] = [
   // devmap is gone (docs/kernel-history.md §5): every entry that maps a page holds a reference on it (DAX folios
   // are refcounted by their mappings from 6.15, vmf_insert_folio_pmd() include/linux/huge_mm.h:44), so a page decoded
   // under the entry's lock is referenced. The tree decides (no pte_devmap in include/linux/mm.h); else 6.17.
+  // Removing the rmap of a mapping the caller tears down: "The caller needs to hold the page table lock" (mm/rmap.c:1904,
+  // :1920, :1940). Without devmap every such mapping holds a page reference, dropped by the caller only after the
+  // removal (zap's TLB batch; khugepaged's folio_put_refs(), mm/khugepaged.c:892, after :890).
+  E('folio_remove_rmap_ptes', 'caller-holds-ref', 'folio_remove_rmap_ptes(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1907
+  E('folio_remove_rmap_pmd', 'caller-holds-ref', 'folio_remove_rmap_pmd(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1923
+  E('folio_remove_rmap_pud', 'caller-holds-ref', 'folio_remove_rmap_pud(): the mapping being removed still holds its page reference (no devmap, Linux 6.17+)', { since: '6.17', feature: '!devmap' }), // mm/rmap.c:1943
   E('vmf_insert_folio_pmd', 'ptl-decode-referenced', 'no devmap: an entry decoded under its page-table lock holds a page reference (Linux 6.17+)', { since: '6.17', feature: '!devmap', definitionOnly: true }),
+
+  // --- the pages of a bio or a request, met as physical addresses: the bio owns them until it completes (its
+  // submitter's reference, dropped in its end_io), like bvec_page()/sg_page() in kernel-contracts.ts ---
+  E('bvec_phys', 'returns-ref', 'bvec_phys(): the physical address of a bio_vec\'s page, which the bio owns until it completes'), // include/linux/bvec.h:341 (6.12 :290)
+  E('bio_iter_phys', 'returns-ref', 'bio_iter_phys(): the physical address of the bio\'s current segment, whose page the bio owns'), // fs/btrfs/misc.h:31
+  E('btrfs_bio_for_each_block', 'iter-owned', 'the cursor is the physical address of each block of the bio, whose pages the bio owns'), // fs/btrfs/misc.h:51 (bio_iter_phys())
+  E('btrfs_bio_for_each_block_all', 'iter-owned', 'the cursor is the physical address of each block of the bio, whose pages the bio owns'), // fs/btrfs/misc.h:81
+  // blk_map_iter_next(req, iter, &vec): `vec->paddr = bvec_phys(&bv)` (block/blk-mq-dma.c:37) of the request's next segment.
+  E('blk_map_iter_next', 'takes-ref', 'blk_map_iter_next() stores the physical address of the request\'s next segment: the request owns its pages', { arg: 2, outField: 'paddr' }), // block/blk-mq-dma.c:27
 
   // --- memmap reads that exist only on HIGHMEM configurations ---
   // include/linux/page-flags.h:605-613 (6.1: :530-537): PageHighMem() reads the zone only under CONFIG_HIGHMEM;

@@ -239,20 +239,20 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // (gup's output: takes-ref on the array), which pagecheck does not follow through the allocation. A page made from
   // the memory itself is virt_to_page()'s business (returns-online).
   E('kmalloc', 'returns-unknown', 'kmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:549
-  E('kzalloc', 'returns-unknown', 'kzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:697
-  E('kcalloc', 'returns-unknown', 'kcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:644
+  E('kzalloc', 'returns-zeroed', 'kzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:697
+  E('kcalloc', 'returns-zeroed', 'kcalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:644
   E('kmalloc_array', 'returns-unknown', 'kmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:607
   E('kmalloc_node', 'returns-unknown', 'kmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:572
   E('kzalloc_node', 'returns-unknown', 'kzalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:708
   E('kmem_cache_alloc', 'returns-unknown', 'kmem_cache_alloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:454
   E('kmem_cache_zalloc', 'returns-unknown', 'kmem_cache_zalloc() returns a new object owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:687
   E('kvmalloc', 'returns-unknown', 'kvmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:714
-  E('kvzalloc', 'returns-unknown', 'kvzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:722
-  E('kvcalloc', 'returns-unknown', 'kvcalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:737
+  E('kvzalloc', 'returns-zeroed', 'kvzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:722
+  E('kvcalloc', 'returns-zeroed', 'kvcalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // include/linux/slab.h:737
   E('kvmalloc_array', 'returns-unknown', 'kvmalloc_array() returns new memory owned by the caller, not a page pagecheck can follow'), // include/linux/slab.h:727
   E('kvmalloc_node', 'returns-unknown', 'kvmalloc_node() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/util.c:559
   E('vmalloc', 'returns-unknown', 'vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3396
-  E('vzalloc', 'returns-unknown', 'vzalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3436
+  E('vzalloc', 'returns-zeroed', 'vzalloc() returns new zeroed memory owned by the caller: no page until one is stored there'), // mm/vmalloc.c:3436
   E('__vmalloc', 'returns-unknown', '__vmalloc() returns new memory owned by the caller, not a page pagecheck can follow'), // mm/vmalloc.c:3377
   // Generic helpers the walk reaches on 7.x through the DMA and mmap paths (docs/performance.md, "The 7.x tree"): their
   // definitions are macros (resolved as a function outside the tree, the same UNKNOWN) or return another object; read
@@ -288,6 +288,20 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('list_entry', 'list-entry', 'list_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:526
   E('list_first_entry', 'list-entry', 'list_first_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:537
   E('list_last_entry', 'list-entry', 'list_last_entry(): the object that embeds a list node; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:548
+  E('list_next_entry', 'list-next', 'list_next_entry(): the next element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:719 (6.1 :563)
+  E('list_prev_entry', 'list-next', 'list_prev_entry(): the previous element of the list the cursor is on; the list, not pagecheck, says what keeps it alive'), // include/linux/list.h:740 (6.1 :584)
+
+  // hugetlb's pool of free huge folios, per node (7.3 mm/hugetlb.c:1247 enqueue, :1260 dequeue under hugetlb_lock; 6.1
+  // :1327, :1339): buddy memory set aside by the pool, online and never ZONE_DEVICE; dissolving one takes the same lock.
+  E('.hugepage_freelists', 'owned-list', 'hugetlb\'s pool of free huge folios: online memory the pool owns (hugetlb_lock)'),
+
+  // Reclaim: isolate_lru_folios() moves onto `dst` only folios it took a reference on and took off the LRU (7.3
+  // mm/vmscan.c:1733-1745 folio_try_get(), folio_test_clear_lru(), `move_to = dst`; 6.1 :2201); shrink_folio_list()
+  // works on such isolated folios (its callers isolate them: isolate_lru_folios(), folio_isolate_lru(),
+  // isolate_migratepages_range()); try_to_unmap()'s caller "must hold a reference on the folio" (mm/rmap.c:2231).
+  E('isolate_lru_folios', 'list-fill', 'isolate_lru_folios() moves onto the list only folios it took a reference on', { headArg: 2 }),
+  E('shrink_folio_list', 'caller-holds-ref', 'reclaim: every folio on the list was isolated from the LRU with a reference'),
+  E('try_to_unmap', 'caller-holds-ref', 'try_to_unmap(): its caller "must hold a reference on the folio" (mm/rmap.c:2231)'),
 
   // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
   E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
@@ -319,6 +333,20 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   E('dma_map_sg_attrs', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_map_sgtable', 'caller-holds-ref', 'DMA API: scatterlist pages are owned by the request', { arg: 1 }),
   E('dma_direct_map_page', 'caller-holds-ref', 'DMA API: the caller holds a reference on the page it maps', { arg: 1 }),
+  // A coherent DMA buffer handed back to the DMA API is one dma_alloc_attrs() allocated for the caller: kernel (or the
+  // device's coherent pool) memory the caller owns until dma_free_attrs() (7.3 kernel/dma/mapping.c:686, :515, :590).
+  E('dma_free_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  E('dma_get_sgtable_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  E('dma_mmap_attrs', 'caller-holds-ref', 'DMA API: the buffer is one dma_alloc_attrs() allocated for the caller, owned by it', { arg: 2 }),
+  // The block layer: a bio's submitter keeps the pages it adds alive until the bio completes (its end_io releases
+  // them, e.g. bio_release_pages()); the bio takes no reference of its own (7.3 block/bio.c:1006, :1047, :1076, :1100).
+  E('bio_add_page', 'caller-holds-ref', 'bio_add_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }),
+  E('__bio_add_page', 'caller-holds-ref', '__bio_add_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }),
+  E('bio_add_folio', 'caller-holds-ref', 'bio_add_folio(): the bio\'s submitter keeps the folio alive until the bio completes', { arg: 1 }),
+  E('bio_add_folio_nofail', 'caller-holds-ref', 'bio_add_folio_nofail(): the bio\'s submitter keeps the folio alive until the bio completes', { arg: 1 }),
+  E('bio_add_pc_page', 'caller-holds-ref', 'bio_add_pc_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 2 }), // 6.1 block/bio.c:1000
+  E('bio_add_hw_page', 'caller-holds-ref', 'bio_add_hw_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 2 }), // 6.1 block/bio.c:948
+  E('bio_add_zone_append_page', 'caller-holds-ref', 'bio_add_zone_append_page(): the bio\'s submitter keeps the page alive until the bio completes', { arg: 1 }), // 6.1 block/bio.c:1025
   E('zone_device_page_init', 'driver-managed', 'the driver owns the device-private page it initializes'),
   // The per-page pgmap reference (docs/kernel-history.md §1): 6.1 mm/memremap.c:528 takes it, :519 drops it at the end of
   // free_zone_device_page(), memunmap_pages() waits for all of them (:136/:146).

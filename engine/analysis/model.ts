@@ -60,6 +60,13 @@ export interface Alt {
    * function outside the indexed tree.
    */
   opaque?: string;
+  /**
+   * With `opaque`: new zeroed memory (kvcalloc()): an array whose elements are all NULL until something is stored in
+   * them, so it adds no page to what a store or a fill put there (env.ts unionAlts()).
+   */
+  zeroed?: true;
+  /** Read off a list whose elements pagecheck knows (list_first_entry(), a list iterator's cursor): list_next_entry() of it is another element of that list. */
+  listElem?: true;
   /** Protections in force (PGMAP pins, the reference taken, the put path), outermost first. */
   pins?: Pin[];
   /** Where the value came from, in words and place. */

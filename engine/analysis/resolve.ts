@@ -46,6 +46,8 @@ export class Resolver {
   /** callersHoldPtl() answers, per function. */
   private readonly ptlMemo = new Map<FnSummary, boolean>();
   private readonly ids = new Map<FnSummary, number>();
+  /** Calls whose returned-parameter arguments are being resolved (ret()): a cycle through one is cut. */
+  private readonly argsInProgress = new Set<string>();
   private pass = 0;
   /** resolveUse()'s `memmap` (Invariant: the memo is never read or written in that mode's shortcuts). */
   private memmapOnly = false;
@@ -291,13 +293,21 @@ export class Resolver {
         });
         for (const r of own.values()) add(out, { ...r, local: false });
       }
-      // Returned parameters are this call's arguments (context-sensitive).
-      for (const r of values) {
-        if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
-        const args = site.args[r.param] ?? [];
-        const got = args.length ? [...this.alts(args, fn, depth + 1, !!r.viaPfn).values()] : [this.opaque(fn, site.loc, !!r.viaPfn)];
-        // pfn_to_page() of the pfn argument behind the callee's pfn_valid(): only an online pfn is trusted.
-        for (const x of got) add(out, r.guard && x.state !== 'ONLINE' ? { ...x, state: 'RAW', pins: [], guarded: true, guardKind: r.guardKind, chain: r.made ? [r.made] : x.chain } : x);
+      // Returned parameters are this call's arguments (context-sensitive). Invariant: a call whose argument holds
+      // its own result (`folio = lru_to_folio(list)` in a loop that puts folio back on list) is not re-entered: the
+      // cycle adds nothing to what its other arguments give (a least fixpoint), and must not run to the depth cap.
+      const cycleKey = `${this.id(fn)}@${a.call}`;
+      if (!this.argsInProgress.has(cycleKey)) {
+        this.argsInProgress.add(cycleKey);
+        try {
+          for (const r of values) {
+            if (r.state !== 'PARAM' || r.param === undefined || !site) continue;
+            const args = site.args[r.param] ?? [];
+            const got = args.length ? [...this.alts(args, fn, depth + 1, !!r.viaPfn).values()] : [this.opaque(fn, site.loc, !!r.viaPfn)];
+            // pfn_to_page() of the pfn argument behind the callee's pfn_valid(): only an online pfn is trusted.
+            for (const x of got) add(out, r.guard && x.state !== 'ONLINE' ? { ...x, state: 'RAW', pins: [], guarded: true, guardKind: r.guardKind, chain: r.made ? [r.made] : x.chain } : x);
+          }
+        } finally { this.argsInProgress.delete(cycleKey); }
       }
       if (values.length === 0) add(out, { state: 'UNKNOWN', devpriv: false, pins: [], local: false, chain: [{ loc: a.origin.loc, message: `${a.callee}() ${a.out === undefined ? 'returns' : 'stores'} no page pagecheck can follow` }] });
     }

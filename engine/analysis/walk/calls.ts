@@ -6,7 +6,7 @@ import { EFFECTS } from '../effects';
 import { Env, unionAlts } from '../env';
 import { Alt } from '../model';
 import type { Walk } from './context';
-import { applyPins } from './pins';
+import { applyPins, derivedFrom } from './pins';
 import { argNodes, stripAddr, unwrap } from './syntax';
 import { storeOut } from './outs';
 import { flagValue } from './flags';
@@ -96,6 +96,12 @@ function fieldBase(w: Walk, arg: Node, field: string): Node | undefined {
 function userCall(w: Walk, n: Node, name: string, args: Node[], argVals: Array<Alt[] | undefined>, env: Env): Alt[] {
   const loc = w.loc(n);
   const index = recordSite(w, n, name, args, argVals, env);
+  // New zeroed memory handed to a function pagecheck does not read as a filler: it may hold pages from there on.
+  for (const a of args) {
+    const k = w.key(stripAddr(a)) ?? derivedFrom(w, a);
+    const v = k ? env.vars.get(k) : undefined;
+    if (k && v?.some((x) => x.zeroed)) env.vars.set(k, v.map((x) => (x.zeroed ? { ...x, zeroed: undefined, opaque: `${x.opaque}; ${name}() may have stored pages in it` } : x)));
+  }
   // `&page` handed over: after the call the page is what the callee stores through that pointer (FnSummary.outs);
   // a pointer parameter passed on stores what the callee stores.
   args.forEach((a, i) => {

@@ -8,6 +8,7 @@ import { Env, join } from '../env';
 import type { Walk } from './context';
 import { callEntries } from './calls';
 import { constantIn } from './constants';
+import { derivedFrom } from './pins';
 import { argNodes, normalize, stripAddr } from './syntax';
 
 export function condition(w: Walk, n: Node, env: Env): [Env | null, Env | null] {
@@ -106,7 +107,8 @@ function callCondition(w: Walk, n: Node, env: Env): [Env | null, Env | null] {
     const branch = EFFECTS[e.effect].branch;
     if (!branch) continue;
     const arg = args[argOf(e)];
-    const key = arg ? w.key(stripAddr(arg)) ?? normalize(w.text(arg)) : undefined;
+    // `try_grab_folio(page_folio(page), …)`: an effect on a page acts on the page the argument is made from.
+    const key = arg ? w.key(stripAddr(arg)) ?? (EFFECTS[e.effect].onPage ? derivedFrom(w, arg) : undefined) ?? normalize(w.text(arg)) : undefined;
     if (key) branch({ w, n, name, e, key }, t, f);
   }
   return [t, f];

@@ -36,6 +36,8 @@ export abstract class Walk {
   readonly fieldRefs: FieldRef[] = [];
   /** Local struct variables that carry function pointers (`struct rmap_walk_control rwc = {.rmap_one = f}`). */
   readonly localCallbacks = new Map<string, string[]>();
+  /** Arrays declared in this function (`phys_addr_t paddrs[4]`): what their elements may be is what is stored in them. */
+  readonly localArrays = new Set<string>();
   /** goto label → the states jumping to it (joined where the label stands). */
   readonly labels = new Map<string, Env[]>();
   readonly breaks: Array<Array<Env | null>> = [];

@@ -116,7 +116,11 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
       if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
     }
   }
-  if (!key) return w.expr(right, env);
+  if (!key) {
+    const v = w.expr(right, env);
+    if (op === '=' && left.type === 'subscript_expression') storeElement(w, left, v, env);
+    return v;
+  }
   trackFlags(w, key, right, op, env);
   if (op === '=') {
     assignTo(w, key, right, env);
@@ -128,6 +132,19 @@ function assignment(w: Walk, n: Node, env: Env): Alt[] | undefined {
   // `page += n`, `pfn += i`: same page, same state.
   w.expr(right, env);
   return env.vars.get(key);
+}
+
+/**
+ * `paddrs[i] = paddr` into an array declared here or new zeroed memory (kvcalloc()): a read of any element may be
+ * what was stored (a value pagecheck cannot follow is stored as such). Invariant: only arrays whose elements hold
+ * nothing before a store.
+ */
+function storeElement(w: Walk, left: Node, v: Alt[] | undefined, env: Env): void {
+  const base = left.childForFieldName('argument');
+  const k = base ? w.key(base) : undefined;
+  if (!k || !(w.localArrays.has(k) || env.vars.get(k)?.some((a) => a.zeroed))) return;
+  const stored: Alt[] = v?.length ? v : [{ state: 'RET', opaque: 'an element stored from an expression pagecheck cannot follow', origin: { loc: w.loc(left), message: `element of ${k}[]` } }];
+  env.vars.set(k, unionAlts(env.vars.get(k) ?? [], stored));
 }
 
 /** A page stored into a page field of one of this file's structs (FnSummary.fieldStores). */
@@ -174,6 +191,7 @@ export function declaration(w: Walk, n: Node, env: Env): void {
     const scope = w.scopes[w.scopes.length - 1];
     if (outer && scope && !scope.has(name)) scope.set(name, { type: outer, value: env.vars.get(name) });
     w.types.set(name, classifyType(w.contracts, typeText, pointerDepth(decl)));
+    if (d.type === 'array_declarator') w.localArrays.add(name); else w.localArrays.delete(name);
     env.vars.delete(name);
     env.flagVals.delete(name);
     env.locked.delete(name);
@@ -205,11 +223,15 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string, type: ListT
       const designator = c.childForFieldName('designator') ?? c.namedChild(0);
       const value = c.childForFieldName('value') ?? c.namedChild(c.namedChildCount - 1);
       const field = designator ? w.text(designator).replace(/^\./, '') : '';
-      if (value && value.type === 'identifier' && designator && !env.vars.has(w.text(value)) && !w.types.has(w.text(value))) {
-        const fn = w.text(value);
+      // `.rmap_one = hugetlb ? try_to_unmap_poisoned_hugetlb_one : try_to_unmap_one`: either function is registered.
+      const fns = value && designator ? callbackNames(w, value, env) : [];
+      if (value && fns.length) {
+        if (value.type === 'conditional_expression') { const cnd = value.childForFieldName('condition'); if (cnd) w.expr(cnd, env); }
         const t = pairStruct(c, type);
-        w.fieldRefs.push(t ? { field, fn, type: t } : { field, fn });
-        if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
+        for (const fn of fns) {
+          w.fieldRefs.push(t ? { field, fn, type: t } : { field, fn });
+          if (owner) w.localCallbacks.set(owner, [...(w.localCallbacks.get(owner) ?? []), fn]);
+        }
       } else if (value) {
         if (value.type === 'initializer_list') initializerList(w, value, env, owner, pairListType(c, type));
         else {
@@ -228,6 +250,15 @@ function initializerList(w: Walk, n: Node, env: Env, owner?: string, type: ListT
       w.expr(c, env);
     }
   }
+}
+
+/** The functions an initializer's value names: `f`, or both arms of `cond ? f : g` (not variables). */
+function callbackNames(w: Walk, value: Node, env: Env): string[] {
+  const isFn = (n: Node | null): boolean => !!n && n.type === 'identifier' && !env.vars.has(w.text(n)) && !w.types.has(w.text(n));
+  if (isFn(value)) return [w.text(value)];
+  if (value.type !== 'conditional_expression') return [];
+  const arms = [value.childForFieldName('consequence'), value.childForFieldName('alternative')];
+  return arms.every(isFn) ? arms.map((a) => w.text(a!)) : [];
 }
 
 /** The value of a variable or field path, with the pins in force on it; recorded for hover when asked. */
