@@ -301,7 +301,7 @@ export const KERNEL_CONTRACTS: readonly ContractEntry[] = [
   // isolate_migratepages_range()); try_to_unmap()'s caller "must hold a reference on the folio" (mm/rmap.c:2231).
   E('isolate_lru_folios', 'list-fill', 'isolate_lru_folios() moves onto the list only folios it took a reference on', { headArg: 2 }),
   E('shrink_folio_list', 'caller-holds-ref', 'reclaim: every folio on the list was isolated from the LRU with a reference'),
-  E('try_to_unmap', 'caller-holds-ref', 'try_to_unmap(): its caller "must hold a reference on the folio" (mm/rmap.c:2231)'),
+  E('try_to_unmap', 'caller-holds-ref', 'try_to_unmap(): its caller "must hold a reference on the folio"'),
 
   // --- lists of pages: what a list may hold travels with it (include/linux/list.h) ---
   E('list_add', 'list-add', 'the object of the list node joins the list', { headArg: 1 }),
