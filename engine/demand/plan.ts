@@ -30,7 +30,7 @@ import { ContractTable } from '../analysis/contracts';
 import { EFFECTS, Effect } from '../analysis/effects';
 import { Alt, FileFacts, FnSummary } from '../analysis/model';
 import { resolvedSinks } from '../analysis/rules/memmap';
-import { rawArgs } from '../analysis/rules/memmap-calls';
+import { handOffs, rawArgs } from '../analysis/rules/memmap-calls';
 import { valuesOf } from '../analysis/resolve';
 
 /** Text questions the planner asks about the tree; answered by engine/demand/scan.ts (or anything conservative). */
@@ -477,10 +477,7 @@ export function pendingNames(facts: readonly FileFacts[], complete: Complete, fo
       const key = `${id(g)}#${param}`;
       if (seenReads.has(key) || g.notAnalyzed) continue;
       seenReads.add(key);
-      for (const site of g.calls) {
-        if (site.callee.startsWith('.')) continue;
-        site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) reads(g, site.callee, ai); });
-      }
+      for (const [ci, ai] of handOffs(g, param)) reads(g, g.calls[ci].callee, ai);
     }
     return gs.length > 0;
   };

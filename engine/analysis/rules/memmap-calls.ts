@@ -38,23 +38,33 @@ export class ParamReads {
     const direct = fn.sinks.filter((s) => s.kind === 'memmap-read' && onParam(s.alts));
     let found: ParamRead | undefined = direct.find((s) => s.reservedTest) ? { read: direct.find((s) => s.reservedTest)!, fn } : direct[0] ? { read: direct[0], fn } : undefined;
     if (!found || !found.read.reservedTest) {
-      for (const site of fn.calls) {
-        if (site.callee.startsWith('.')) continue;
-        site.args.forEach((arg, ai) => {
-          if (found?.read.reservedTest || !onParam(arg)) return;
-          // Invariant: only helpers defined in the caller's own file (what that file says; a demand run asks for them
-          // with `local` jobs): following every helper a pfn page is handed to would pull much of mm/ into every run.
-          for (const g of this.graph.resolve(site.callee, fn.file)) {
-            if (g.file !== fn.file) continue;
-            const r = this.of(g, ai, depth + 1);
-            if (r && (!found || (r.read.reservedTest && !found.read.reservedTest))) found = r;
-          }
-        });
+      for (const [ci, ai] of handOffs(fn, param)) {
+        if (found?.read.reservedTest) break;
+        // Invariant: only helpers defined in the caller's own file (what that file says; a demand run asks for them
+        // with `local` jobs): following every helper a pfn page is handed to would pull much of mm/ into every run.
+        for (const g of this.graph.resolve(fn.calls[ci].callee, fn.file)) {
+          if (g.file !== fn.file) continue;
+          const r = this.of(g, ai, depth + 1);
+          if (r && (!found || (r.read.reservedTest && !found.read.reservedTest))) found = r;
+        }
       }
     }
     this.memo.set(key, found ?? null);
     return found;
   }
+}
+
+/**
+ * The calls of `fn` that hand its page parameter `param` on (the page itself, not a pfn of it): [call index, argument
+ * index]. ParamReads follows them; the planner asks for the same helpers' definitions.
+ */
+export function handOffs(fn: FnSummary, param: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  fn.calls.forEach((site, ci) => {
+    if (site.callee.startsWith('.')) return;
+    site.args.forEach((arg, ai) => { if (arg.some((a) => a.state === 'PARAM' && a.param === param && !a.viaPfn)) out.push([ci, ai]); });
+  });
+  return out;
 }
 
 /** The calls of `fn` that may hand a helper a page made here from a pfn: [call index, argument index]. */
